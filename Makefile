@@ -1,0 +1,48 @@
+# The two commands a newcomer needs are `make run` and `make test`.
+# Every target installs what it needs first (scripts/setup.sh, idempotent).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup run test pkg dist bench fuzz fmt lint sim-server clean
+
+setup:
+	@bash scripts/setup.sh
+
+## The app on http://127.0.0.1:8080 (Demo works with no credentials).
+run: setup
+	trunk serve
+
+## Every test tier: lint, native, real browser, Node package, end-to-end.
+test: setup
+	@bash scripts/test.sh
+
+## The npm package in pkg/ (release build, wasm-opt -Oz).
+pkg: setup
+	@bash scripts/pkg.sh
+
+## The release build of the app in dist/.
+dist: setup
+	trunk build --release
+
+## Benchmarks that print numbers.
+bench: setup
+	@bash scripts/bench.sh
+
+## Long property-based run of every decoder and parser.
+fuzz:
+	PROPTEST_CASES=$${PROPTEST_CASES:-200000} cargo test --release --test fuzz -- --nocapture
+
+## The simulator on 127.0.0.1:8787, for trying the app against a "real" server.
+sim-server:
+	cargo run --features sim-server --bin sim-server -- --port 8787
+
+fmt:
+	cargo fmt --all
+
+lint:
+	@bash scripts/test.sh lint
+
+clean:
+	cargo clean
+	rm -rf dist pkg

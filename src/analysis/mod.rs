@@ -1,0 +1,561 @@
+//! Pure computations on usage rows: daily series stacked by the top groups,
+//! top-N with an "other" bucket, 429 shares, headline totals, a trend and
+//! projection, ThousandEyes period projections, and CSV.
+//!
+//! Rows of every Genesys endpoint are first turned into [`Record`]s, so one
+//! set of functions serves them all.
+
+pub mod csv;
+
+use std::collections::HashMap;
+
+use crate::genesys::{ApiUsageRow, PublicApiUsage};
+use crate::time::{parse_instant, DAY};
+
+/// One usage row, whichever Genesys endpoint it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// Bucket day, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// OAuth client name, or id when the name is missing.
+    pub client: Option<String>,
+    /// Endpoint template.
+    pub template_uri: Option<String>,
+    /// HTTP method.
+    pub http_method: Option<String>,
+    /// User id.
+    pub user: Option<String>,
+    /// Organization id.
+    pub organization: Option<String>,
+    /// Platform.
+    pub platform: Option<String>,
+    /// All requests.
+    pub requests: i64,
+    /// 2xx.
+    pub status200: i64,
+    /// 3xx.
+    pub status300: i64,
+    /// 4xx (429s included).
+    pub status400: i64,
+    /// 429.
+    pub status429: i64,
+    /// 5xx.
+    pub status500: i64,
+}
+
+fn day_of(date: &str) -> String {
+    date.get(..10).unwrap_or(date).to_string()
+}
+
+impl From<&ApiUsageRow> for Record {
+    fn from(r: &ApiUsageRow) -> Self {
+        let s200 = r.status200.unwrap_or(0);
+        let s300 = r.status300.unwrap_or(0);
+        let s400 = r.status400.unwrap_or(0);
+        let s500 = r.status500.unwrap_or(0);
+        Record {
+            date: r.date.as_deref().map(day_of),
+            client: r.client_name.clone().or_else(|| r.client_id.clone()),
+            template_uri: r.template_uri.clone(),
+            http_method: r.http_method.clone(),
+            user: r.user_id.clone(),
+            organization: r.organization_id.clone(),
+            platform: None,
+            // Simple search has no `requests` column: it is the sum of the classes.
+            requests: r.requests.unwrap_or(s200 + s300 + s400 + s500),
+            status200: s200,
+            status300: s300,
+            status400: s400,
+            status429: r.status429.unwrap_or(0),
+            status500: s500,
+        }
+    }
+}
+
+impl From<&PublicApiUsage> for Record {
+    fn from(r: &PublicApiUsage) -> Self {
+        let s200 = r.status200.unwrap_or(0);
+        let s300 = r.status300.unwrap_or(0);
+        let s400 = r.status400.unwrap_or(0);
+        let s500 = r.status500.unwrap_or(0);
+        Record {
+            date: r.date.as_deref().map(day_of),
+            client: r
+                .oauth_client
+                .as_ref()
+                .and_then(|c| c.name.clone().or_else(|| c.id.clone())),
+            template_uri: r.template_uri.clone(),
+            http_method: r.http_method.clone(),
+            user: r.user.as_ref().and_then(|u| u.id.clone()),
+            organization: r.organization_id.clone(),
+            platform: r.platform.clone(),
+            requests: r.request_count.unwrap_or(s200 + s300 + s400 + s500),
+            status200: s200,
+            status300: s300,
+            status400: s400,
+            status429: r.status429.unwrap_or(0),
+            status500: s500,
+        }
+    }
+}
+
+/// What rows can be grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Dimension {
+    /// OAuth client.
+    Client,
+    /// Endpoint template.
+    Endpoint,
+    /// HTTP method.
+    Method,
+    /// User.
+    User,
+    /// Organization.
+    Organization,
+    /// Platform.
+    Platform,
+}
+
+impl Dimension {
+    /// Every dimension.
+    pub const ALL: [Dimension; 6] = [
+        Dimension::Client,
+        Dimension::Endpoint,
+        Dimension::Method,
+        Dimension::User,
+        Dimension::Organization,
+        Dimension::Platform,
+    ];
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Client => "OAuth client",
+            Dimension::Endpoint => "Endpoint",
+            Dimension::Method => "Method",
+            Dimension::User => "User",
+            Dimension::Organization => "Organization",
+            Dimension::Platform => "Platform",
+        }
+    }
+
+    /// The value of this dimension in a record.
+    pub fn of(self, r: &Record) -> Option<&str> {
+        match self {
+            Dimension::Client => r.client.as_deref(),
+            Dimension::Endpoint => r.template_uri.as_deref(),
+            Dimension::Method => r.http_method.as_deref(),
+            Dimension::User => r.user.as_deref(),
+            Dimension::Organization => r.organization.as_deref(),
+            Dimension::Platform => r.platform.as_deref(),
+        }
+    }
+
+    /// The dimensions that have a value in at least one record.
+    pub fn present_in(records: &[Record]) -> Vec<Dimension> {
+        Dimension::ALL
+            .into_iter()
+            .filter(|d| records.iter().any(|r| d.of(r).is_some()))
+            .collect()
+    }
+}
+
+/// The label of the bucket that holds every group outside the top N.
+pub const OTHER: &str = "Other";
+/// The label of rows without a value for the dimension.
+pub const NONE: &str = "(none)";
+
+/// One group's totals.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupTotal {
+    /// Group name (or [`OTHER`]).
+    pub name: String,
+    /// Requests.
+    pub requests: i64,
+    /// 429s.
+    pub status429: i64,
+    /// 4xx.
+    pub status400: i64,
+    /// 5xx.
+    pub status500: i64,
+    /// 429s as a share of requests (0..=1).
+    pub share429: f64,
+}
+
+fn share(part: i64, whole: i64) -> f64 {
+    if whole <= 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Totals per group, largest first, the groups after the first `n` summed
+/// into one [`OTHER`] bucket.
+pub fn top_n(records: &[Record], dim: Dimension, n: usize) -> Vec<GroupTotal> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut sums: Vec<(&str, [i64; 4])> = Vec::new();
+    for r in records {
+        let key = dim.of(r).unwrap_or(NONE);
+        let i = *index.entry(key).or_insert_with(|| {
+            sums.push((key, [0; 4]));
+            sums.len() - 1
+        });
+        if let Some((_, s)) = sums.get_mut(i) {
+            s[0] += r.requests;
+            s[1] += r.status429;
+            s[2] += r.status400;
+            s[3] += r.status500;
+        }
+    }
+    sums.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(b.0)));
+    let mut out: Vec<GroupTotal> = Vec::new();
+    let mut other = [0i64; 4];
+    let mut others = 0;
+    for (i, (name, s)) in sums.iter().enumerate() {
+        if i < n {
+            out.push(GroupTotal {
+                name: name.to_string(),
+                requests: s[0],
+                status429: s[1],
+                status400: s[2],
+                status500: s[3],
+                share429: share(s[1], s[0]),
+            });
+        } else {
+            others += 1;
+            for k in 0..4 {
+                other[k] += s[k];
+            }
+        }
+    }
+    if others > 0 {
+        out.push(GroupTotal {
+            name: OTHER.to_string(),
+            requests: other[0],
+            status429: other[1],
+            status400: other[2],
+            status500: other[3],
+            share429: share(other[1], other[0]),
+        });
+    }
+    out
+}
+
+/// A stacked time series: one value per day per group.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Series {
+    /// The days, ascending (`YYYY-MM-DD`); rows without a date are one bucket named "total".
+    pub dates: Vec<String>,
+    /// The groups, largest first, then [`OTHER`].
+    pub groups: Vec<SeriesGroup>,
+}
+
+/// One group of a [`Series`].
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesGroup {
+    /// Name.
+    pub name: String,
+    /// Requests per day, aligned with [`Series::dates`].
+    pub values: Vec<i64>,
+}
+
+impl Series {
+    /// The sum over groups for each day.
+    pub fn totals(&self) -> Vec<i64> {
+        (0..self.dates.len())
+            .map(|i| self.groups.iter().map(|g| g.values.get(i).copied().unwrap_or(0)).sum())
+            .collect()
+    }
+
+    /// The largest daily total (for the chart's scale).
+    pub fn max_total(&self) -> i64 {
+        self.totals().into_iter().max().unwrap_or(0)
+    }
+}
+
+/// Requests per day, stacked by the top `n` groups of `dim` and [`OTHER`].
+pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
+    let top: Vec<String> = top_n(records, dim, n)
+        .into_iter()
+        .map(|g| g.name)
+        .filter(|g| g != OTHER)
+        .collect();
+    let group_index: HashMap<&str, usize> = top.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
+    let other_index = top.len();
+    let mut dates: Vec<&str> = records.iter().map(|r| r.date.as_deref().unwrap_or("total")).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let date_index: HashMap<&str, usize> = dates.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let mut values = vec![vec![0i64; dates.len()]; top.len() + 1];
+    for r in records {
+        let g = group_index
+            .get(dim.of(r).unwrap_or(NONE))
+            .copied()
+            .unwrap_or(other_index);
+        if let (Some(d), Some(row)) = (date_index.get(r.date.as_deref().unwrap_or("total")), values.get_mut(g)) {
+            if let Some(v) = row.get_mut(*d) {
+                *v += r.requests;
+            }
+        }
+    }
+    let mut groups: Vec<SeriesGroup> = top
+        .into_iter()
+        .zip(values.iter())
+        .map(|(name, v)| SeriesGroup { name, values: v.clone() })
+        .collect();
+    if let Some(other) = values.get(other_index) {
+        if other.iter().any(|&v| v != 0) {
+            groups.push(SeriesGroup {
+                name: OTHER.to_string(),
+                values: other.clone(),
+            });
+        }
+    }
+    Series {
+        dates: dates.into_iter().map(str::to_string).collect(),
+        groups,
+    }
+}
+
+/// Headline numbers.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Headline {
+    /// All requests.
+    pub requests: i64,
+    /// All 429s.
+    pub status429: i64,
+    /// 429s as a share of requests.
+    pub rate429: f64,
+    /// 5xx as a share of requests.
+    pub rate500: f64,
+    /// The day with the most requests, and how many.
+    pub busiest_day: Option<(String, i64)>,
+    /// The client with the most requests, and how many.
+    pub heaviest_client: Option<(String, i64)>,
+    /// Rows.
+    pub rows: usize,
+}
+
+/// Headline numbers of a set of records.
+pub fn headline(records: &[Record]) -> Headline {
+    let requests: i64 = records.iter().map(|r| r.requests).sum();
+    let s429: i64 = records.iter().map(|r| r.status429).sum();
+    let s500: i64 = records.iter().map(|r| r.status500).sum();
+    let mut per_day: HashMap<&str, i64> = HashMap::new();
+    for r in records {
+        if let Some(d) = r.date.as_deref() {
+            *per_day.entry(d).or_default() += r.requests;
+        }
+    }
+    let busiest_day = per_day
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(d, n)| (d.to_string(), n));
+    let heaviest_client = top_n(records, Dimension::Client, 1)
+        .into_iter()
+        .find(|g| g.name != OTHER && g.name != NONE)
+        .map(|g| (g.name, g.requests));
+    Headline {
+        requests,
+        status429: s429,
+        rate429: share(s429, requests),
+        rate500: share(s500, requests),
+        busiest_day,
+        heaviest_client,
+        rows: records.len(),
+    }
+}
+
+/// A least-squares line through equally spaced values: `(slope, intercept)`
+/// with x = 0, 1, 2, …
+pub fn linear_trend(values: &[i64]) -> Option<(f64, f64)> {
+    let n = values.len();
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mean_x = (nf - 1.0) / 2.0;
+    let mean_y = values.iter().map(|&v| v as f64).sum::<f64>() / nf;
+    let mut sxy = 0.0;
+    let mut sxx = 0.0;
+    for (i, &v) in values.iter().enumerate() {
+        let dx = i as f64 - mean_x;
+        sxy += dx * (v as f64 - mean_y);
+        sxx += dx * dx;
+    }
+    let slope = if sxx == 0.0 { 0.0 } else { sxy / sxx };
+    Some((slope, mean_y - slope * mean_x))
+}
+
+/// The next `days` values of the trend, never below zero.
+pub fn project(values: &[i64], days: usize) -> Vec<i64> {
+    let Some((slope, intercept)) = linear_trend(values) else {
+        return vec![values.first().copied().unwrap_or(0); days];
+    };
+    let n = values.len();
+    (0..days)
+        .map(|k| (intercept + slope * (n + k) as f64).round().max(0.0) as i64)
+        .collect()
+}
+
+/// Units of a ThousandEyes billing period: used so far, projected to its end,
+/// and what is left of the quota.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodProjection {
+    /// Units used so far.
+    pub used: i64,
+    /// Units expected by the end of the period.
+    pub projected: i64,
+    /// Units included, when known.
+    pub quota: Option<i64>,
+    /// Quota left now (negative when over).
+    pub remaining: Option<i64>,
+    /// Share of the period elapsed (0..=1).
+    pub elapsed: f64,
+    /// Whether the projection exceeds the quota.
+    pub over_quota: bool,
+}
+
+/// Projects units to the end of the period. The vendor's own projection is
+/// used when given; otherwise usage so far is extended at its average rate.
+pub fn period_projection(
+    used: i64,
+    vendor_projection: Option<i64>,
+    quota: Option<i64>,
+    period_start: Option<&str>,
+    period_end: Option<&str>,
+    now_secs: i64,
+) -> PeriodProjection {
+    let start = period_start.and_then(|s| parse_instant(s).ok()).map(|i| i.secs);
+    let end = period_end.and_then(|s| parse_instant(s).ok()).map(|i| i.secs);
+    let elapsed = match (start, end) {
+        (Some(s), Some(e)) if e > s => ((now_secs - s) as f64 / (e - s) as f64).clamp(0.0, 1.0),
+        _ => 0.0,
+    };
+    let projected = vendor_projection.unwrap_or_else(|| {
+        if elapsed > 0.0 {
+            (used as f64 / elapsed).round() as i64
+        } else {
+            used
+        }
+    });
+    PeriodProjection {
+        used,
+        projected,
+        quota,
+        remaining: quota.map(|q| q - used),
+        elapsed,
+        over_quota: quota.is_some_and(|q| projected > q),
+    }
+}
+
+/// Days between two `YYYY-MM-DD` dates (for filling gaps).
+pub fn days_between(a: &str, b: &str) -> Option<i64> {
+    let a = parse_instant(a).ok()?.secs;
+    let b = parse_instant(b).ok()?.secs;
+    Some((b - a) / DAY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(date: &str, client: &str, requests: i64, s429: i64) -> Record {
+        Record {
+            date: Some(date.into()),
+            client: Some(client.into()),
+            requests,
+            status429: s429,
+            status400: s429,
+            status200: requests - s429,
+            ..Default::default()
+        }
+    }
+
+    fn sample() -> Vec<Record> {
+        vec![
+            rec("2026-07-01", "A", 100, 10),
+            rec("2026-07-01", "B", 50, 0),
+            rec("2026-07-02", "A", 120, 0),
+            rec("2026-07-02", "C", 5, 5),
+            rec("2026-07-03", "D", 1, 0),
+        ]
+    }
+
+    #[test]
+    fn top_n_sums_the_rest_into_other() {
+        let t = top_n(&sample(), Dimension::Client, 2);
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].name.as_str(), t[0].requests), ("A", 220));
+        assert_eq!((t[1].name.as_str(), t[1].requests), ("B", 50));
+        assert_eq!((t[2].name.as_str(), t[2].requests, t[2].status429), (OTHER, 6, 5));
+        assert!((t[0].share429 - 10.0 / 220.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn daily_series_stacks_to_the_daily_totals() {
+        let s = daily_series(&sample(), Dimension::Client, 1);
+        assert_eq!(s.dates, ["2026-07-01", "2026-07-02", "2026-07-03"]);
+        assert_eq!(s.groups[0].name, "A");
+        assert_eq!(s.groups[1].name, OTHER);
+        assert_eq!(s.totals(), [150, 125, 1]);
+        assert_eq!(s.max_total(), 150);
+    }
+
+    #[test]
+    fn headline_finds_the_busiest_day_and_heaviest_client() {
+        let h = headline(&sample());
+        assert_eq!(h.requests, 276);
+        assert_eq!(h.status429, 15);
+        assert_eq!(h.busiest_day, Some(("2026-07-01".into(), 150)));
+        assert_eq!(h.heaviest_client, Some(("A".into(), 220)));
+    }
+
+    #[test]
+    fn trend_and_projection_follow_a_line() {
+        assert_eq!(project(&[10, 20, 30], 2), [40, 50]);
+        assert_eq!(project(&[5], 2), [5, 5]);
+        assert_eq!(project(&[30, 20, 10], 3), [0, 0, 0]);
+        assert!(linear_trend(&[]).is_none());
+    }
+
+    #[test]
+    fn period_projection_extends_the_average_rate() {
+        let p = period_projection(
+            500,
+            None,
+            Some(800),
+            Some("2026-06-05T08:00:00Z"),
+            Some("2026-07-05T08:00:00Z"),
+            parse_instant("2026-06-20T08:00:00Z").unwrap().secs,
+        );
+        assert_eq!(p.projected, 1000);
+        assert!(p.over_quota);
+        assert_eq!(p.remaining, Some(300));
+        let v = period_projection(500, Some(700), Some(800), None, None, 0);
+        assert_eq!(v.projected, 700);
+        assert!(!v.over_quota);
+    }
+
+    #[test]
+    fn simple_search_rows_get_requests_from_their_classes() {
+        let row = ApiUsageRow {
+            client_name: Some("X".into()),
+            status200: Some(5),
+            status400: Some(3),
+            status429: Some(2),
+            date: Some("2026-07-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        let r = Record::from(&row);
+        assert_eq!(r.requests, 8);
+        assert_eq!(r.date.as_deref(), Some("2026-07-01"));
+    }
+}

@@ -1,0 +1,600 @@
+//! An answer as the app shows it: the rows as a table, and what the charts
+//! need, built from any endpoint's result with the pure functions of
+//! `usage_lens::analysis`.
+
+use std::collections::HashMap;
+
+use usage_lens::analysis::{period_projection, Dimension, PeriodProjection, Record, OTHER};
+use usage_lens::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
+use usage_lens::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
+
+use super::query_spec::Kind;
+
+/// One cell: text, a whole number, or nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A count.
+    Num(i64),
+    /// No value.
+    Empty,
+}
+
+impl Cell {
+    /// The cell as text for export (numbers without separators).
+    pub fn raw(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Num(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// The cell as people read it.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Num(n) => group_digits(*n),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn from_opt(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+    }
+
+    /// Orders cells: numbers by value, text alphabetically, empty last.
+    pub fn cmp_to(&self, other: &Cell) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (self, other) {
+            (Cell::Num(a), Cell::Num(b)) => a.cmp(b),
+            (Cell::Text(a), Cell::Text(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+            (Cell::Empty, Cell::Empty) => Ordering::Equal,
+            (Cell::Empty, _) => Ordering::Greater,
+            (_, Cell::Empty) => Ordering::Less,
+            (Cell::Num(_), Cell::Text(_)) => Ordering::Less,
+            (Cell::Text(_), Cell::Num(_)) => Ordering::Greater,
+        }
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn group_digits(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Rows with named columns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Which columns hold numbers (aligned right).
+    pub numeric: Vec<bool>,
+    /// The rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A named number for bar charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: i64,
+}
+
+/// A bar chart's data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarSet {
+    /// Title.
+    pub title: String,
+    /// Stable id for the test id.
+    pub id: &'static str,
+    /// What the values count.
+    pub unit: &'static str,
+    /// Bars, largest first, "Other" last.
+    pub bars: Vec<Bar>,
+}
+
+/// Units of a billing period against the quota.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotaView {
+    /// What is counted.
+    pub label: String,
+    /// Used, projected, quota.
+    pub projection: PeriodProjection,
+}
+
+/// The vendor-specific part of an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// Genesys rows, as records.
+    Genesys(Vec<Record>),
+    /// ThousandEyes breakdowns.
+    ThousandEyes {
+        /// Units against the quota (usage of the period only).
+        quotas: Vec<QuotaView>,
+        /// The billing period, when known.
+        period: Option<(String, String)>,
+        /// Breakdowns.
+        bars: Vec<BarSet>,
+    },
+}
+
+/// An answer ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The endpoint.
+    pub kind: Kind,
+    /// Charts' data.
+    pub body: Body,
+    /// The rows.
+    pub table: Table,
+    /// The simple search reached the 20,000-record cap.
+    pub capped: bool,
+    /// Only part of the rows: the run failed after these were fetched.
+    pub partial: bool,
+}
+
+const COUNT_COLUMNS: [&str; 6] = ["Requests", "2xx", "3xx", "4xx", "429", "5xx"];
+
+fn genesys_table(records: &[Record]) -> Table {
+    let dims = Dimension::present_in(records);
+    let has_date = records.iter().any(|r| r.date.is_some());
+    let mut columns = Vec::new();
+    if has_date {
+        columns.push("Date".to_string());
+    }
+    columns.extend(dims.iter().map(|d| d.label().to_string()));
+    let text_cols = columns.len();
+    columns.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));
+    let numeric = (0..columns.len()).map(|i| i >= text_cols).collect();
+    let rows = records
+        .iter()
+        .map(|r| {
+            let mut row = Vec::with_capacity(columns.len());
+            if has_date {
+                row.push(Cell::from_opt(r.date.as_deref()));
+            }
+            row.extend(dims.iter().map(|d| Cell::from_opt(d.of(r))));
+            row.extend([
+                Cell::Num(r.requests),
+                Cell::Num(r.status200),
+                Cell::Num(r.status300),
+                Cell::Num(r.status400),
+                Cell::Num(r.status429),
+                Cell::Num(r.status500),
+            ]);
+            row
+        })
+        .collect();
+    Table { columns, numeric, rows }
+}
+
+impl Answer {
+    /// From a legacy result or a simple search.
+    pub fn from_usage(kind: Kind, result: &ApiUsageQueryResult) -> Answer {
+        let records: Vec<Record> = result.results.iter().map(Record::from).collect();
+        Answer {
+            kind,
+            table: genesys_table(&records),
+            body: Body::Genesys(records),
+            capped: result.capped,
+            partial: false,
+        }
+    }
+
+    /// From an aggregates job.
+    pub fn from_job(kind: Kind, result: &PublicApiUsageResultsResponse) -> Answer {
+        let records: Vec<Record> = result.entities.iter().map(Record::from).collect();
+        Answer {
+            kind,
+            table: genesys_table(&records),
+            body: Body::Genesys(records),
+            capped: false,
+            partial: false,
+        }
+    }
+
+    /// From the usage of the billing period.
+    pub fn from_te_usage(usage: &Usage, now_secs: i64) -> Answer {
+        let u = usage.usage.clone().unwrap_or_default();
+        let quota = u.quota.clone().unwrap_or_default();
+        let start = quota.month_start.clone();
+        let end = quota.month_end.clone();
+        let cloud = period_projection(
+            u.cloud_units_used.unwrap_or(0),
+            u.cloud_units_projected,
+            quota.cloud_units_included,
+            start.as_deref(),
+            end.as_deref(),
+            now_secs,
+        );
+        let enterprise = period_projection(
+            u.enterprise_units_used.unwrap_or(0),
+            u.enterprise_units_projected,
+            None,
+            start.as_deref(),
+            end.as_deref(),
+            now_secs,
+        );
+        let mut quotas = vec![QuotaView {
+            label: "Cloud units".into(),
+            projection: cloud,
+        }];
+        if u.enterprise_units_used.is_some() || u.enterprise_units_projected.is_some() {
+            quotas.push(QuotaView {
+                label: "Enterprise units".into(),
+                projection: enterprise,
+            });
+        }
+        let mut bars = Vec::new();
+        if !u.tests.is_empty() {
+            let sum = |key: &dyn Fn(&usage_lens::thousandeyes::TestUsage) -> String| {
+                sum_by(u.tests.iter().map(|t| (key(t), t.cloud_units_used.unwrap_or(0))))
+            };
+            bars.push(BarSet {
+                title: "Cloud units by test type".into(),
+                id: "test-type",
+                unit: "units",
+                bars: top_with_other(sum(&|t| text_or(&t.test_type)), 10),
+            });
+            bars.push(BarSet {
+                title: "Cloud units by account group".into(),
+                id: "account-group",
+                unit: "units",
+                bars: top_with_other(sum(&|t| group_name(&t.account_group_name, &t.aid)), 10),
+            });
+            bars.push(BarSet {
+                title: "Cloud units by test".into(),
+                id: "test",
+                unit: "units",
+                bars: top_with_other(sum(&|t| test_name(&t.test_name, &t.test_id)), 10),
+            });
+        }
+        if !u.enterprise_agent_units.is_empty() {
+            bars.push(BarSet {
+                title: "Enterprise units by agent".into(),
+                id: "agent",
+                unit: "units",
+                bars: top_with_other(
+                    sum_by(u.enterprise_agent_units.iter().map(|a| {
+                        (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
+                    })),
+                    10,
+                ),
+            });
+        }
+        let mut table = Table {
+            columns: ["Kind", "Account group", "Name", "Type", "Units used", "Units projected"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            numeric: vec![false, false, false, false, true, true],
+            rows: Vec::new(),
+        };
+        for t in &u.tests {
+            table.rows.push(vec![
+                Cell::Text("Test (cloud units)".into()),
+                Cell::Text(group_name(&t.account_group_name, &t.aid)),
+                Cell::Text(test_name(&t.test_name, &t.test_id)),
+                Cell::from_opt(t.test_type.as_deref()),
+                num(t.cloud_units_used),
+                num(t.cloud_units_projected),
+            ]);
+        }
+        for a in &u.enterprise_agent_units {
+            table.rows.push(vec![
+                Cell::Text("Agent (enterprise units)".into()),
+                Cell::Text(group_name(&a.account_group_name, &a.aid)),
+                Cell::Text(text_or(&a.agent_name)),
+                Cell::Text("Enterprise agent".into()),
+                num(a.enterprise_units_used),
+                num(a.enterprise_units_projected),
+            ]);
+        }
+        for (label, list) in [
+            (
+                "Enterprise agents",
+                u.enterprise_agents
+                    .iter()
+                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.enterprise_agents_used))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "Endpoint agents",
+                u.endpoint_agents
+                    .iter()
+                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_used))
+                    .collect(),
+            ),
+            (
+                "Endpoint Agent Essentials",
+                u.endpoint_agents_essentials
+                    .iter()
+                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_essentials_used))
+                    .collect(),
+            ),
+            (
+                "Embedded endpoint agents",
+                u.endpoint_agents_embedded
+                    .iter()
+                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_embedded_used))
+                    .collect(),
+            ),
+        ] {
+            for (group, used) in list {
+                table.rows.push(vec![
+                    Cell::Text(format!("{label} (count)")),
+                    Cell::Text(group),
+                    Cell::Empty,
+                    Cell::Empty,
+                    num(used),
+                    Cell::Empty,
+                ]);
+            }
+        }
+        Answer {
+            kind: Kind::TeUsage,
+            body: Body::ThousandEyes {
+                quotas,
+                period: start.zip(end),
+                bars,
+            },
+            table,
+            capped: false,
+            partial: false,
+        }
+    }
+
+    /// From the units per test.
+    pub fn from_te_tests(usage: &TestsUsage) -> Answer {
+        let rows = &usage.breakdowns;
+        let units = |t: &usage_lens::thousandeyes::UnitsByTests| {
+            t.cloud_units_used.unwrap_or(0) + t.enterprise_units_used.unwrap_or(0)
+        };
+        let bars = vec![
+            BarSet {
+                title: "Units by test type (cloud + enterprise)".into(),
+                id: "test-type",
+                unit: "units",
+                bars: top_with_other(sum_by(rows.iter().map(|t| (text_or(&t.test_type), units(t)))), 10),
+            },
+            BarSet {
+                title: "Units by account group".into(),
+                id: "account-group",
+                unit: "units",
+                bars: top_with_other(
+                    sum_by(rows.iter().map(|t| (group_name(&t.account_group_name, &t.aid), units(t)))),
+                    10,
+                ),
+            },
+            BarSet {
+                title: "Units by test".into(),
+                id: "test",
+                unit: "units",
+                bars: top_with_other(
+                    sum_by(rows.iter().map(|t| (test_name(&t.test_name, &t.test_id), units(t)))),
+                    10,
+                ),
+            },
+        ];
+        let table = Table {
+            columns: [
+                "Account group",
+                "Test",
+                "Test id",
+                "Type",
+                "Instant",
+                "Cloud units",
+                "Cloud projected",
+                "Enterprise units",
+                "Enterprise projected",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            numeric: vec![false, false, false, false, false, true, true, true, true],
+            rows: rows
+                .iter()
+                .map(|t| {
+                    vec![
+                        Cell::Text(group_name(&t.account_group_name, &t.aid)),
+                        Cell::from_opt(t.test_name.as_deref()),
+                        Cell::from_opt(t.test_id.as_deref()),
+                        Cell::from_opt(t.test_type.as_deref()),
+                        Cell::Text(if t.is_instant_test == Some(true) { "yes" } else { "no" }.into()),
+                        num(t.cloud_units_used),
+                        num(t.cloud_units_projected),
+                        num(t.enterprise_units_used),
+                        num(t.enterprise_units_projected),
+                    ]
+                })
+                .collect(),
+        };
+        Answer {
+            kind: Kind::TeTests,
+            body: Body::ThousandEyes {
+                quotas: Vec::new(),
+                period: None,
+                bars,
+            },
+            table,
+            capped: false,
+            partial: false,
+        }
+    }
+
+    /// From the enterprise agent units.
+    pub fn from_te_agents(usage: &EnterpriseAgentsUsage) -> Answer {
+        let rows = &usage.breakdowns;
+        let bars = vec![
+            BarSet {
+                title: "Enterprise units by agent".into(),
+                id: "agent",
+                unit: "units",
+                bars: top_with_other(
+                    sum_by(rows.iter().map(|a| (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0)))),
+                    10,
+                ),
+            },
+            BarSet {
+                title: "Enterprise units by account group".into(),
+                id: "account-group",
+                unit: "units",
+                bars: top_with_other(
+                    sum_by(rows.iter().map(|a| {
+                        (group_name(&a.account_group_name, &a.aid), a.enterprise_units_used.unwrap_or(0))
+                    })),
+                    10,
+                ),
+            },
+        ];
+        let table = Table {
+            columns: ["Account group", "Agent", "Agent id", "Units used", "Units projected"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            numeric: vec![false, false, false, true, true],
+            rows: rows
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::Text(group_name(&a.account_group_name, &a.aid)),
+                        Cell::from_opt(a.agent_name.as_deref()),
+                        Cell::from_opt(a.agent_id.as_deref()),
+                        num(a.enterprise_units_used),
+                        num(a.enterprise_units_projected),
+                    ]
+                })
+                .collect(),
+        };
+        Answer {
+            kind: Kind::TeAgents,
+            body: Body::ThousandEyes {
+                quotas: Vec::new(),
+                period: None,
+                bars,
+            },
+            table,
+            capped: false,
+            partial: false,
+        }
+    }
+
+    /// The rows fetched before a failure, read back from `Error::partial`.
+    pub fn from_partial(kind: Kind, value: &serde_json::Value) -> Option<Answer> {
+        let mut answer = match kind {
+            Kind::Org | Kind::Client | Kind::Summary | Kind::Search => {
+                let r: ApiUsageQueryResult = serde_json::from_value(value.clone()).ok()?;
+                Answer::from_usage(kind, &r)
+            }
+            Kind::Job | Kind::ClientJob => {
+                let r: PublicApiUsageResultsResponse = serde_json::from_value(value.clone()).ok()?;
+                Answer::from_job(kind, &r)
+            }
+            Kind::TeTests => Answer::from_te_tests(&serde_json::from_value(value.clone()).ok()?),
+            Kind::TeAgents => Answer::from_te_agents(&serde_json::from_value(value.clone()).ok()?),
+            Kind::TeUsage => return None,
+        };
+        answer.partial = true;
+        (!answer.table.rows.is_empty()).then_some(answer)
+    }
+}
+
+fn num(v: Option<i64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Num)
+}
+
+fn text_or(v: &Option<String>) -> String {
+    v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "(unnamed)".into())
+}
+
+fn group_name(name: &Option<String>, aid: &Option<String>) -> String {
+    match (name.as_deref().filter(|s| !s.is_empty()), aid.as_deref()) {
+        (Some(n), Some(a)) => format!("{n} ({a})"),
+        (Some(n), None) => n.to_string(),
+        (None, Some(a)) => a.to_string(),
+        (None, None) => "(none)".into(),
+    }
+}
+
+fn test_name(name: &Option<String>, id: &Option<String>) -> String {
+    match (name.as_deref().filter(|s| !s.is_empty()), id.as_deref()) {
+        (Some(n), _) => n.to_string(),
+        (None, Some(i)) => format!("test {i}"),
+        (None, None) => "(unnamed)".into(),
+    }
+}
+
+/// Sums values per name.
+pub fn sum_by(items: impl Iterator<Item = (String, i64)>) -> Vec<Bar> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Bar> = Vec::new();
+    for (name, value) in items {
+        match index.get(&name) {
+            Some(&i) => {
+                if let Some(b) = out.get_mut(i) {
+                    b.value += value;
+                }
+            }
+            None => {
+                index.insert(name.clone(), out.len());
+                out.push(Bar { name, value });
+            }
+        }
+    }
+    out
+}
+
+/// The `n` largest bars, then one "Other" bar with the rest.
+pub fn top_with_other(mut bars: Vec<Bar>, n: usize) -> Vec<Bar> {
+    bars.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
+    if bars.len() <= n + 1 {
+        return bars;
+    }
+    let rest: i64 = bars.iter().skip(n).map(|b| b.value).sum();
+    bars.truncate(n);
+    bars.push(Bar {
+        name: OTHER.to_string(),
+        value: rest,
+    });
+    bars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(1234567), "1,234,567");
+        assert_eq!(group_digits(-1000), "-1,000");
+    }
+
+    #[test]
+    fn top_with_other_sums_the_rest() {
+        let bars = sum_by(
+            [("a", 5), ("b", 3), ("a", 1), ("c", 2), ("d", 1)]
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v)),
+        );
+        let t = top_with_other(bars, 2);
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].name.as_str(), t[0].value), ("a", 6));
+        assert_eq!((t[2].name.as_str(), t[2].value), (OTHER, 3));
+    }
+}

@@ -1,0 +1,286 @@
+//! Running a query: one `AbortController` and one `FetchTransport` per run,
+//! progress into a signal, the answer into the session cache.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use usage_lens::engine::{Progress, RateBudget, RunOptions};
+use usage_lens::genesys;
+use usage_lens::http::{Clock, HttpRequest, Method, Transport};
+use usage_lens::sim::SimTransport;
+use usage_lens::thousandeyes;
+use usage_lens::transport::fetch::FetchTransport;
+use usage_lens::{Error, ErrorKind};
+
+use super::answer::Answer;
+use super::browser;
+use super::query_spec::{Kind, QuerySpec, Request};
+use super::state::{Conn, Ctx, DEMO_BASE};
+
+/// Simulated network latency of the demo, per request.
+const DEMO_LATENCY_MS: u64 = 40;
+
+/// The URL query string of a spec.
+pub fn spec_search(spec: &QuerySpec) -> String {
+    let pairs: Vec<(&str, String)> = spec.to_params();
+    usage_lens::http::query_string(&pairs)
+}
+
+fn cache_key(conn: &Conn, kind: Kind, req: &Request) -> String {
+    format!("{}|{}|{:?}", conn.identity(kind.is_te()), kind.as_str(), req)
+}
+
+/// Stops the run in progress, if any: every fetch and timer of it ends at once.
+pub fn cancel(ctx: Ctx) {
+    if let Some(c) = ctx.abort.with_value(|a| a.clone()) {
+        c.abort();
+    }
+}
+
+/// Shows the cached answer of `spec`, if this session has one. Returns whether it did.
+pub fn show_cached(ctx: Ctx, spec: &QuerySpec) -> bool {
+    let conn = ctx.conn.get_untracked();
+    let Ok(req) = spec.build(browser::now_secs()) else {
+        return false;
+    };
+    let key = cache_key(&conn, spec.kind, &req);
+    match ctx.cache.with_value(|c| c.get(&key).cloned()) {
+        Some(a) => {
+            ctx.answer.set(Some(a));
+            ctx.answer_spec.set(Some(spec.clone()));
+            ctx.from_cache.set(true);
+            ctx.error.set(None);
+            ctx.partial.set(None);
+            ctx.notice.set(None);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Checks the form and runs the query (or answers from the cache unless `refresh`).
+pub fn start(ctx: Ctx, refresh: bool) {
+    let spec = ctx.spec.get_untracked();
+    let conn = ctx.conn.get_untracked();
+    ctx.notice.set(None);
+    let now = browser::now_secs();
+    let req = match spec.build(now) {
+        Ok(r) => r,
+        Err(m) => {
+            ctx.invalid.set(Some(m));
+            return;
+        }
+    };
+    ctx.invalid.set(None);
+    if spec.kind.is_te() && conn.te.is_none() {
+        ctx.invalid.set(Some(
+            "Connect to ThousandEyes first (paste a token), or click Demo.".into(),
+        ));
+        return;
+    }
+    if !spec.kind.is_te() && conn.genesys.is_none() {
+        ctx.invalid.set(Some(
+            "Connect to Genesys Cloud first (sign in or paste a token), or click Demo.".into(),
+        ));
+        return;
+    }
+    browser::push_search(&spec_search(&spec));
+    let key = cache_key(&conn, spec.kind, &req);
+    if !refresh && show_cached(ctx, &spec) {
+        return;
+    }
+    cancel(ctx);
+    let controller = match web_sys::AbortController::new() {
+        Ok(c) => c,
+        Err(_) => {
+            ctx.error.set(Some(Error::new(
+                ErrorKind::Network,
+                "This browser has no AbortController; use a current browser.",
+            )));
+            return;
+        }
+    };
+    ctx.abort.set_value(Some(controller.clone()));
+    let seq = ctx.run_seq.get_value() + 1;
+    ctx.run_seq.set_value(seq);
+    ctx.error.set(None);
+    ctx.partial.set(None);
+    ctx.progress.set(Some(Progress::default()));
+    ctx.started_at.set(browser::now_ms());
+    ctx.now.set(browser::now_ms());
+    ctx.running.set(true);
+
+    let progress = ctx.progress;
+    let opts = RunOptions {
+        timeout_ms: None,
+        page_size: None,
+        split_on_cap: true,
+        on_progress: Some(Rc::new(move |p: &Progress| {
+            if ctx.run_seq.get_value() == seq {
+                progress.set(Some(p.clone()));
+            }
+        })),
+    };
+    let sim = conn.demo.then(|| ctx.simulator());
+    let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());
+    let kind = spec.kind;
+    spawn_local(async move {
+        let outcome = execute(&conn, &req, controller.signal(), &opts, sim, budgets, now).await;
+        if ctx.run_seq.get_value() != seq {
+            return;
+        }
+        ctx.running.set(false);
+        ctx.abort.set_value(None);
+        match outcome {
+            Ok(answer) => {
+                let answer = Arc::new(answer);
+                ctx.cache.update_value(|c| {
+                    c.insert(key, answer.clone());
+                });
+                ctx.answer.set(Some(answer));
+                ctx.answer_spec.set(Some(spec));
+                ctx.from_cache.set(false);
+                ctx.progress.update(|p| {
+                    if let Some(p) = p {
+                        p.phase = usage_lens::engine::Phase::Done;
+                    }
+                });
+            }
+            Err(e) => {
+                let partial = e
+                    .partial
+                    .as_ref()
+                    .and_then(|v| Answer::from_partial(kind, v))
+                    .map(Arc::new);
+                ctx.partial.set(partial);
+                if e.kind == ErrorKind::Aborted {
+                    ctx.notice.set(Some("Cancelled: every request of the run was stopped.".into()));
+                } else {
+                    ctx.error.set(Some(e));
+                }
+            }
+        }
+    });
+}
+
+async fn execute(
+    conn: &Conn,
+    req: &Request,
+    signal: web_sys::AbortSignal,
+    opts: &RunOptions,
+    sim: Option<Rc<RefCell<usage_lens::sim::Sim>>>,
+    budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
+    now_secs: i64,
+) -> Result<Answer, Error> {
+    let fetch = Rc::new(
+        FetchTransport::new(Some(signal), None)
+            .map_err(|e| Error::new(ErrorKind::Network, format!("The browser cannot send requests: {e}")))?,
+    );
+    match sim {
+        Some(sim) => {
+            let transport = Rc::new(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS));
+            run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
+        }
+        None => run_request(conn, req, fetch.clone(), fetch, opts, budgets, now_secs).await,
+    }
+}
+
+fn not_connected(what: &str) -> Error {
+    Error::new(ErrorKind::Unauthorized, format!("Connect to {what} first, or click Demo."))
+}
+
+async fn run_request<T: Transport + Clone, C: Clock + Clone>(
+    conn: &Conn,
+    req: &Request,
+    transport: T,
+    clock: C,
+    opts: &RunOptions,
+    budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
+    now_secs: i64,
+) -> Result<Answer, Error> {
+    if let Request::TeUsage(_) | Request::TeTests(_) | Request::TeAgents(_) = req {
+        let te = conn.te.as_ref().ok_or_else(|| not_connected("ThousandEyes"))?;
+        let client = thousandeyes::Client::new(te.base.as_deref(), &te.token, transport, clock)?.with_budget(budgets.1);
+        return match req {
+            Request::TeUsage(p) => client.usage(p, opts).await.map(|u| Answer::from_te_usage(&u, now_secs)),
+            Request::TeTests(p) => client.tests_units_usage(p, opts).await.map(|u| Answer::from_te_tests(&u)),
+            Request::TeAgents(p) => client
+                .enterprise_agent_units_usage(p, opts)
+                .await
+                .map(|u| Answer::from_te_agents(&u)),
+            _ => Err(Error::invalid_input("unexpected query")),
+        };
+    }
+    let g = conn.genesys.as_ref().ok_or_else(|| not_connected("Genesys Cloud"))?;
+    let client = genesys::Client::new(&g.base, &g.token, transport, clock)?.with_budget(budgets.0);
+    match req {
+        Request::Org(q) => client
+            .query_organization_usage(q, opts)
+            .await
+            .map(|r| Answer::from_usage(Kind::Org, &r)),
+        Request::Client(id, q) => client
+            .query_client_usage(id, q, opts)
+            .await
+            .map(|r| Answer::from_usage(Kind::Client, &r)),
+        Request::Summary(id, days) => client
+            .client_usage_summary(id, *days, opts)
+            .await
+            .map(|r| Answer::from_usage(Kind::Summary, &r)),
+        Request::Search(s) => client
+            .simple_search(s, opts)
+            .await
+            .map(|r| Answer::from_usage(Kind::Search, &r)),
+        Request::Job(j) => client.aggregates_query(j, opts).await.map(|r| Answer::from_job(Kind::Job, &r)),
+        Request::ClientJob(id, j) => client
+            .client_aggregates_query(id, j, opts)
+            .await
+            .map(|r| Answer::from_job(Kind::ClientJob, &r)),
+        _ => Err(Error::invalid_input("unexpected query")),
+    }
+}
+
+/// Asks Genesys Cloud which organization the token belongs to (`GET /api/v2/tokens/me`).
+pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
+    let conn = ctx.conn.get_untracked();
+    let g = conn.genesys.as_ref().ok_or("not connected")?;
+    let base = genesys::resolve_base(&g.base).map_err(|e| e.message)?;
+    let token = usage_lens::http::AccessToken::new(&g.token)?;
+    let req = HttpRequest::new(Method::Get, format!("{base}/api/v2/tokens/me"))
+        .header("Authorization", token.bearer())
+        .header("Accept", "application/json");
+    let fetch = FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?;
+    let response = if conn.demo {
+        SimTransport::new(ctx.simulator(), &fetch).send(&req).await
+    } else {
+        fetch.send(&req).await
+    };
+    let response = response.map_err(|e| match e {
+        usage_lens::http::TransportError::Network(_) => format!(
+            "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."
+        ),
+        other => other.to_string(),
+    })?;
+    match response.status {
+        200..=299 => {}
+        401 => return Err("Genesys Cloud did not accept the token (invalid or expired): sign in again.".into()),
+        403 => {
+            return Err("The token works but may not read its own details (403); queries may still work.".into())
+        }
+        s => return Err(format!("Genesys Cloud answered HTTP {s} when asked who the token belongs to.")),
+    }
+    let v: serde_json::Value = serde_json::from_str(&response.body)
+        .map_err(|_| "Genesys Cloud's answer about the token was not JSON: check the base URL.".to_string())?;
+    Ok(v.pointer("/organization/name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("an unnamed organization")
+        .to_string())
+}
+
+/// The demo base URL (for labels).
+pub fn demo_base() -> &'static str {
+    DEMO_BASE
+}

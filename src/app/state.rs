@@ -1,0 +1,233 @@
+//! The app's state: who is connected, the query being built, the run in
+//! progress and the answer, as signals shared through a context.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use usage_lens::engine::{Progress, RateBudget};
+use usage_lens::sim::Sim;
+use usage_lens::Error;
+
+use super::answer::Answer;
+use super::browser;
+use super::query_spec::QuerySpec;
+
+/// The base URL the in-browser simulator answers on, for both vendors.
+pub const DEMO_BASE: &str = "https://demo.usage-lens.invalid";
+
+const GENESYS_KEY: &str = "usage-lens.genesys";
+const TE_KEY: &str = "usage-lens.thousandeyes";
+const DEMO_KEY: &str = "usage-lens.demo";
+
+/// A Genesys Cloud connection. The token is never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesysConn {
+    /// Region domain or API base URL.
+    pub base: String,
+    /// The access token (memory and `sessionStorage` only).
+    pub token: String,
+    /// Where, in words (region name or base URL).
+    pub label: String,
+    /// The organization's name once `tokens/me` answered.
+    #[serde(default)]
+    pub org: Option<String>,
+}
+
+/// A ThousandEyes connection. The token is never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeConn {
+    /// Base URL or proxy path; `None` for the API host.
+    pub base: Option<String>,
+    /// The bearer token (memory and `sessionStorage` only).
+    pub token: String,
+}
+
+/// Who the app talks to.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Conn {
+    /// The in-browser simulator answers everything.
+    pub demo: bool,
+    /// Genesys Cloud.
+    pub genesys: Option<GenesysConn>,
+    /// ThousandEyes.
+    pub te: Option<TeConn>,
+}
+
+impl Conn {
+    /// The demo connection.
+    pub fn demo() -> Conn {
+        Conn {
+            demo: true,
+            genesys: Some(GenesysConn {
+                base: DEMO_BASE.into(),
+                token: "demo".into(),
+                label: "Demo (simulated data)".into(),
+                org: None,
+            }),
+            te: Some(TeConn {
+                base: Some(DEMO_BASE.into()),
+                token: "demo".into(),
+            }),
+        }
+    }
+
+    /// What was saved in this tab's `sessionStorage`.
+    pub fn restore() -> Conn {
+        if browser::session_get(DEMO_KEY).as_deref() == Some("1") {
+            return Conn::demo();
+        }
+        Conn {
+            demo: false,
+            genesys: browser::session_get(GENESYS_KEY).and_then(|s| serde_json::from_str(&s).ok()),
+            te: browser::session_get(TE_KEY).and_then(|s| serde_json::from_str(&s).ok()),
+        }
+    }
+
+    /// Saves the connection in this tab's `sessionStorage` (never `localStorage`).
+    pub fn save(&self) {
+        if self.demo {
+            browser::session_set(DEMO_KEY, "1");
+            browser::session_remove(GENESYS_KEY);
+            browser::session_remove(TE_KEY);
+            return;
+        }
+        browser::session_remove(DEMO_KEY);
+        match self.genesys.as_ref().and_then(|g| serde_json::to_string(g).ok()) {
+            Some(s) => browser::session_set(GENESYS_KEY, &s),
+            None => browser::session_remove(GENESYS_KEY),
+        }
+        match self.te.as_ref().and_then(|t| serde_json::to_string(t).ok()) {
+            Some(s) => browser::session_set(TE_KEY, &s),
+            None => browser::session_remove(TE_KEY),
+        }
+    }
+
+    /// A name for the cache key: which backend answered (no token).
+    pub fn identity(&self, te: bool) -> String {
+        if self.demo {
+            return "demo".into();
+        }
+        if te {
+            self.te
+                .as_ref()
+                .map(|t| format!("te:{}", t.base.clone().unwrap_or_default()))
+                .unwrap_or_default()
+        } else {
+            self.genesys
+                .as_ref()
+                .map(|g| format!("genesys:{}", g.base))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Everything the components share. Signals are `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// Who is connected.
+    pub conn: RwSignal<Conn>,
+    /// A connection problem, in words.
+    pub conn_error: RwSignal<Option<String>>,
+    /// A sign-in or connection check in progress.
+    pub connecting: RwSignal<bool>,
+    /// The query form.
+    pub spec: RwSignal<QuerySpec>,
+    /// Why the form cannot run, in words.
+    pub invalid: RwSignal<Option<String>>,
+    /// A run is in progress.
+    pub running: RwSignal<bool>,
+    /// The latest progress report.
+    pub progress: RwSignal<Option<Progress>>,
+    /// When the run started (Unix ms).
+    pub started_at: RwSignal<f64>,
+    /// The time, updated while a run is in progress.
+    pub now: RwSignal<f64>,
+    /// The answer shown.
+    pub answer: RwSignal<Option<Arc<Answer>>>,
+    /// The query that produced the answer.
+    pub answer_spec: RwSignal<Option<QuerySpec>>,
+    /// The answer came from this session's cache.
+    pub from_cache: RwSignal<bool>,
+    /// The last run's failure.
+    pub error: RwSignal<Option<Error>>,
+    /// A note about the last run (cancelled).
+    pub notice: RwSignal<Option<String>>,
+    /// Rows fetched before the failure, offered for viewing.
+    pub partial: RwSignal<Option<Arc<Answer>>>,
+    /// Answers of this session, by query.
+    pub cache: StoredValue<HashMap<String, Arc<Answer>>>,
+    /// Counts runs so a superseded run's answer is dropped.
+    pub run_seq: StoredValue<u64>,
+    /// The running run's abort controller.
+    pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// The demo simulator, created on first use.
+    pub sim: StoredValue<Option<Rc<RefCell<Sim>>>, LocalStorage>,
+    /// The Genesys rate budget shared by every run of this tab.
+    pub genesys_budget: StoredValue<Rc<RefCell<RateBudget>>, LocalStorage>,
+    /// The ThousandEyes rate budget shared by every run of this tab.
+    pub te_budget: StoredValue<Rc<RefCell<RateBudget>>, LocalStorage>,
+}
+
+impl Ctx {
+    /// Fresh state, with the connection restored from `sessionStorage`.
+    pub fn new(spec: QuerySpec) -> Ctx {
+        Ctx {
+            conn: RwSignal::new(Conn::restore()),
+            conn_error: RwSignal::new(None),
+            connecting: RwSignal::new(false),
+            spec: RwSignal::new(spec),
+            invalid: RwSignal::new(None),
+            running: RwSignal::new(false),
+            progress: RwSignal::new(None),
+            started_at: RwSignal::new(0.0),
+            now: RwSignal::new(browser::now_ms()),
+            answer: RwSignal::new(None),
+            answer_spec: RwSignal::new(None),
+            from_cache: RwSignal::new(false),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            partial: RwSignal::new(None),
+            cache: StoredValue::new(HashMap::new()),
+            run_seq: StoredValue::new(0),
+            abort: StoredValue::new_local(None),
+            sim: StoredValue::new_local(None),
+            genesys_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
+                usage_lens::genesys::REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            )))),
+            te_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
+                usage_lens::thousandeyes::REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            )))),
+        }
+    }
+
+    /// The demo simulator (created on first use).
+    pub fn simulator(&self) -> Rc<RefCell<Sim>> {
+        if let Some(sim) = self.sim.with_value(|s| s.clone()) {
+            return sim;
+        }
+        let seed = 20_260_701;
+        let sim = Rc::new(RefCell::new(Sim::new(seed).with_default_exec_ms(2_500)));
+        self.sim.set_value(Some(sim.clone()));
+        sim
+    }
+
+    /// Changes the connection and saves it.
+    pub fn set_conn(&self, conn: Conn) {
+        conn.save();
+        self.conn.set(conn);
+    }
+}
+
+/// The shared state from the context.
+pub fn use_ctx() -> Ctx {
+    use_context::<Ctx>().unwrap_or_else(|| Ctx::new(QuerySpec::default()))
+}

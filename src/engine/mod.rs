@@ -1,0 +1,392 @@
+//! The vendor-neutral engine: one request with retries and a rate budget
+//! ([`Run::send`]), the poll schedule ([`poll`]), and the pager ([`page`]).
+//!
+//! Everything takes the transport and the clock as arguments, so every timing
+//! rule is tested natively on a virtual clock.
+
+pub mod budget;
+pub mod page;
+pub mod poll;
+pub mod retry;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::error::{Error, ErrorKind, Result, Vendor};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+
+pub use budget::{BudgetHint, RateBudget};
+pub use page::{Pager, PagerStep};
+pub use poll::PollSchedule;
+pub use retry::RetryPolicy;
+
+/// What a run is doing right now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub enum Phase {
+    /// Sending the query.
+    #[default]
+    Submitting,
+    /// Waiting for the vendor to finish the query (polling).
+    Waiting,
+    /// Fetching pages of results.
+    Paging,
+    /// Waiting before a retry (rate limit, server error or network failure).
+    Retrying,
+    /// Finished.
+    Done,
+}
+
+/// A progress report, sent to `onProgress` whenever something changes.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub struct Progress {
+    /// What is happening.
+    pub phase: Phase,
+    /// Status checks sent so far.
+    pub polls: u32,
+    /// Result pages received so far.
+    pub pages: u32,
+    /// Rows received so far.
+    pub rows: u64,
+    /// Requests sent so far, retries included.
+    pub requests: u32,
+    /// Retries so far.
+    pub retries: u32,
+    /// Milliseconds since the run started.
+    pub elapsed_ms: u64,
+    /// When the next status check is due, in milliseconds from now.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_poll_in_ms: Option<u64>,
+    /// When a retry is due, as Unix milliseconds (shown as a clock time).
+    #[cfg_attr(feature = "js", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_at_ms: Option<u64>,
+    /// Why the run is retrying, in words.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_reason: Option<String>,
+    /// For a search split to stay under the vendor's record cap: parts finished.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts_done: Option<u32>,
+    /// For a split search: parts in all (grows as parts are split further).
+    #[cfg_attr(feature = "js", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts_total: Option<u32>,
+    /// Set when the vendor's record cap was reached and rows may be missing.
+    pub capped: bool,
+}
+
+/// A progress callback.
+pub type ProgressFn = Rc<dyn Fn(&Progress)>;
+
+/// Options for one call.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// Give up (error kind `timeout`) after this many milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Rows per page where the vendor lets the client choose (1..=1000).
+    pub page_size: Option<u32>,
+    /// Genesys simple search: when a search reaches the 20,000-record cap,
+    /// split the interval in halves until every part is under the cap.
+    pub split_on_cap: bool,
+    /// Called on every change of progress.
+    pub on_progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("timeout_ms", &self.timeout_ms)
+            .field("page_size", &self.page_size)
+            .field("split_on_cap", &self.split_on_cap)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish()
+    }
+}
+
+impl RunOptions {
+    /// Checks the options: page size 1..=1000, a positive timeout.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(p) = self.page_size {
+            if !(1..=1000).contains(&p) {
+                return Err(Error::invalid_input(format!(
+                    "pageSize must be between 1 and 1000, not {p}"
+                )));
+            }
+        }
+        if self.timeout_ms == Some(0) {
+            return Err(Error::invalid_input(
+                "timeoutMs must be a positive number of milliseconds",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The vendor-specific rules the engine consults: how to read rate-limit
+/// signals and how to turn a final non-2xx response into an [`Error`].
+pub trait VendorRules {
+    /// Which vendor.
+    fn vendor(&self) -> Vendor;
+    /// How long to wait after a 429 on the given attempt (0-based), and why.
+    fn rate_limit_wait_ms(&self, response: &HttpResponse, attempt: u32, now_ms: u64) -> u64;
+    /// Rate-limit headers of any response, for the budget.
+    fn budget_hint(&self, response: &HttpResponse, now_ms: u64) -> BudgetHint;
+    /// The error for a response that will not be retried.
+    fn error_for(&self, response: &HttpResponse, request: &HttpRequest) -> Error;
+    /// The error for a request that got no response at all.
+    fn network_error(&self, detail: &str) -> Error;
+}
+
+/// One call in progress: the transport, the clock, the vendor's rules, the
+/// client's shared rate budget, the caller's options and the progress so far.
+pub struct Run<'a, T: Transport, C: Clock> {
+    transport: &'a T,
+    clock: &'a C,
+    rules: &'a dyn VendorRules,
+    budget: &'a RefCell<RateBudget>,
+    policy: RetryPolicy,
+    opts: &'a RunOptions,
+    started_ms: u64,
+    progress: RefCell<Progress>,
+    rng: Cell<u64>,
+}
+
+impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
+    /// Starts a run now.
+    pub fn new(
+        transport: &'a T,
+        clock: &'a C,
+        rules: &'a dyn VendorRules,
+        budget: &'a RefCell<RateBudget>,
+        policy: RetryPolicy,
+        opts: &'a RunOptions,
+    ) -> Self {
+        let started_ms = clock.now_ms();
+        Run {
+            transport,
+            clock,
+            rules,
+            budget,
+            policy,
+            opts,
+            started_ms,
+            progress: RefCell::new(Progress::default()),
+            rng: Cell::new(started_ms ^ 0x9E37_79B9_7F4A_7C15),
+        }
+    }
+
+    /// The caller's options.
+    pub fn options(&self) -> &RunOptions {
+        self.opts
+    }
+
+    /// The current time, Unix milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Milliseconds since the run started.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.now_ms().saturating_sub(self.started_ms)
+    }
+
+    /// A copy of the progress so far.
+    pub fn progress(&self) -> Progress {
+        self.progress.borrow().clone()
+    }
+
+    /// Changes the progress and tells the caller.
+    pub fn update(&self, f: impl FnOnce(&mut Progress)) {
+        let snapshot = {
+            let mut p = self.progress.borrow_mut();
+            f(&mut p);
+            p.elapsed_ms = self.now_ms().saturating_sub(self.started_ms);
+            p.clone()
+        };
+        if let Some(cb) = &self.opts.on_progress {
+            cb(&snapshot);
+        }
+    }
+
+    /// A pseudo-random number in `0..n` for jitter (deterministic per run start).
+    pub fn jitter(&self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        // xorshift64*
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+
+    fn deadline_ms(&self) -> Option<u64> {
+        self.opts
+            .timeout_ms
+            .map(|t| self.started_ms.saturating_add(t))
+    }
+
+    /// The error for a run past its time limit.
+    pub fn timeout_error(&self) -> Error {
+        let limit = self.opts.timeout_ms.unwrap_or(0);
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{} did not finish within the time limit of {} s. Try a shorter interval, fewer groupings, or a longer timeout.",
+                self.rules.vendor(),
+                limit / 1000
+            ),
+        )
+        .with_vendor(self.rules.vendor())
+    }
+
+    fn aborted_error(&self) -> Error {
+        Error::new(ErrorKind::Aborted, "The run was cancelled.").with_vendor(self.rules.vendor())
+    }
+
+    fn map_transport(&self, e: TransportError) -> Error {
+        match e {
+            TransportError::Aborted => self.aborted_error(),
+            TransportError::Timeout => self.timeout_error(),
+            TransportError::Network(d) => self.rules.network_error(&d),
+        }
+    }
+
+    /// Waits `ms`, but never past the time limit: if the wait would end after
+    /// it, waits until the limit and returns a `timeout` error.
+    pub async fn sleep(&self, ms: u64) -> Result<()> {
+        if ms == 0 {
+            return Ok(());
+        }
+        match self.deadline_ms() {
+            Some(deadline) => {
+                let now = self.now_ms();
+                if now.saturating_add(ms) > deadline {
+                    let rest = deadline.saturating_sub(now);
+                    self.clock.sleep(rest).await.map_err(|e| self.map_transport(e))?;
+                    return Err(self.timeout_error());
+                }
+                self.clock.sleep(ms).await.map_err(|e| self.map_transport(e))
+            }
+            None => self.clock.sleep(ms).await.map_err(|e| self.map_transport(e)),
+        }
+    }
+
+    /// Waits until the rate budget allows one more request, and books it.
+    async fn take_budget(&self) -> Result<()> {
+        loop {
+            let now = self.now_ms();
+            let wait = self.budget.borrow().wait_ms(now);
+            if wait == 0 {
+                self.budget.borrow_mut().record(now);
+                return Ok(());
+            }
+            self.sleep(wait).await?;
+        }
+    }
+
+    /// Sends one request within the rate budget, retrying 429s, 5xx and
+    /// network failures as the retry policy says, and returns the first 2xx
+    /// response. Any other status becomes the vendor's error.
+    pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        let mut limited = 0u32;
+        let mut failed = 0u32;
+        loop {
+            if let Some(deadline) = self.deadline_ms() {
+                if self.now_ms() >= deadline {
+                    return Err(self.timeout_error());
+                }
+            }
+            self.take_budget().await?;
+            self.update(|p| p.requests += 1);
+            let outcome = self.transport.send(request).await;
+            let now = self.now_ms();
+            let (wait, reason, final_err) = match outcome {
+                Err(TransportError::Network(detail)) => {
+                    if failed >= self.policy.max_failure_retries {
+                        return Err(self.rules.network_error(&detail));
+                    }
+                    failed += 1;
+                    (
+                        self.policy.failure_backoff_ms(failed - 1),
+                        "the connection failed".to_string(),
+                        self.rules.network_error(&detail),
+                    )
+                }
+                Err(e) => return Err(self.map_transport(e)),
+                Ok(response) => {
+                    let hint = self.rules.budget_hint(&response, now);
+                    self.budget.borrow_mut().observe(&hint, now);
+                    if response.is_success() {
+                        return Ok(response);
+                    }
+                    match response.status {
+                        429 => {
+                            let wait = self.rules.rate_limit_wait_ms(&response, limited, now);
+                            let mut err = self.rules.error_for(&response, request);
+                            err.retry_after_ms = Some(wait);
+                            if limited >= self.policy.max_rate_limit_retries
+                                || wait > self.policy.max_rate_limit_wait_ms
+                            {
+                                return Err(err);
+                            }
+                            if let Some(deadline) = self.deadline_ms() {
+                                if now.saturating_add(wait) > deadline {
+                                    return Err(err);
+                                }
+                            }
+                            limited += 1;
+                            (wait, "rate limited".to_string(), err)
+                        }
+                        500 | 502 | 503 | 504 => {
+                            let err = self.rules.error_for(&response, request);
+                            if failed >= self.policy.max_failure_retries {
+                                return Err(err);
+                            }
+                            failed += 1;
+                            (
+                                self.policy.failure_backoff_ms(failed - 1),
+                                format!("the server answered {}", response.status),
+                                err,
+                            )
+                        }
+                        _ => return Err(self.rules.error_for(&response, request)),
+                    }
+                }
+            };
+            let wait = wait + if self.policy.jitter { self.jitter(wait / 10 + 1) } else { 0 };
+            let previous = self.progress.borrow().phase;
+            self.update(|p| {
+                p.phase = Phase::Retrying;
+                p.retries += 1;
+                p.retry_at_ms = Some(now + wait);
+                p.retry_reason = Some(reason);
+            });
+            match self.sleep(wait).await {
+                Ok(()) => {}
+                // Out of time while waiting to retry: report what stopped us.
+                Err(e) if e.kind == ErrorKind::Timeout => {
+                    let mut err = final_err;
+                    if err.kind != ErrorKind::RateLimited {
+                        err = e;
+                    }
+                    return Err(err);
+                }
+                Err(e) => return Err(e),
+            }
+            self.update(|p| {
+                p.phase = previous;
+                p.retry_at_ms = None;
+                p.retry_reason = None;
+            });
+        }
+    }
+}

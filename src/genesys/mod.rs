@@ -1,0 +1,672 @@
+//! The Genesys Cloud usage API: every usage endpoint, submitted, polled until
+//! done, paged to the end, retried politely and cancellable.
+//!
+//! Both generations are here: the legacy executions (`queryStatus` `Running` →
+//! `Complete`) and the 2025 aggregates jobs (`Queued` → `Running` →
+//! `Succeeded`, HTTP 202 then 200, paged by `nextUri`).
+//!
+//! # Example
+//! ```no_run
+//! # async fn demo() -> usage_lens::Result<()> {
+//! use usage_lens::genesys::{Client, ApiUsageOrganizationQuery, Granularity};
+//! use usage_lens::engine::RunOptions;
+//! # use usage_lens::transport::fake::{FakeTransport, VirtualClock};
+//! # let clock = VirtualClock::new(0);
+//! # let transport = FakeTransport::new(clock.clone(), |_, _| Ok(usage_lens::http::HttpResponse::new(200, "{}")));
+//! let client = Client::new("https://api.mypurecloud.com", "my-token", transport, clock)?;
+//! let query = ApiUsageOrganizationQuery {
+//!     interval: "2026-07-01T00:00:00Z/2026-07-08T00:00:00Z".into(),
+//!     granularity: Some(Granularity::Day),
+//!     ..Default::default()
+//! };
+//! let result = client.query_organization_usage(&query, &RunOptions::default()).await?;
+//! println!("{} rows", result.results.len());
+//! # Ok(()) }
+//! ```
+
+pub mod auth;
+pub mod models;
+pub mod region;
+pub mod requests;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub use models::*;
+pub use region::{Region, REGIONS};
+
+use crate::engine::poll::PollSchedule;
+use crate::engine::{BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules};
+use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
+use crate::http::{path_of, query_param, AccessToken, Clock, HttpRequest, HttpResponse, Transport};
+use crate::time::{Interval, DAY};
+
+/// The most records a simple search can return, per the reference.
+pub const SIMPLE_SEARCH_CAP: usize = 20_000;
+
+/// Default rows per page (the largest the API allows).
+pub const DEFAULT_PAGE_SIZE: u32 = 1_000;
+
+/// Requests per minute the client allows itself per token: under the
+/// documented 300 per token per minute, leaving room for other tabs.
+pub const REQUESTS_PER_MINUTE: u64 = 280;
+
+/// The Genesys rules for the engine: 429 waits, rate-limit headers, errors.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GenesysRules;
+
+/// The permissions the reference names for the endpoint a path belongs to.
+pub fn permissions_for(path: &str) -> &'static str {
+    if path.contains("/usage/aggregates/") {
+        "usage:organization:view"
+    } else if path.contains("/usage/client/") {
+        "usage:client:view"
+    } else if path.contains("/oauth/clients/") {
+        "oauth:client:view or usage:client:view"
+    } else if path.contains("/usage/simplesearch") {
+        "oauth:client:view or usage:simpleSearch:view"
+    } else {
+        "oauth:client:view or usage:organization:view"
+    }
+}
+
+/// The seconds in a 429 message such as "Retry the request in [7] seconds".
+pub fn seconds_in_message(message: &str) -> Option<u64> {
+    let start = message.find('[')? + 1;
+    let end = start + message.get(start..)?.find(']')?;
+    message.get(start..end)?.trim().parse().ok()
+}
+
+impl VendorRules for GenesysRules {
+    fn vendor(&self) -> Vendor {
+        Vendor::Genesys
+    }
+
+    fn rate_limit_wait_ms(&self, response: &HttpResponse, attempt: u32, _now_ms: u64) -> u64 {
+        if let Some(secs) = response
+            .header("retry-after")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+        {
+            return (secs * 1000.0).ceil() as u64;
+        }
+        let from_message = serde_json::from_str::<ErrorBody>(&response.body)
+            .ok()
+            .and_then(|b| b.message)
+            .and_then(|m| seconds_in_message(&m));
+        match from_message {
+            Some(secs) => secs.saturating_mul(1000),
+            None => crate::engine::retry::exponential(5_000, attempt, 60_000),
+        }
+    }
+
+    fn budget_hint(&self, response: &HttpResponse, now_ms: u64) -> BudgetHint {
+        let allowed = response.header_u64("inin-ratelimit-allowed");
+        let count = response.header_u64("inin-ratelimit-count");
+        let reset = response.header_u64("inin-ratelimit-reset");
+        BudgetHint {
+            limit: allowed,
+            remaining: allowed.zip(count).map(|(a, c)| a.saturating_sub(c)),
+            reset_at_ms: reset.map(|s| now_ms.saturating_add(s.saturating_mul(1000))),
+        }
+    }
+
+    fn error_for(&self, response: &HttpResponse, request: &HttpRequest) -> Error {
+        let body: Option<ErrorBody> = serde_json::from_str(&response.body).ok();
+        let said = body
+            .as_ref()
+            .and_then(|b| b.message.clone())
+            .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
+            .unwrap_or_default();
+        let code = body.as_ref().and_then(|b| b.code.clone()).unwrap_or_default();
+        let path = path_of(&request.url);
+        let (kind, message) = match response.status {
+            401 => (
+                ErrorKind::Unauthorized,
+                format!("Genesys Cloud did not accept the token{}: sign in again.{said}",
+                    if code == "credentials.expired" { " because it has expired" } else { " (it is missing, invalid or expired)" }),
+            ),
+            403 => (
+                ErrorKind::Forbidden,
+                format!(
+                    "Your Genesys Cloud role lacks the permission for this query: it needs {}. Ask an administrator to add it, then sign in again.{said}",
+                    permissions_for(path)
+                ),
+            ),
+            404 => (
+                ErrorKind::NotFound,
+                format!("Genesys Cloud did not find this resource: check the OAuth client id, or run the query again (results expire).{said}"),
+            ),
+            429 => (
+                ErrorKind::RateLimited,
+                format!("Genesys Cloud is rate limiting this token and retrying did not get through. Wait a minute and run the query again.{said}"),
+            ),
+            400 => (
+                ErrorKind::Http,
+                format!("Genesys Cloud rejected the query as invalid (400).{said}"),
+            ),
+            s if s >= 500 => (
+                ErrorKind::Server,
+                format!("Genesys Cloud had a server error ({s}) and retrying did not help. Try again in a few minutes.{said}"),
+            ),
+            s => (ErrorKind::Http, format!("Genesys Cloud answered HTTP {s}.{said}")),
+        };
+        let mut err = Error::new(kind, message)
+            .with_vendor(Vendor::Genesys)
+            .with_status(response.status);
+        err.correlation_id = response
+            .header("inin-correlation-id")
+            .map(str::to_string)
+            .or_else(|| body.as_ref().and_then(|b| b.context_id.clone()));
+        err.details = serde_json::from_str::<serde_json::Value>(&response.body)
+            .ok()
+            .map(std::sync::Arc::new);
+        err
+    }
+
+    fn network_error(&self, detail: &str) -> Error {
+        Error::new(
+            ErrorKind::Network,
+            format!(
+                "Could not reach Genesys Cloud ({detail}). Check the network connection and the region; a firewall, VPN or browser extension may be blocking the API host."
+            ),
+        )
+        .with_vendor(Vendor::Genesys)
+    }
+}
+
+/// A Genesys Cloud usage client over any transport and clock.
+pub struct Client<T: Transport, C: Clock> {
+    base: String,
+    token: AccessToken,
+    transport: T,
+    clock: C,
+    budget: Rc<RefCell<RateBudget>>,
+    policy: RetryPolicy,
+    schedule: PollSchedule,
+}
+
+impl<T: Transport, C: Clock> Client<T, C> {
+    /// A client for `base_url` — a region domain (`mypurecloud.com`), its API
+    /// host, or any `https://` base (a proxy, or the simulator on loopback).
+    pub fn new(base_url: &str, token: &str, transport: T, clock: C) -> Result<Self> {
+        let base = resolve_base(base_url)?;
+        let token = AccessToken::new(token).map_err(|m| {
+            Error::invalid_input(format!("Genesys Cloud: {m}")).with_vendor(Vendor::Genesys)
+        })?;
+        Ok(Client {
+            base,
+            token,
+            transport,
+            clock,
+            budget: Rc::new(RefCell::new(RateBudget::new(REQUESTS_PER_MINUTE, 60_000, 2))),
+            policy: RetryPolicy::default(),
+            schedule: PollSchedule::default(),
+        })
+    }
+
+    /// Shares a rate budget with other clients of the same token.
+    pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The transport requests go through.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Replaces the poll schedule.
+    pub fn with_poll_schedule(mut self, schedule: PollSchedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
+    /// The API base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn run<'a>(&'a self, opts: &'a RunOptions) -> Run<'a, T, C> {
+        Run::new(
+            &self.transport,
+            &self.clock,
+            &GenesysRules,
+            &self.budget,
+            self.policy,
+            opts,
+        )
+    }
+
+    fn req(&self) -> requests::Builder<'_> {
+        requests::Builder::new(&self.base, &self.token)
+    }
+
+    /// Runs an organization usage query (legacy executions) to completion.
+    pub async fn query_organization_usage(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        opts.validate()?;
+        let submit = self.req().organization_query(query)?;
+        let run = self.run(opts);
+        let exec = self.submit_execution(&run, &submit).await?;
+        let poll = self.req().organization_results(&exec)?;
+        let result = self.poll_execution(&run, &poll).await?;
+        self.finish(&run);
+        Ok(result)
+    }
+
+    /// Runs the usage query of one OAuth client (legacy executions).
+    pub async fn query_client_usage(
+        &self,
+        client_id: &str,
+        query: &ApiUsageClientQuery,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        opts.validate()?;
+        let submit = self.req().client_query(client_id, query)?;
+        let run = self.run(opts);
+        let exec = self.submit_execution(&run, &submit).await?;
+        let poll = self.req().client_results(client_id, &exec)?;
+        let result = self.poll_execution(&run, &poll).await?;
+        self.finish(&run);
+        Ok(result)
+    }
+
+    /// The usage summary of one OAuth client over the last `days` days (7 if
+    /// `None`). It starts an execution, which is polled like the others.
+    pub async fn client_usage_summary(
+        &self,
+        client_id: &str,
+        days: Option<u32>,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        opts.validate()?;
+        let submit = self.req().client_summary(client_id, days)?;
+        let run = self.run(opts);
+        let exec = self.submit_execution(&run, &submit).await?;
+        let poll = self.req().client_results(client_id, &exec)?;
+        let result = self.poll_execution(&run, &poll).await?;
+        self.finish(&run);
+        Ok(result)
+    }
+
+    /// Runs a simple search and reads every page. With `split_on_cap`, a
+    /// search that reaches the 20,000-record cap is split into halves of its
+    /// interval until every part is under the cap, and the parts are merged.
+    pub async fn simple_search(
+        &self,
+        search: &ApiUsageSimpleSearch,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        opts.validate()?;
+        let interval = requests::check_interval(&search.interval)?;
+        let run = self.run(opts);
+        let first = self.simple_search_once(&run, search, Vec::new()).await?;
+        if !(first.capped && opts.split_on_cap) {
+            self.finish(&run);
+            return Ok(first);
+        }
+        // Split: a work list of intervals, oldest first, each searched until under the cap.
+        let mut pending: Vec<Interval> = Vec::new();
+        match interval.halves() {
+            Some((a, b)) => pending.extend([b, a]),
+            None => {
+                self.finish(&run);
+                return Ok(first);
+            }
+        }
+        let mut merged = ApiUsageQueryResult {
+            query_status: Some(QueryStatus::Complete),
+            ..Default::default()
+        };
+        let mut done = 0u32;
+        let mut total = 2u32;
+        run.update(|p| {
+            p.parts_done = Some(0);
+            p.parts_total = Some(total);
+            p.rows = 0;
+            p.capped = false;
+        });
+        while let Some(part) = pending.pop() {
+            let sub = ApiUsageSimpleSearch {
+                interval: part.format(),
+                ..search.clone()
+            };
+            let result = self
+                .simple_search_once(&run, &sub, merged.results.clone())
+                .await;
+            let result = match result {
+                Ok(r) => r,
+                Err(e) => return Err(e.with_partial(&merged)),
+            };
+            if result.capped {
+                if let Some((a, b)) = part.halves() {
+                    pending.extend([b, a]);
+                    total += 1;
+                    run.update(|p| p.parts_total = Some(total));
+                    continue;
+                }
+                merged.capped = true;
+            }
+            merged.results.extend(result.results.into_iter().skip(merged.results.len()));
+            done += 1;
+            let rows = merged.results.len() as u64;
+            let capped = merged.capped;
+            run.update(|p| {
+                p.parts_done = Some(done);
+                p.rows = rows;
+                p.capped = capped;
+            });
+        }
+        self.finish(&run);
+        Ok(merged)
+    }
+
+    /// One simple search to the end of its pages. `carry` rows are kept in
+    /// front of the new rows (so a failure can hand back everything so far).
+    async fn simple_search_once(
+        &self,
+        run: &Run<'_, T, C>,
+        search: &ApiUsageSimpleSearch,
+        carry: Vec<ApiUsageRow>,
+    ) -> Result<ApiUsageQueryResult> {
+        let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let submit = self.req().simple_search(search)?;
+        let exec = self.submit_execution(run, &submit).await?;
+        let first_page = self.req().simple_search_results(&exec, page_size, None)?;
+        let base_rows = carry.len();
+        let mut acc = ApiUsageQueryResult {
+            results: carry,
+            query_status: Some(QueryStatus::Complete),
+            ..Default::default()
+        };
+        let page = self
+            .poll_execution(run, &first_page)
+            .await
+            .map_err(|e| e.with_partial(&acc))?;
+        let mut pager = Pager::new();
+        let mut next = page.cursors.as_ref().and_then(|c| c.after.clone());
+        acc.results.extend(page.results);
+        loop {
+            let fetched = acc.results.len() - base_rows;
+            run.update(|p| {
+                p.phase = Phase::Paging;
+                p.pages += 1;
+                p.rows = acc.results.len() as u64;
+                p.next_poll_in_ms = None;
+            });
+            if fetched >= SIMPLE_SEARCH_CAP {
+                acc.capped = true;
+                run.update(|p| p.capped = true);
+                break;
+            }
+            let cursor = match pager.after_page(next.as_deref()) {
+                PagerStep::Follow(c) => c,
+                PagerStep::End | PagerStep::Repeated => break,
+            };
+            let req = self.req().simple_search_results(&exec, page_size, Some(&cursor))?;
+            let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
+            let page: ApiUsageQueryResult = decode_json(&response.body, Vendor::Genesys, "results page")
+                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            if page.query_status == Some(QueryStatus::Failed) {
+                return Err(query_failed("The simple search failed while its pages were read.")
+                    .with_partial(&acc));
+            }
+            next = page.cursors.as_ref().and_then(|c| c.after.clone());
+            acc.results.extend(page.results);
+        }
+        acc.cursors = None;
+        Ok(acc)
+    }
+
+    /// Runs an organization aggregates job and reads every page.
+    pub async fn aggregates_query(
+        &self,
+        request: &OrganizationPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<PublicApiUsageResultsResponse> {
+        opts.validate()?;
+        let now = self.clock.now_ms();
+        let submit = self.req().aggregates_job(request, now)?;
+        let run = self.run(opts);
+        let job_path = self.run_job_submit(&run, &submit, |id| requests::org_job_path(id)).await?;
+        self.run_job(&run, &job_path).await
+    }
+
+    /// Runs the aggregates job of one OAuth client and reads every page.
+    pub async fn client_aggregates_query(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<PublicApiUsageResultsResponse> {
+        opts.validate()?;
+        let now = self.clock.now_ms();
+        let submit = self.req().client_aggregates_job(client_id, request, now)?;
+        let run = self.run(opts);
+        let cid = requests::check_id("clientId", client_id)?;
+        let job_path = self
+            .run_job_submit(&run, &submit, |id| requests::client_job_path(&cid, id))
+            .await?;
+        self.run_job(&run, &job_path).await
+    }
+
+    fn finish(&self, run: &Run<'_, T, C>) {
+        run.update(|p| {
+            p.phase = Phase::Done;
+            p.next_poll_in_ms = None;
+        });
+    }
+
+    async fn submit_execution(&self, run: &Run<'_, T, C>, submit: &HttpRequest) -> Result<String> {
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(submit).await?;
+        let exec: UsageExecutionResult = decode_json(&response.body, Vendor::Genesys, "submit answer")?;
+        match exec.execution_id.filter(|s| !s.trim().is_empty()) {
+            Some(id) => Ok(id),
+            None => Err(Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "Genesys Cloud accepted the query but sent no executionId to poll. Body starts: {}",
+                    snippet(&response.body, 200)
+                ),
+            )
+            .with_vendor(Vendor::Genesys)
+            .with_status(response.status)),
+        }
+    }
+
+    /// Polls a legacy execution on the schedule until it is `Complete`.
+    async fn poll_execution(&self, run: &Run<'_, T, C>, poll: &HttpRequest) -> Result<ApiUsageQueryResult> {
+        let submitted = run.elapsed_ms();
+        loop {
+            let since = run.elapsed_ms().saturating_sub(submitted);
+            let delay = self.schedule.delay_ms(since);
+            run.update(|p| {
+                p.phase = Phase::Waiting;
+                p.next_poll_in_ms = Some(delay);
+            });
+            run.sleep(delay).await?;
+            run.update(|p| {
+                p.polls += 1;
+                p.next_poll_in_ms = None;
+            });
+            let response = run.send(poll).await?;
+            let result: ApiUsageQueryResult = decode_json(&response.body, Vendor::Genesys, "query status")
+                .map_err(|e| e.with_status(response.status))?;
+            match &result.query_status {
+                Some(QueryStatus::Complete) => {
+                    let rows = result.results.len() as u64;
+                    run.update(|p| p.rows = rows);
+                    return Ok(result);
+                }
+                Some(QueryStatus::Failed) => {
+                    return Err(query_failed(
+                        "Genesys Cloud reports that the usage query failed. Run it again; if it keeps failing, try a shorter interval or fewer groupings.",
+                    ))
+                }
+                // Running, missing or a value this version does not know: keep waiting.
+                _ => {}
+            }
+        }
+    }
+
+    async fn run_job_submit(
+        &self,
+        run: &Run<'_, T, C>,
+        submit: &HttpRequest,
+        path_for: impl Fn(&str) -> String,
+    ) -> Result<String> {
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(submit).await?;
+        let created: UsageQueryResponse = decode_json(&response.body, Vendor::Genesys, "job answer")?;
+        let id = created.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "Genesys Cloud accepted the job but sent no job id. Body starts: {}",
+                    snippet(&response.body, 200)
+                ),
+            )
+            .with_vendor(Vendor::Genesys)
+        })?;
+        let id = requests::check_id("jobId", &id)?;
+        Ok(path_for(&id))
+    }
+
+    /// Polls a job until it succeeds, then follows `nextUri` to the last page.
+    async fn run_job(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<PublicApiUsageResultsResponse> {
+        let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let submitted = run.elapsed_ms();
+        let first = loop {
+            let since = run.elapsed_ms().saturating_sub(submitted);
+            let delay = self.schedule.delay_ms(since);
+            run.update(|p| {
+                p.phase = Phase::Waiting;
+                p.next_poll_in_ms = Some(delay);
+            });
+            run.sleep(delay).await?;
+            run.update(|p| {
+                p.polls += 1;
+                p.next_poll_in_ms = None;
+            });
+            let req = self.req().job_page(job_path, page_size, None);
+            let response = run.send(&req).await?;
+            let page: PublicApiUsageResultsResponse = decode_json(&response.body, Vendor::Genesys, "job status")
+                .map_err(|e| e.with_status(response.status))?;
+            let status = page.query_status.clone().unwrap_or(if response.status == 200 {
+                JobStatus::Succeeded
+            } else {
+                JobStatus::Running
+            });
+            match status {
+                JobStatus::Succeeded => break page,
+                JobStatus::Failed => {
+                    let why = page
+                        .error_body
+                        .as_ref()
+                        .and_then(|b| b.message.clone())
+                        .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
+                        .unwrap_or_default();
+                    let mut err = query_failed(&format!("The usage job failed.{why}"));
+                    err.details = page
+                        .error_body
+                        .as_ref()
+                        .and_then(|b| serde_json::to_value(b).ok())
+                        .map(std::sync::Arc::new);
+                    err.correlation_id = page.error_body.as_ref().and_then(|b| b.context_id.clone());
+                    return Err(err);
+                }
+                JobStatus::Cancelled => {
+                    return Err(query_failed("The usage job was cancelled in Genesys Cloud. Run it again."))
+                }
+                _ => {}
+            }
+        };
+        let mut acc = PublicApiUsageResultsResponse {
+            query_status: Some(JobStatus::Succeeded),
+            ..first
+        };
+        let mut next = acc.next_uri.take();
+        let mut pager = Pager::new();
+        loop {
+            let rows = acc.entities.len() as u64;
+            run.update(|p| {
+                p.phase = Phase::Paging;
+                p.pages += 1;
+                p.rows = rows;
+            });
+            let after = match next.as_deref().map(|n| (n, query_param(n, "after"))) {
+                None => break,
+                Some((_, Some(after))) => after,
+                // A nextUri without `after`: the cursor is the URI itself.
+                Some((n, None)) => n.to_string(),
+            };
+            let cursor = match pager.after_page(Some(&after)) {
+                PagerStep::Follow(c) => c,
+                PagerStep::End | PagerStep::Repeated => break,
+            };
+            let req = if next.as_deref().is_some_and(|n| query_param(n, "after").is_some()) {
+                self.req().job_page(job_path, page_size, Some(&cursor))
+            } else {
+                match self.req().same_path(job_path, &cursor) {
+                    Some(r) => r,
+                    None => break,
+                }
+            };
+            let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
+            let page: PublicApiUsageResultsResponse = decode_json(&response.body, Vendor::Genesys, "job page")
+                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            next = page.next_uri;
+            acc.entities.extend(page.entities);
+        }
+        self.finish(run);
+        Ok(acc)
+    }
+}
+
+fn query_failed(message: &str) -> Error {
+    Error::new(ErrorKind::QueryFailed, message).with_vendor(Vendor::Genesys)
+}
+
+/// Turns a region domain, API host or base URL into the API base URL.
+pub fn resolve_base(base_or_region: &str) -> Result<String> {
+    if let Some(region) = Region::find(base_or_region) {
+        return Ok(region.api_base());
+    }
+    crate::http::normalize_base_url(base_or_region).map_err(|m| {
+        Error::invalid_input(format!(
+            "Genesys Cloud: {m}. Use a region domain such as mypurecloud.com, or an https:// base URL."
+        ))
+        .with_vendor(Vendor::Genesys)
+    })
+}
+
+/// Checks a jobs interval: at most 90 days long, starting at most a year
+/// before `now_ms`.
+pub fn check_job_interval(text: &str, now_ms: u64) -> Result<Interval> {
+    let interval = requests::check_interval(text)?;
+    if interval.len_secs() > 90 * DAY {
+        return Err(Error::invalid_input(format!(
+            "the interval `{text}` is longer than the 90 days a usage job allows: split it, or use a coarser query"
+        ))
+        .with_vendor(Vendor::Genesys));
+    }
+    let now = (now_ms / 1000) as i64;
+    if interval.start < now - 365 * DAY {
+        return Err(Error::invalid_input(format!(
+            "the interval `{text}` starts more than a year ago, which usage jobs do not allow"
+        ))
+        .with_vendor(Vendor::Genesys));
+    }
+    Ok(interval)
+}

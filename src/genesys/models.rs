@@ -1,0 +1,762 @@
+//! Genesys Cloud usage models, with the wire names of the API.
+//!
+//! Requests are strict: an unknown field or enum value is rejected with a
+//! message that lists the allowed values. Responses are tolerant: every field
+//! is optional, unknown fields are ignored, unknown enum values are kept as
+//! `Unknown`, and `""` dimensions read as absent.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "js")]
+use tsify::Tsify;
+
+use crate::models::{empty_as_none, none_or_empty, null_as_empty, open_enum};
+
+// ---------------------------------------------------------------- enums (requests)
+
+/// Bucket size of a usage query. Omitted: one total for the whole interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum Granularity {
+    /// One row per day (UTC).
+    Day,
+    /// One row per week.
+    Week,
+    /// One row per month.
+    Month,
+}
+
+/// Counters of the legacy organization and client queries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum UsageMetric {
+    /// 2xx responses.
+    Status200,
+    /// 3xx responses.
+    Status300,
+    /// 4xx responses (429s included).
+    Status400,
+    /// 5xx responses.
+    Status500,
+    /// 429 responses.
+    Status429,
+    /// All requests.
+    Requests,
+}
+
+/// Groupings of the legacy organization query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum OrganizationGroupBy {
+    /// By OAuth client.
+    #[serde(rename = "OAuthClientId")]
+    OAuthClientId,
+    /// By organization.
+    OrganizationId,
+    /// By user.
+    UserId,
+    /// By endpoint template.
+    TemplateUri,
+    /// By HTTP method.
+    HttpMethod,
+}
+
+/// Groupings of the legacy OAuth-client query (no `UserId`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum ClientGroupBy {
+    /// By OAuth client.
+    #[serde(rename = "OAuthClientId")]
+    OAuthClientId,
+    /// By organization.
+    OrganizationId,
+    /// By endpoint template.
+    TemplateUri,
+    /// By HTTP method.
+    HttpMethod,
+}
+
+/// Columns of a simple search (no `Requests`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum SimpleSearchMetric {
+    /// The bucket date.
+    Date,
+    /// The OAuth client's name.
+    ClientName,
+    /// The HTTP method.
+    HttpMethod,
+    /// The endpoint template.
+    TemplateUri,
+    /// 2xx responses.
+    Status200,
+    /// 3xx responses.
+    Status300,
+    /// 4xx responses.
+    Status400,
+    /// 5xx responses.
+    Status500,
+    /// 429 responses.
+    Status429,
+}
+
+/// HTTP methods a simple search can filter on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+#[allow(clippy::upper_case_acronyms, missing_docs)]
+pub enum SimpleSearchHttpMethod {
+    GET,
+    POST,
+    DELETE,
+    PATCH,
+    PUT,
+    HEAD,
+    CONNECT,
+    OPTIONS,
+    TRACE,
+}
+
+/// Counters of the aggregates jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum JobMetric {
+    /// All requests.
+    Requests,
+    /// 2xx responses.
+    Status200,
+    /// 3xx responses.
+    Status300,
+    /// 4xx responses.
+    Status400,
+    /// 429 responses.
+    Status429,
+    /// 5xx responses.
+    Status500,
+}
+
+/// HTTP methods the aggregates jobs can filter on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+#[allow(clippy::upper_case_acronyms, missing_docs)]
+pub enum JobHttpMethod {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
+}
+
+/// Groupings of the organization aggregates job (note `OauthClientId`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum OrganizationJobGroupBy {
+    /// By OAuth client name.
+    OauthClientName,
+    /// By OAuth client id.
+    OauthClientId,
+    /// By user.
+    UserId,
+    /// By HTTP method.
+    HttpMethod,
+    /// By endpoint template.
+    TemplateUri,
+    /// By platform.
+    Platform,
+}
+
+/// Groupings of the per-client aggregates job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum ClientJobGroupBy {
+    /// By organization.
+    OrganizationId,
+    /// By HTTP method.
+    HttpMethod,
+    /// By endpoint template.
+    TemplateUri,
+    /// By platform.
+    Platform,
+}
+
+/// Sort direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub enum SortOrder {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+// ---------------------------------------------------------------- requests
+
+/// Body of `POST /api/v2/usage/query`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ApiUsageOrganizationQuery {
+    /// ISO 8601 `start/end`, for example `2026-07-01T00:00:00Z/2026-07-08T00:00:00Z` or `2026-06/2026-07`.
+    pub interval: String,
+    /// Bucket size; omitted gives one total per group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub granularity: Option<Granularity>,
+    /// Counters to return; omitted returns all.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub metrics: Option<Vec<UsageMetric>>,
+    /// Groupings; omitted groups by OAuth client.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub group_by: Option<Vec<OrganizationGroupBy>>,
+}
+
+/// Body of `POST /api/v2/oauth/clients/{clientId}/usage/query`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ApiUsageClientQuery {
+    /// ISO 8601 `start/end`.
+    pub interval: String,
+    /// Bucket size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub granularity: Option<Granularity>,
+    /// Counters to return; omitted returns all.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub metrics: Option<Vec<UsageMetric>>,
+    /// Groupings.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub group_by: Option<Vec<ClientGroupBy>>,
+}
+
+/// Body of `POST /api/v2/usage/simplesearch`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ApiUsageSimpleSearch {
+    /// ISO 8601 `start/end`.
+    pub interval: String,
+    /// Columns to return; omitted returns all.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub metrics: Option<Vec<SimpleSearchMetric>>,
+    /// Only these OAuth client names.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub oauth_client_names: Option<Vec<String>>,
+    /// Only these HTTP methods.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub http_methods: Option<Vec<SimpleSearchHttpMethod>>,
+    /// Only these endpoint templates, spelled as returned (`api/v2/users/{userId}`).
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub template_uris: Option<Vec<String>>,
+}
+
+/// A sort key of the aggregates jobs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct UsageQuerySortBy {
+    /// A row field such as `requestCount` or `date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub field_name: Option<String>,
+    /// Direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub order: Option<SortOrder>,
+}
+
+/// Body of `POST /api/v2/usage/aggregates/query/jobs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct OrganizationPublicApiUsageQueryRequest {
+    /// ISO 8601 `start/end`, both inclusive: at most 90 days, starting at most a year back.
+    pub interval: String,
+    /// Bucket size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub granularity: Option<Granularity>,
+    /// Sort keys.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub sort_by: Option<Vec<UsageQuerySortBy>>,
+    /// Counters; all by default.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub metrics: Option<Vec<JobMetric>>,
+    /// Only these endpoint templates.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub template_uris: Option<Vec<String>>,
+    /// Only these HTTP methods.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub http_methods: Option<Vec<JobHttpMethod>>,
+    /// Only these platforms.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub platforms: Option<Vec<String>>,
+    /// Groupings; by default nothing is aggregated.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub group_by: Option<Vec<OrganizationJobGroupBy>>,
+    /// Only these users.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub user_ids: Option<Vec<String>>,
+    /// Only these OAuth clients.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub oauth_client_ids: Option<Vec<String>>,
+}
+
+/// Body of `POST /api/v2/usage/client/{clientId}/aggregates/query/jobs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ClientPublicApiUsageQueryRequest {
+    /// ISO 8601 `start/end`, both inclusive: at most 90 days, starting at most a year back.
+    pub interval: String,
+    /// Bucket size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub granularity: Option<Granularity>,
+    /// Sort keys.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub sort_by: Option<Vec<UsageQuerySortBy>>,
+    /// Counters; all by default.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub metrics: Option<Vec<JobMetric>>,
+    /// Only these endpoint templates.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub template_uris: Option<Vec<String>>,
+    /// Only these HTTP methods.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub http_methods: Option<Vec<JobHttpMethod>>,
+    /// Only these platforms.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub platforms: Option<Vec<String>>,
+    /// Groupings.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub group_by: Option<Vec<ClientJobGroupBy>>,
+    /// Only these organizations.
+    #[serde(default, skip_serializing_if = "none_or_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub organization_ids: Option<Vec<String>>,
+}
+
+// ---------------------------------------------------------------- responses
+
+open_enum! {
+    /// `queryStatus` of the legacy executions.
+    QueryStatus {
+        /// Not finished.
+        Running = "Running",
+        /// Finished: `results` holds the rows.
+        Complete = "Complete",
+        /// Failed; resubmit.
+        Failed = "Failed",
+    }
+}
+
+open_enum! {
+    /// `queryStatus` of the aggregates jobs.
+    JobStatus {
+        /// Waiting to run.
+        Queued = "Queued",
+        /// Running.
+        Running = "Running",
+        /// Finished: `entities` holds the rows.
+        Succeeded = "Succeeded",
+        /// Failed; `errorBody` may say why.
+        Failed = "Failed",
+        /// Cancelled.
+        Cancelled = "Cancelled",
+    }
+}
+
+/// Answer to the legacy submit calls: where to poll.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct UsageExecutionResult {
+    /// The execution to poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub execution_id: Option<String>,
+    /// Relative URI of the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub results_uri: Option<String>,
+}
+
+/// Paging tokens of a simple search.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct Cursors {
+    /// Cursor of the previous page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub before: Option<String>,
+    /// Cursor of the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub after: Option<String>,
+}
+
+/// One row of a legacy usage result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ApiUsageRow {
+    /// OAuth client id.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub client_id: Option<String>,
+    /// OAuth client name.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub client_name: Option<String>,
+    /// Organization id.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub organization_id: Option<String>,
+    /// User id.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub user_id: Option<String>,
+    /// Endpoint template, without a leading slash.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub template_uri: Option<String>,
+    /// HTTP method.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub http_method: Option<String>,
+    /// 2xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status200: Option<i64>,
+    /// 3xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status300: Option<i64>,
+    /// 4xx responses, 429s included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status400: Option<i64>,
+    /// 5xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status500: Option<i64>,
+    /// 429 responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status429: Option<i64>,
+    /// All requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub requests: Option<i64>,
+    /// Start of the bucket (RFC 3339), when a granularity was set.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub date: Option<String>,
+}
+
+/// A legacy usage result: status, rows and (simple search) cursors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ApiUsageQueryResult {
+    /// The rows (every page's rows, for a simple search).
+    #[serde(deserialize_with = "null_as_empty")]
+    pub results: Vec<ApiUsageRow>,
+    /// Execution status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub query_status: Option<QueryStatus>,
+    /// Paging tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub cursors: Option<Cursors>,
+    /// Set by usage-lens when a simple search reached the 20,000-record cap and
+    /// rows may be missing (narrow the interval or use `splitOnCap`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub capped: bool,
+}
+
+/// Answer to the jobs submit calls.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct UsageQueryResponse {
+    /// The job id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub id: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub name: Option<String>,
+    /// Where to poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub results_uri: Option<String>,
+    /// The job's own URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub self_uri: Option<String>,
+}
+
+/// A reference to an entity (an OAuth client).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct DomainEntityRef {
+    /// Id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub id: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub name: Option<String>,
+    /// URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub self_uri: Option<String>,
+}
+
+/// A reference to a user.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct UserReference {
+    /// Id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub id: Option<String>,
+    /// URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub self_uri: Option<String>,
+}
+
+/// One row of an aggregates job, organization or client. The organization
+/// job fills `oauthClient` and `user`; the client job fills `organizationId`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct PublicApiUsage {
+    /// `yyyy-MM-dd`.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub date: Option<String>,
+    /// Platform.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub platform: Option<String>,
+    /// HTTP method.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub http_method: Option<String>,
+    /// Endpoint template.
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub template_uri: Option<String>,
+    /// All requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub request_count: Option<i64>,
+    /// 2xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status200: Option<i64>,
+    /// 3xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status300: Option<i64>,
+    /// 4xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status400: Option<i64>,
+    /// 429 responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status429: Option<i64>,
+    /// 5xx responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status500: Option<i64>,
+    /// The OAuth client (organization job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub oauth_client: Option<DomainEntityRef>,
+    /// The user (organization job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub user: Option<UserReference>,
+    /// The organization (client job).
+    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub organization_id: Option<String>,
+}
+
+/// Status and one page of rows of an aggregates job.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct PublicApiUsageResultsResponse {
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub name: Option<String>,
+    /// Job status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub query_status: Option<JobStatus>,
+    /// Why the job failed, when the vendor says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub error_body: Option<ErrorBody>,
+    /// The next page, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub next_uri: Option<String>,
+    /// The rows (every page's rows, in a result from usage-lens).
+    #[serde(deserialize_with = "null_as_empty")]
+    pub entities: Vec<PublicApiUsage>,
+    /// URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub self_uri: Option<String>,
+}
+
+/// One detail of an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct Detail {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub error_code: Option<String>,
+    /// The field at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub field_name: Option<String>,
+    /// Entity id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub entity_id: Option<String>,
+    /// Entity name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub entity_name: Option<String>,
+}
+
+/// The limit an error refers to (429s).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct Limit {
+    /// Limit key, such as `token.rate.per.minute`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub key: Option<String>,
+    /// Namespace, such as `platform.api`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub namespace: Option<String>,
+    /// Value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub value: Option<i64>,
+}
+
+/// The Genesys error body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct ErrorBody {
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub message: Option<String>,
+    /// Code, such as `missing.any.permissions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub code: Option<String>,
+    /// HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub status: Option<i32>,
+    /// Entity id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub entity_id: Option<String>,
+    /// Entity name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub entity_name: Option<String>,
+    /// Message template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub message_with_params: Option<String>,
+    /// Template values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub message_params: Option<BTreeMap<String, String>>,
+    /// Request id for Genesys support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub context_id: Option<String>,
+    /// Details.
+    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub details: Vec<Detail>,
+    /// Nested errors.
+    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub errors: Vec<ErrorBody>,
+    /// The limit hit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub limit: Option<Limit>,
+}
+
+/// Answer of `POST /oauth/token`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: Option<String>,
+    /// `bearer`.
+    pub token_type: Option<String>,
+    /// Lifetime in seconds.
+    pub expires_in: Option<u64>,
+    /// OAuth error code.
+    pub error: Option<String>,
+    /// OAuth error text (RFC 6749).
+    pub error_description: Option<String>,
+    /// OAuth error text (older form).
+    pub description: Option<String>,
+}

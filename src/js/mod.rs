@@ -1,0 +1,556 @@
+//! The JavaScript face: `GenesysClient` and `ThousandEyesClient`.
+//!
+//! This module only converts: JavaScript values to the Rust types (with the
+//! path of any field that does not fit), results to plain JavaScript objects
+//! (serialized once and handed to `JSON.parse`, the fastest way across the
+//! boundary), and errors to `Error` objects named `UsageLensError`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+use crate::engine::{Progress, RateBudget, RunOptions};
+use crate::error::{Error, ErrorKind, Vendor};
+use crate::genesys::{
+    self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
+    ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest,
+};
+use crate::http::AccessToken;
+use crate::thousandeyes::{self, EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
+use crate::transport::fetch::FetchTransport;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What went wrong, as `error.kind` of a `UsageLensError`. */
+export type UsageLensErrorKind =
+  | "invalidInput" | "unauthorized" | "forbidden" | "notFound" | "rateLimited" | "server"
+  | "http" | "network" | "timeout" | "aborted" | "queryFailed" | "decode";
+
+/** The error every rejected promise of usage-lens carries. */
+export interface UsageLensError extends Error {
+  name: "UsageLensError";
+  kind: UsageLensErrorKind;
+  /** HTTP status of the last response, if there was one. */
+  status?: number;
+  vendor?: "genesys" | "thousandeyes";
+  /** `ININ-Correlation-Id` (Genesys), for support. */
+  correlationId?: string;
+  /** How long the vendor asked to wait (rate limits). */
+  retryAfterMs?: number;
+  /** The vendor's error body, when it was JSON. */
+  details?: unknown;
+  /** What was fetched before the failure, in the shape of the full result. */
+  partial?: unknown;
+}
+
+/** Options of every call. */
+export interface CallOptions {
+  /** Aborts the in-flight request and any pending wait at once. */
+  signal?: AbortSignal;
+  /** Called whenever the progress changes. */
+  onProgress?: (progress: Progress) => void;
+  /** Give up with kind "timeout" after this many milliseconds. */
+  timeoutMs?: number;
+  /** Rows per page where the vendor lets the client choose (1..=1000). */
+  pageSize?: number;
+  /** Genesys simple search: split the interval when the 20,000-record cap is hit. */
+  splitOnCap?: boolean;
+}
+
+/** How to reach Genesys Cloud: a region domain or a base URL, and a token. */
+export interface GenesysConfig {
+  /** A region domain such as "mypurecloud.com" or "mypurecloud.ie". */
+  region?: string;
+  /** Or any https:// base URL (a proxy, or the simulator on 127.0.0.1). */
+  baseUrl?: string;
+  /** An OAuth access token. Kept in memory only. */
+  accessToken: string;
+}
+
+/** How to reach ThousandEyes. */
+export interface ThousandEyesConfig {
+  /** A user API bearer token. Kept in memory only. */
+  accessToken: string;
+  /** Default https://api.thousandeyes.com; a proxy path or URL when the browser may not call the API. */
+  baseUrl?: string;
+}
+"#;
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GenesysConfig {
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    access_token: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ThousandEyesConfig {
+    access_token: String,
+    #[serde(default)]
+    base_url: Option<String>,
+}
+
+/// Turns an [`Error`] into a JavaScript `Error` named `UsageLensError`.
+pub fn to_js_error(err: &Error) -> JsValue {
+    let e = js_sys::Error::new(&err.message);
+    e.set_name("UsageLensError");
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&e, &JsValue::from_str(k), &v);
+    };
+    set("kind", JsValue::from_str(err.kind.as_str()));
+    if let Some(s) = err.status {
+        set("status", JsValue::from(s));
+    }
+    if let Some(v) = err.vendor {
+        set(
+            "vendor",
+            JsValue::from_str(match v {
+                Vendor::Genesys => "genesys",
+                Vendor::ThousandEyes => "thousandeyes",
+            }),
+        );
+    }
+    if let Some(c) = &err.correlation_id {
+        set("correlationId", JsValue::from_str(c));
+    }
+    if let Some(ms) = err.retry_after_ms {
+        set("retryAfterMs", JsValue::from_f64(ms as f64));
+    }
+    if let Some(d) = &err.details {
+        set("details", json_to_js(d.as_ref()));
+    }
+    if let Some(p) = &err.partial {
+        set("partial", json_to_js(p.as_ref()));
+    }
+    e.into()
+}
+
+fn json_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    match serde_json::to_string(value) {
+        Ok(text) => js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    }
+}
+
+fn invalid(vendor: Vendor, message: String) -> Error {
+    Error::invalid_input(message).with_vendor(vendor)
+}
+
+/// Reads a JavaScript value as `T`, naming the field that does not fit.
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Err(invalid(vendor, format!("{what} is missing")));
+    }
+    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        invalid(vendor, format!("{what}{at}: {}", e.into_inner()))
+    })
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn whole_number(v: &JsValue, what: &str, min: f64, max: f64, vendor: Vendor) -> Result<Option<f64>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(invalid(
+            vendor,
+            format!("{what} must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// The parts of `CallOptions` that stay JavaScript values.
+struct CallOptions {
+    run: RunOptions,
+    signal: Option<AbortSignal>,
+}
+
+fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
+    let mut out = CallOptions {
+        run: RunOptions::default(),
+        signal: None,
+    };
+    if opts.is_undefined() || opts.is_null() {
+        return Ok(out);
+    }
+    if !opts.is_object() {
+        return Err(invalid(vendor, "options must be an object".into()));
+    }
+    for key in Object::keys(opts.unchecked_ref::<Object>()).iter() {
+        let k = key.as_string().unwrap_or_default();
+        if !matches!(k.as_str(), "signal" | "onProgress" | "timeoutMs" | "pageSize" | "splitOnCap") {
+            return Err(invalid(
+                vendor,
+                format!("unknown option `{k}`; the options are signal, onProgress, timeoutMs, pageSize, splitOnCap"),
+            ));
+        }
+    }
+    let signal = get(opts, "signal");
+    if !signal.is_undefined() && !signal.is_null() {
+        out.signal = Some(
+            signal
+                .dyn_into::<AbortSignal>()
+                .map_err(|_| invalid(vendor, "signal must be an AbortSignal".into()))?,
+        );
+    }
+    let progress = get(opts, "onProgress");
+    if !progress.is_undefined() && !progress.is_null() {
+        let f: Function = progress
+            .dyn_into()
+            .map_err(|_| invalid(vendor, "onProgress must be a function".into()))?;
+        out.run.on_progress = Some(Rc::new(move |p: &Progress| {
+            // A throwing callback must not break the run.
+            let _ = f.call1(&JsValue::NULL, &json_to_js(p));
+        }));
+    }
+    out.run.timeout_ms = whole_number(&get(opts, "timeoutMs"), "timeoutMs", 1.0, 86_400_000.0, vendor)?.map(|n| n as u64);
+    out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", 1.0, 1000.0, vendor)?.map(|n| n as u32);
+    let split = get(opts, "splitOnCap");
+    if !split.is_undefined() && !split.is_null() {
+        out.run.split_on_cap = split
+            .as_bool()
+            .ok_or_else(|| invalid(vendor, "splitOnCap must be true or false".into()))?;
+    }
+    Ok(out)
+}
+
+fn transport_for(opts: &CallOptions, vendor: Vendor) -> Result<Rc<FetchTransport>, Error> {
+    FetchTransport::new(opts.signal.clone(), opts.run.timeout_ms)
+        .map(Rc::new)
+        .map_err(|e| Error::new(ErrorKind::Network, e.to_string()).with_vendor(vendor))
+}
+
+/// Runs `work` as a promise resolving to the JSON of its result.
+fn promise<T, F>(work: F) -> Promise
+where
+    T: Serialize + 'static,
+    F: std::future::Future<Output = Result<T, Error>> + 'static,
+{
+    future_to_promise(async move {
+        match work.await {
+            Ok(v) => Ok(json_to_js(&v)),
+            Err(e) => Err(to_js_error(&e)),
+        }
+    })
+}
+
+fn rejected(err: Error) -> Promise {
+    Promise::reject(&to_js_error(&err))
+}
+
+/// A Genesys Cloud usage client for JavaScript.
+#[wasm_bindgen]
+pub struct GenesysClient {
+    base: String,
+    token: AccessToken,
+    budget: Rc<RefCell<RateBudget>>,
+}
+
+impl GenesysClient {
+    fn client(&self, t: &Rc<FetchTransport>) -> Result<genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, Error> {
+        Ok(genesys::Client::new(&self.base, self.token.expose(), t.clone(), t.clone())?.with_budget(self.budget.clone()))
+    }
+
+    fn start<T, F, Fut>(&self, opts: &JsValue, body: F) -> Promise
+    where
+        T: Serialize + 'static,
+        F: FnOnce(genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, RunOptions) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>> + 'static,
+    {
+        let prepared = call_options(opts, Vendor::Genesys).and_then(|o| {
+            let t = transport_for(&o, Vendor::Genesys)?;
+            Ok((self.client(&t)?, o.run))
+        });
+        match prepared {
+            Ok((client, run)) => promise(body(client, run)),
+            Err(e) => rejected(e),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl GenesysClient {
+    /// A client for one region (or base URL) and token.
+    ///
+    /// ```js
+    /// const gc = new GenesysClient({ region: "mypurecloud.com", accessToken });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "GenesysConfig")] config: JsValue,
+    ) -> Result<GenesysClient, JsValue> {
+        let cfg: GenesysConfig = from_js(&config, "the Genesys config", Vendor::Genesys)
+            .map_err(|e| to_js_error(&e))?;
+        let base_or_region = match (&cfg.region, &cfg.base_url) {
+            (Some(_), Some(_)) => {
+                return Err(to_js_error(&invalid(
+                    Vendor::Genesys,
+                    "give either region or baseUrl, not both".into(),
+                )))
+            }
+            (Some(r), None) => {
+                if genesys::Region::find(r).is_none() {
+                    return Err(to_js_error(&invalid(
+                        Vendor::Genesys,
+                        format!("unknown region `{}`; use a domain such as mypurecloud.com or mypurecloud.ie", crate::error::snippet(r, 60)),
+                    )));
+                }
+                r.clone()
+            }
+            (None, Some(b)) => b.clone(),
+            (None, None) => {
+                return Err(to_js_error(&invalid(
+                    Vendor::Genesys,
+                    "give a region (such as mypurecloud.com) or a baseUrl".into(),
+                )))
+            }
+        };
+        let base = genesys::resolve_base(&base_or_region).map_err(|e| to_js_error(&e))?;
+        let token = AccessToken::new(&cfg.access_token)
+            .map_err(|m| to_js_error(&invalid(Vendor::Genesys, format!("accessToken: {m}"))))?;
+        Ok(GenesysClient {
+            base,
+            token,
+            budget: Rc::new(RefCell::new(RateBudget::new(genesys::REQUESTS_PER_MINUTE, 60_000, 2))),
+        })
+    }
+
+    /// The API base URL requests go to.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// Runs an organization usage query until it is complete.
+    #[wasm_bindgen(js_name = queryOrganizationUsage, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
+    pub fn query_organization_usage(
+        &self,
+        query: Ts<ApiUsageOrganizationQuery>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let q: ApiUsageOrganizationQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys) {
+            Ok(q) => q,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.query_organization_usage(&q, &run).await })
+    }
+
+    /// Runs the usage query of one OAuth client until it is complete.
+    #[wasm_bindgen(js_name = queryClientUsage, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
+    pub fn query_client_usage(
+        &self,
+        client_id: String,
+        query: Ts<ApiUsageClientQuery>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let q: ApiUsageClientQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys) {
+            Ok(q) => q,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.query_client_usage(&client_id, &q, &run).await })
+    }
+
+    /// The usage summary of one OAuth client over the last `days` days (default 7).
+    #[wasm_bindgen(js_name = clientUsageSummary, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
+    pub fn client_usage_summary(
+        &self,
+        client_id: String,
+        days: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let days = match days.map(JsValue::from_f64) {
+            Some(d) => match whole_number(&d, "days", 1.0, 3650.0, Vendor::Genesys) {
+                Ok(n) => n.map(|n| n as u32),
+                Err(e) => return rejected(e),
+            },
+            None => None,
+        };
+        self.start(&opts, |c, run| async move { c.client_usage_summary(&client_id, days, &run).await })
+    }
+
+    /// Runs a simple search and returns every page's rows concatenated.
+    #[wasm_bindgen(js_name = simpleSearch, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
+    pub fn simple_search(
+        &self,
+        search: Ts<ApiUsageSimpleSearch>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let s: ApiUsageSimpleSearch = match from_js(&search.js_value(), "the search", Vendor::Genesys) {
+            Ok(s) => s,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.simple_search(&s, &run).await })
+    }
+
+    /// Runs an organization aggregates job and returns every page's rows.
+    #[wasm_bindgen(js_name = aggregatesQuery, unchecked_return_type = "Promise<PublicApiUsageResultsResponse>")]
+    pub fn aggregates_query(
+        &self,
+        request: Ts<OrganizationPublicApiUsageQueryRequest>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let r: OrganizationPublicApiUsageQueryRequest = match from_js(&request.js_value(), "the request", Vendor::Genesys) {
+            Ok(r) => r,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.aggregates_query(&r, &run).await })
+    }
+
+    /// Runs the aggregates job of one OAuth client and returns every page's rows.
+    #[wasm_bindgen(js_name = clientAggregatesQuery, unchecked_return_type = "Promise<PublicApiUsageResultsResponse>")]
+    pub fn client_aggregates_query(
+        &self,
+        client_id: String,
+        request: Ts<ClientPublicApiUsageQueryRequest>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let r: ClientPublicApiUsageQueryRequest = match from_js(&request.js_value(), "the request", Vendor::Genesys) {
+            Ok(r) => r,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.client_aggregates_query(&client_id, &r, &run).await })
+    }
+}
+
+/// A ThousandEyes usage client for JavaScript.
+#[wasm_bindgen]
+pub struct ThousandEyesClient {
+    base: String,
+    token: AccessToken,
+    budget: Rc<RefCell<RateBudget>>,
+}
+
+impl ThousandEyesClient {
+    fn start<T, F, Fut>(&self, opts: &JsValue, body: F) -> Promise
+    where
+        T: Serialize + 'static,
+        F: FnOnce(thousandeyes::Client<Rc<FetchTransport>, Rc<FetchTransport>>, RunOptions) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>> + 'static,
+    {
+        let prepared = call_options(opts, Vendor::ThousandEyes).and_then(|o| {
+            let t = transport_for(&o, Vendor::ThousandEyes)?;
+            let c = thousandeyes::Client::new(Some(&self.base), self.token.expose(), t.clone(), t)?
+                .with_budget(self.budget.clone());
+            Ok((c, o.run))
+        });
+        match prepared {
+            Ok((client, run)) => promise(body(client, run)),
+            Err(e) => rejected(e),
+        }
+    }
+}
+
+fn optional_params<T: DeserializeOwned + Default>(v: &JsValue, what: &str) -> Result<T, Error> {
+    if v.is_undefined() || v.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(v, what, Vendor::ThousandEyes)
+    }
+}
+
+#[wasm_bindgen]
+impl ThousandEyesClient {
+    /// A client for a token and, optionally, a base URL (a proxy).
+    ///
+    /// ```js
+    /// const te = new ThousandEyesClient({ accessToken });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ThousandEyesConfig")] config: JsValue,
+    ) -> Result<ThousandEyesClient, JsValue> {
+        let cfg: ThousandEyesConfig = from_js(&config, "the ThousandEyes config", Vendor::ThousandEyes)
+            .map_err(|e| to_js_error(&e))?;
+        let base = thousandeyes::resolve_base(cfg.base_url.as_deref()).map_err(|e| to_js_error(&e))?;
+        let token = AccessToken::new(&cfg.access_token)
+            .map_err(|m| to_js_error(&invalid(Vendor::ThousandEyes, format!("accessToken: {m}"))))?;
+        Ok(ThousandEyesClient {
+            base,
+            token,
+            budget: Rc::new(RefCell::new(RateBudget::new(thousandeyes::REQUESTS_PER_MINUTE, 60_000, 2))),
+        })
+    }
+
+    /// The base URL requests go to.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// Usage of the current billing period.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Usage>")]
+    pub fn usage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsageParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let p: UsageParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the usage parameters") {
+            Ok(p) => p,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.usage(&p, &run).await })
+    }
+
+    /// Cloud and enterprise units per test over a range, every page merged.
+    #[wasm_bindgen(js_name = testUnitsUsage, unchecked_return_type = "Promise<TestsUsage>")]
+    pub fn test_units_usage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TestsUnitsParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let p: TestsUnitsParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the parameters") {
+            Ok(p) => p,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.tests_units_usage(&p, &run).await })
+    }
+
+    /// Enterprise-agent units per account group and agent over a range, merged.
+    #[wasm_bindgen(js_name = enterpriseAgentUnitsUsage, unchecked_return_type = "Promise<EnterpriseAgentsUsage>")]
+    pub fn enterprise_agent_units_usage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EnterpriseAgentsUnitsParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let p: EnterpriseAgentsUnitsParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the parameters") {
+            Ok(p) => p,
+            Err(e) => return rejected(e),
+        };
+        self.start(&opts, |c, run| async move { c.enterprise_agent_units_usage(&p, &run).await })
+    }
+
+    /// The quotas the caller may see (read-only).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Quotas>")]
+    pub fn quotas(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>) -> Promise {
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        self.start(&opts, |c, run| async move { c.quotas(&run).await })
+    }
+}

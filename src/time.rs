@@ -1,0 +1,289 @@
+//! Dates, timestamps and intervals, without a date library: the vendors use a
+//! handful of ISO 8601 forms and this module reads and writes exactly those.
+//!
+//! All times are UTC seconds since the Unix epoch.
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day number (days since 1970-01-01).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format_timestamp(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
+    let s = secs.rem_euclid(DAY);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The start of the UTC day that contains `secs`.
+pub fn start_of_day(secs: i64) -> i64 {
+    secs.div_euclid(DAY) * DAY
+}
+
+/// How precise a parsed instant was: a bare month or date names a whole period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `YYYY-MM`
+    Month,
+    /// `YYYY-MM-DD`
+    Day,
+    /// A date with a time of day.
+    Time,
+}
+
+/// A parsed instant and how precise its text was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instant {
+    /// Seconds since the epoch, UTC.
+    pub secs: i64,
+    /// How much of the date and time the text gave.
+    pub precision: Precision,
+}
+
+fn digits(s: &str, n: usize) -> Option<u32> {
+    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// Reads `YYYY-MM`, `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`
+/// (a missing zone means UTC). Fractions of a second are dropped.
+pub fn parse_instant(text: &str) -> Result<Instant, String> {
+    let bad = || {
+        format!("`{text}` is not a date or time; use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
+    };
+    let t = text.trim();
+    if t.len() > 40 || !t.is_ascii() {
+        return Err(bad());
+    }
+    let (date, time) = match t.split_once(['T', 't', ' ']) {
+        Some((d, rest)) => (d, Some(rest)),
+        None => (t, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let (y, m, d, precision) = match parts.as_slice() {
+        [y, m] if time.is_none() => (digits(y, 4), digits(m, 2), Some(1), Precision::Month),
+        [y, m, d] => (digits(y, 4), digits(m, 2), digits(d, 2), Precision::Day),
+        _ => return Err(bad()),
+    };
+    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+        return Err(bad());
+    };
+    let y = i64::from(y);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return Err(format!("`{text}` is not a real date"));
+    }
+    let mut secs = days_from_civil(y, m, d) * DAY;
+    let Some(time) = time else {
+        return Ok(Instant { secs, precision });
+    };
+    // Split off the zone.
+    let (clock, offset) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
+        (c, 0)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, z) = time.split_at(i);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let z = &z[1..];
+        let (hh, mm) = match z.split_once(':') {
+            Some((h, m)) => (digits(h, 2), digits(m, 2)),
+            None if z.len() == 4 => (digits(&z[..2], 2), digits(&z[2..], 2)),
+            None => (digits(z, 2), Some(0)),
+        };
+        match (hh, mm) {
+            (Some(h), Some(m)) if h < 24 && m < 60 => (c, sign * i64::from(h * 3600 + m * 60)),
+            _ => return Err(bad()),
+        }
+    } else {
+        (time, 0)
+    };
+    let clock = clock.split('.').collect::<Vec<_>>();
+    let (hms, frac) = match clock.as_slice() {
+        [hms] => (*hms, None),
+        [hms, frac] => (*hms, Some(*frac)),
+        _ => return Err(bad()),
+    };
+    if let Some(f) = frac {
+        if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+    }
+    let hms: Vec<&str> = hms.split(':').collect();
+    let (h, mi, s) = match hms.as_slice() {
+        [h, mi] => (digits(h, 2), digits(mi, 2), Some(0)),
+        [h, mi, s] => (digits(h, 2), digits(mi, 2), digits(s, 2)),
+        _ => return Err(bad()),
+    };
+    let (Some(h), Some(mi), Some(s)) = (h, mi, s) else {
+        return Err(bad());
+    };
+    if h > 24 || mi > 59 || s > 60 || (h == 24 && (mi, s) != (0, 0)) {
+        return Err(format!("`{text}` is not a real time of day"));
+    }
+    secs += i64::from(h * 3600 + mi * 60 + s.min(59)) - offset;
+    Ok(Instant {
+        secs,
+        precision: Precision::Time,
+    })
+}
+
+/// A time interval `start/end` as the Genesys usage API takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interval {
+    /// Start, inclusive.
+    pub start: i64,
+    /// End. Genesys treats a date-only end as that whole day.
+    pub end: i64,
+}
+
+impl Interval {
+    /// Reads `start/end` in any of the forms of [`parse_instant`] and checks
+    /// that the start comes first.
+    pub fn parse(text: &str) -> Result<Interval, String> {
+        let t = text.trim();
+        let (a, b) = t.split_once('/').ok_or_else(|| {
+            format!("the interval `{t}` must be `start/end`, for example 2026-07-01T00:00:00Z/2026-07-08T00:00:00Z")
+        })?;
+        let start = parse_instant(a)?;
+        let end = parse_instant(b)?;
+        if start.secs > end.secs {
+            return Err(format!("the interval `{t}` ends before it starts"));
+        }
+        if start.secs == end.secs && end.precision == Precision::Time {
+            return Err(format!("the interval `{t}` is empty: the end must come after the start"));
+        }
+        Ok(Interval {
+            start: start.secs,
+            end: end.secs,
+        })
+    }
+
+    /// Length in seconds.
+    pub fn len_secs(&self) -> i64 {
+        self.end - self.start
+    }
+
+    /// `start/end` with full timestamps.
+    pub fn format(&self) -> String {
+        format!("{}/{}", format_timestamp(self.start), format_timestamp(self.end))
+    }
+
+    /// The two halves, split at a whole second (or `None` if it can't be split).
+    pub fn halves(&self) -> Option<(Interval, Interval)> {
+        let len = self.len_secs();
+        if len < 2 {
+            return None;
+        }
+        // Split on a day boundary when the interval spans days, since usage is daily.
+        let mid = self.start + len / 2;
+        let day_mid = start_of_day(mid);
+        let mid = if len >= 2 * DAY && day_mid > self.start {
+            day_mid
+        } else {
+            mid
+        };
+        Some((
+            Interval {
+                start: self.start,
+                end: mid,
+            },
+            Interval {
+                start: mid,
+                end: self.end,
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip() {
+        for days in [-1_000_000, -1, 0, 1, 18_000, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(format_timestamp(1_781_020_860), "2026-06-09T16:01:00Z");
+        assert_eq!(format_date(0), "1970-01-01");
+    }
+
+    #[test]
+    fn every_documented_form_parses() {
+        let i = Interval::parse("2020-02-01/2020-02-28").unwrap();
+        assert_eq!(format_date(i.start), "2020-02-01");
+        assert_eq!(format_date(i.end), "2020-02-28");
+        let i = Interval::parse("2021-01/2021-02").unwrap();
+        assert_eq!(i.len_secs(), 31 * DAY);
+        let i = Interval::parse("2026-07-01T00:00:00.000Z/2026-07-08T00:00:00.000Z").unwrap();
+        assert_eq!(i.len_secs(), 7 * DAY);
+        let i = Interval::parse("2026-07-01T02:00:00+02:00/2026-07-02T00:00:00").unwrap();
+        assert_eq!(format_timestamp(i.start), "2026-07-01T00:00:00Z");
+    }
+
+    #[test]
+    fn bad_intervals_say_why() {
+        assert!(Interval::parse("2026-07-08/2026-07-01").unwrap_err().contains("before"));
+        assert!(Interval::parse("2026-07-01").unwrap_err().contains("start/end"));
+        assert!(Interval::parse("2026-02-30/2026-03-01").unwrap_err().contains("real date"));
+        assert!(Interval::parse("yesterday/today").is_err());
+        assert!(Interval::parse("2026-07-01T25:00:00Z/2026-07-02").is_err());
+        assert!(Interval::parse("2026-07-01T00:00:00Z/2026-07-01T00:00:00Z").is_err());
+        assert!(parse_instant("2026-07-01T00:00:00+1").is_err());
+        assert!(parse_instant("２０２６-07-01").is_err());
+    }
+
+    #[test]
+    fn halves_split_on_day_boundaries() {
+        let i = Interval::parse("2026-07-01/2026-07-08").unwrap();
+        let (a, b) = i.halves().unwrap();
+        assert_eq!(a.end, b.start);
+        assert_eq!(a.end % DAY, 0);
+        assert_eq!(a.start, i.start);
+        assert_eq!(b.end, i.end);
+    }
+}
