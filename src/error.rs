@@ -219,8 +219,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_failing_field_and_quote_the_body() {
-        let err = decode_json::<Body>(r#"{"rows":[{"count":1},{"count":"x"}]}"#, Vendor::Genesys, "result")
-            .unwrap_err();
+        let err = decode_json::<Body>(
+            r#"{"rows":[{"count":1},{"count":"x"}]}"#,
+            Vendor::Genesys,
+            "result",
+        )
+        .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Decode);
         assert!(err.message.contains("rows[1].count"), "{}", err.message);
         assert!(err.message.contains(r#"{"rows""#));
@@ -228,8 +232,12 @@ mod tests {
 
     #[test]
     fn html_bodies_are_explained() {
-        let err = decode_json::<Body>("<html><body>Sign in</body></html>", Vendor::ThousandEyes, "page")
-            .unwrap_err();
+        let err = decode_json::<Body>(
+            "<html><body>Sign in</body></html>",
+            Vendor::ThousandEyes,
+            "page",
+        )
+        .unwrap_err();
         assert!(err.message.contains("HTML"), "{}", err.message);
     }
 

@@ -278,18 +278,16 @@ pub fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                    }
-                    _ => {
-                        out.push(b'%');
-                        i += 1;
-                    }
+            b'%' if i + 2 < bytes.len() => match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
                 }
-            }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
             b'+' => {
                 out.push(b' ');
                 i += 1;
@@ -335,7 +333,9 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     if url.starts_with('/') {
         // A same-origin path such as `/te-proxy` (a proxy in front of the API).
         if url.contains(['?', '#', '\\']) || url.contains("//") {
-            return Err(format!("the base path `{url}` may not contain `?`, `#`, `\\` or `//`"));
+            return Err(format!(
+                "the base path `{url}` may not contain `?`, `#`, `\\` or `//`"
+            ));
         }
         return Ok(url.trim_end_matches('/').to_string());
     }
@@ -358,7 +358,9 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
         return Err(format!("the base URL `{url}` has no valid host"));
     }
     if url.contains(['?', '#', '\\']) {
-        return Err(format!("the base URL `{url}` may not contain `?`, `#` or `\\`"));
+        return Err(format!(
+            "the base URL `{url}` may not contain `?`, `#` or `\\`"
+        ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }

@@ -92,9 +92,8 @@ fn digits(s: &str, n: usize) -> Option<u32> {
 /// Reads `YYYY-MM`, `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`
 /// (a missing zone means UTC). Fractions of a second are dropped.
 pub fn parse_instant(text: &str) -> Result<Instant, String> {
-    let bad = || {
-        format!("`{text}` is not a date or time; use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
-    };
+    let bad =
+        || format!("`{text}` is not a date or time; use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)");
     let t = text.trim();
     if t.len() > 40 || !t.is_ascii() {
         return Err(bad());
@@ -192,7 +191,9 @@ impl Interval {
             return Err(format!("the interval `{t}` ends before it starts"));
         }
         if start.secs == end.secs && end.precision == Precision::Time {
-            return Err(format!("the interval `{t}` is empty: the end must come after the start"));
+            return Err(format!(
+                "the interval `{t}` is empty: the end must come after the start"
+            ));
         }
         Ok(Interval {
             start: start.secs,
@@ -207,7 +208,11 @@ impl Interval {
 
     /// `start/end` with full timestamps.
     pub fn format(&self) -> String {
-        format!("{}/{}", format_timestamp(self.start), format_timestamp(self.end))
+        format!(
+            "{}/{}",
+            format_timestamp(self.start),
+            format_timestamp(self.end)
+        )
     }
 
     /// The two halves, split at a whole second (or `None` if it can't be split).
@@ -267,9 +272,15 @@ mod tests {
 
     #[test]
     fn bad_intervals_say_why() {
-        assert!(Interval::parse("2026-07-08/2026-07-01").unwrap_err().contains("before"));
-        assert!(Interval::parse("2026-07-01").unwrap_err().contains("start/end"));
-        assert!(Interval::parse("2026-02-30/2026-03-01").unwrap_err().contains("real date"));
+        assert!(Interval::parse("2026-07-08/2026-07-01")
+            .unwrap_err()
+            .contains("before"));
+        assert!(Interval::parse("2026-07-01")
+            .unwrap_err()
+            .contains("start/end"));
+        assert!(Interval::parse("2026-02-30/2026-03-01")
+            .unwrap_err()
+            .contains("real date"));
         assert!(Interval::parse("yesterday/today").is_err());
         assert!(Interval::parse("2026-07-01T25:00:00Z/2026-07-02").is_err());
         assert!(Interval::parse("2026-07-01T00:00:00Z/2026-07-01T00:00:00Z").is_err());

@@ -2,13 +2,16 @@
 //! clients against the simulator server on loopback — a different origin, so
 //! CORS is exercised for real — and the JavaScript façade.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use usage_lens::engine::{Progress, RunOptions};
-use usage_lens::genesys::{self, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, Granularity, QueryStatus};
+use usage_lens::genesys::{
+    self, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, Granularity, QueryStatus,
+};
 use usage_lens::http::{Clock, HttpRequest, Method, Transport};
 use usage_lens::js::GenesysClient;
 use usage_lens::thousandeyes::{self, TestsUnitsParams};
@@ -39,7 +42,9 @@ fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
     let sink = events.clone();
     (
         RunOptions {
-            on_progress: Some(Rc::new(move |p: &Progress| sink.borrow_mut().push(p.clone()))),
+            on_progress: Some(Rc::new(move |p: &Progress| {
+                sink.borrow_mut().push(p.clone())
+            })),
             ..Default::default()
         },
         events,
@@ -49,7 +54,10 @@ fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
 async fn stats(id: &str) -> serde_json::Value {
     let t = transport();
     let res = t
-        .send(&HttpRequest::new(Method::Get, format!("{SIM}/_sim/stats?id={id}")))
+        .send(&HttpRequest::new(
+            Method::Get,
+            format!("{SIM}/_sim/stats?id={id}"),
+        ))
         .await
         .unwrap();
     serde_json::from_str(&res.body).unwrap()
@@ -65,7 +73,11 @@ async fn fetch_reads_status_body_and_exposed_rate_limit_headers() {
     assert_eq!(res.status, 200);
     assert!(res.body.contains("organization"));
     // Readable only because the server lists them in Access-Control-Expose-Headers.
-    assert!(res.header("inin-ratelimit-allowed").is_some(), "{:?}", res.headers);
+    assert!(
+        res.header("inin-ratelimit-allowed").is_some(),
+        "{:?}",
+        res.headers
+    );
 }
 
 #[wasm_bindgen_test]
@@ -88,7 +100,13 @@ async fn a_genesys_query_runs_end_to_end() {
 #[wasm_bindgen_test]
 async fn a_20000_record_search_takes_20_pages() {
     let t = transport();
-    let c = genesys::Client::new(&base("id=cap20k;rows=20000;exec=200"), "browser-test", t.clone(), t).unwrap();
+    let c = genesys::Client::new(
+        &base("id=cap20k;rows=20000;exec=200"),
+        "browser-test",
+        t.clone(),
+        t,
+    )
+    .unwrap();
     let s = ApiUsageSimpleSearch {
         interval: "2026-05-01/2026-05-08".into(),
         ..Default::default()
@@ -105,7 +123,13 @@ async fn a_20000_record_search_takes_20_pages() {
 #[wasm_bindgen_test]
 async fn a_429_is_waited_out_then_the_query_succeeds() {
     let t = transport();
-    let c = genesys::Client::new(&base("id=r429;r429=1;ra=1;wait=1;exec=200"), "browser-test", t.clone(), t).unwrap();
+    let c = genesys::Client::new(
+        &base("id=r429;r429=1;ra=1;wait=1;exec=200"),
+        "browser-test",
+        t.clone(),
+        t,
+    )
+    .unwrap();
     let q = ApiUsageOrganizationQuery {
         interval: "2026-05-01/2026-05-03".into(),
         ..Default::default()
@@ -121,7 +145,13 @@ async fn a_429_is_waited_out_then_the_query_succeeds() {
 async fn an_abort_mid_poll_ends_the_run_at_once_and_nothing_is_sent_after() {
     let controller = web_sys::AbortController::new().unwrap();
     let t = Rc::new(FetchTransport::new(Some(controller.signal()), None).unwrap());
-    let c = genesys::Client::new(&base("id=abort;never=1"), "browser-test", t.clone(), t.clone()).unwrap();
+    let c = genesys::Client::new(
+        &base("id=abort;never=1"),
+        "browser-test",
+        t.clone(),
+        t.clone(),
+    )
+    .unwrap();
     let q = ApiUsageOrganizationQuery {
         interval: "2026-05-01/2026-05-03".into(),
         ..Default::default()
@@ -134,20 +164,37 @@ async fn an_abort_mid_poll_ends_the_run_at_once_and_nothing_is_sent_after() {
         let _ = FetchTransport::new(None, None).unwrap().sleep(2_500).await;
         ctl.abort();
     });
-    let err = c.query_organization_usage(&q, &RunOptions::default()).await.unwrap_err();
+    let err = c
+        .query_organization_usage(&q, &RunOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Aborted);
     let ended = t.now_ms();
-    assert!(ended < abort_at + 500, "ended {} ms after the abort", ended as i64 - abort_at as i64);
+    assert!(
+        ended < abort_at + 500,
+        "ended {} ms after the abort",
+        ended as i64 - abort_at as i64
+    );
     let before = stats("abort").await["requests"].as_u64().unwrap();
     // Wait longer than the next poll would have been: no request may arrive.
-    FetchTransport::new(None, None).unwrap().sleep(2_000).await.unwrap();
+    FetchTransport::new(None, None)
+        .unwrap()
+        .sleep(2_000)
+        .await
+        .unwrap();
     assert_eq!(stats("abort").await["requests"].as_u64().unwrap(), before);
 }
 
 #[wasm_bindgen_test]
 async fn thousandeyes_pages_are_merged_and_a_429_is_waited_out() {
     let t = transport();
-    let c = thousandeyes::Client::new(Some(&base("id=te3;tests=150;tepage=50;r429=1;wait=1")), "browser-test", t.clone(), t).unwrap();
+    let c = thousandeyes::Client::new(
+        Some(&base("id=te3;tests=150;tepage=50;r429=1;wait=1")),
+        "browser-test",
+        t.clone(),
+        t,
+    )
+    .unwrap();
     let p = TestsUnitsParams {
         start_date: Some("2026-05-01T00:00:00Z".into()),
         end_date: Some("2026-05-15T00:00:00Z".into()),
@@ -185,8 +232,13 @@ async fn the_js_facade_resolves_plain_objects_and_rejects_with_usage_lens_errors
     let done = JsFuture::from(gc.query_organization_usage(tsify::Ts::new_unchecked(query), None))
         .await
         .unwrap();
-    assert_eq!(Reflect::get(&done, &"queryStatus".into()).unwrap(), "Complete");
-    assert!(js_sys::Array::is_array(&Reflect::get(&done, &"results".into()).unwrap()));
+    assert_eq!(
+        Reflect::get(&done, &"queryStatus".into()).unwrap(),
+        "Complete"
+    );
+    assert!(js_sys::Array::is_array(
+        &Reflect::get(&done, &"results".into()).unwrap()
+    ));
 
     let bad = obj(&[
         ("interval", JsValue::from_str("2026-05-01/2026-05-04")),

@@ -2,6 +2,8 @@
 //! from the reference, the poll schedule, retries, paging, jobs, timeouts,
 //! cancellation and input checks, all without waiting.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -14,21 +16,32 @@ use usage_lens::ErrorKind;
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/genesys/{name}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/genesys/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn client(fake: FakeTransport, clock: &VirtualClock) -> Client<FakeTransport, VirtualClock> {
-    Client::new("https://api.mypurecloud.com", "secret-token", fake, clock.clone())
-        .unwrap()
-        .with_retry_policy(RetryPolicy::default().without_jitter())
+    Client::new(
+        "https://api.mypurecloud.com",
+        "secret-token",
+        fake,
+        clock.clone(),
+    )
+    .unwrap()
+    .with_retry_policy(RetryPolicy::default().without_jitter())
 }
 
 fn org_query() -> ApiUsageOrganizationQuery {
     ApiUsageOrganizationQuery {
         interval: "2026-06-01T00:00:00Z/2026-06-08T00:00:00Z".into(),
         granularity: Some(Granularity::Day),
-        group_by: Some(vec![OrganizationGroupBy::TemplateUri, OrganizationGroupBy::HttpMethod]),
+        group_by: Some(vec![
+            OrganizationGroupBy::TemplateUri,
+            OrganizationGroupBy::HttpMethod,
+        ]),
         ..Default::default()
     }
 }
@@ -77,8 +90,10 @@ fn every_reference_example_decodes() {
 
 #[test]
 fn legacy_rows_read_empty_dimensions_as_absent() {
-    let r: ApiUsageQueryResult =
-        serde_json::from_str(&fixture("usage-query-result-complete-by-client-templateuri-day.documented.json")).unwrap();
+    let r: ApiUsageQueryResult = serde_json::from_str(&fixture(
+        "usage-query-result-complete-by-client-templateuri-day.documented.json",
+    ))
+    .unwrap();
     assert_eq!(r.query_status, Some(QueryStatus::Complete));
     assert_eq!(r.results.len(), 5);
     let row = &r.results[0];
@@ -96,7 +111,10 @@ fn job_pages_and_errors_decode_with_their_values() {
     assert_eq!(p.query_status, Some(JobStatus::Succeeded));
     assert_eq!(p.entities.len(), 3);
     assert_eq!(p.entities[0].request_count, Some(847));
-    assert_eq!(p.entities[0].oauth_client.as_ref().unwrap().id.as_deref(), Some("3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa"));
+    assert_eq!(
+        p.entities[0].oauth_client.as_ref().unwrap().id.as_deref(),
+        Some("3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa")
+    );
     assert!(p.next_uri.unwrap().contains("after=MTY4NzY1NDMyMQ"));
     let f: PublicApiUsageResultsResponse =
         serde_json::from_str(&fixture("aggregates-job-failed.constructed.json")).unwrap();
@@ -107,17 +125,28 @@ fn job_pages_and_errors_decode_with_their_values() {
     assert_eq!(seconds_in_message(&e.message.unwrap()), Some(7));
     let c: PublicApiUsageResultsResponse =
         serde_json::from_str(&fixture("aggregates-client-job-results.constructed.json")).unwrap();
-    assert_eq!(c.entities[0].organization_id.as_deref(), Some("a81d5c3e-0f6b-4d92-b7e4-3c2a1f9e8d70"));
+    assert_eq!(
+        c.entities[0].organization_id.as_deref(),
+        Some("a81d5c3e-0f6b-4d92-b7e4-3c2a1f9e8d70")
+    );
 }
 
 #[test]
 fn requests_are_strict_and_responses_tolerant() {
-    let bad = serde_json::from_str::<ApiUsageOrganizationQuery>(r#"{"interval":"2026-01/2026-02","granularity":"Hour"}"#)
-        .unwrap_err()
-        .to_string();
+    let bad = serde_json::from_str::<ApiUsageOrganizationQuery>(
+        r#"{"interval":"2026-01/2026-02","granularity":"Hour"}"#,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(bad.contains("Day") && bad.contains("Hour"), "{bad}");
-    assert!(serde_json::from_str::<ApiUsageOrganizationQuery>(r#"{"interval":"x","groupby":[]}"#).is_err());
-    assert!(serde_json::from_str::<ApiUsageClientQuery>(r#"{"interval":"x","groupBy":["UserId"]}"#).is_err());
+    assert!(
+        serde_json::from_str::<ApiUsageOrganizationQuery>(r#"{"interval":"x","groupby":[]}"#)
+            .is_err()
+    );
+    assert!(serde_json::from_str::<ApiUsageClientQuery>(
+        r#"{"interval":"x","groupBy":["UserId"]}"#
+    )
+    .is_err());
     // Unknown statuses and fields are kept or ignored.
     let r: PublicApiUsageResultsResponse =
         serde_json::from_str(r#"{"queryStatus":"Paused","surprise":1,"entities":null}"#).unwrap();
@@ -142,7 +171,10 @@ fn legacy_fake(clock: &VirtualClock, running: u32) -> FakeTransport {
             (Method::Get, "/api/v2/usage/query/9f32b7cf-7418-4cc1-b4e7-a37f7cd870e1/results") => {
                 polls.set(polls.get() + 1);
                 if polls.get() <= running {
-                    Ok(HttpResponse::new(200, fixture("usage-query-result-running.documented.json")))
+                    Ok(HttpResponse::new(
+                        200,
+                        fixture("usage-query-result-running.documented.json"),
+                    ))
                 } else {
                     Ok(HttpResponse::new(
                         200,
@@ -150,7 +182,10 @@ fn legacy_fake(clock: &VirtualClock, running: u32) -> FakeTransport {
                     ))
                 }
             }
-            _ => Ok(HttpResponse::new(404, r#"{"message":"nope","code":"not.found","status":404}"#)),
+            _ => Ok(HttpResponse::new(
+                404,
+                r#"{"message":"nope","code":"not.found","status":404}"#,
+            )),
         }
     })
 }
@@ -162,7 +197,9 @@ fn an_organization_query_is_polled_on_the_schedule_until_complete() {
     let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
     let sink = events.clone();
     let opts = RunOptions {
-        on_progress: Some(Rc::new(move |p: &Progress| sink.borrow_mut().push(p.clone()))),
+        on_progress: Some(Rc::new(move |p: &Progress| {
+            sink.borrow_mut().push(p.clone())
+        })),
         ..Default::default()
     };
     let result = block_on(c.query_organization_usage(&org_query(), &opts)).unwrap();
@@ -173,16 +210,25 @@ fn an_organization_query_is_polled_on_the_schedule_until_complete() {
     let sent = c_requests(&c);
     assert_eq!(sent.len(), 6, "one submit and five polls");
     let body: serde_json::Value = serde_json::from_str(sent[0].body.as_deref().unwrap()).unwrap();
-    assert_eq!(body["groupBy"], serde_json::json!(["TemplateUri", "HttpMethod"]));
+    assert_eq!(
+        body["groupBy"],
+        serde_json::json!(["TemplateUri", "HttpMethod"])
+    );
     let events = events.borrow();
     assert_eq!(events.first().unwrap().phase, Phase::Submitting);
-    assert!(events.iter().any(|p| p.phase == Phase::Waiting && p.next_poll_in_ms == Some(1_000)));
+    assert!(events
+        .iter()
+        .any(|p| p.phase == Phase::Waiting && p.next_poll_in_ms == Some(1_000)));
     let last = events.last().unwrap();
     assert_eq!((last.phase, last.polls, last.rows), (Phase::Done, 5, 7));
 }
 
 fn c_requests(c: &Client<FakeTransport, VirtualClock>) -> Vec<HttpRequest> {
-    c.transport().requests().into_iter().map(|(_, r)| r).collect()
+    c.transport()
+        .requests()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
 }
 
 #[test]
@@ -195,7 +241,10 @@ fn a_failed_execution_is_a_query_failed_error() {
             HttpResponse::new(200, fixture("usage-query-result-failed.constructed.json"))
         })
     });
-    let err = block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let err = block_on(
+        client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::QueryFailed);
 }
 
@@ -217,9 +266,14 @@ fn an_abort_stops_the_wait_and_nothing_is_sent_after_it() {
     let clock = VirtualClock::new(T0);
     let c = client(legacy_fake(&clock, u32::MAX), &clock);
     clock.abort_at(T0 + 5_000);
-    let err = block_on(c.query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let err =
+        block_on(c.query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Aborted);
-    assert_eq!(clock.now_ms(), T0 + 5_000, "the pending timer ended at the abort");
+    assert_eq!(
+        clock.now_ms(),
+        T0 + 5_000,
+        "the pending timer ended at the abort"
+    );
     let sent = c_requests(&c);
     assert!(sent.len() >= 2);
     // Every request went out before the abort.
@@ -235,29 +289,43 @@ fn flaky(clock: &VirtualClock, failures: Vec<HttpResponse>) -> FakeTransport {
             if let Some(f) = failures.borrow_mut().next() {
                 return Ok(f);
             }
-            return Ok(HttpResponse::new(200, fixture("usage-execution-result.documented.json")));
+            return Ok(HttpResponse::new(
+                200,
+                fixture("usage-execution-result.documented.json"),
+            ));
         }
-        Ok(HttpResponse::new(200, fixture("usage-query-result-complete-templateuri-httpmethod-day.constructed.json")))
+        Ok(HttpResponse::new(
+            200,
+            fixture("usage-query-result-complete-templateuri-httpmethod-day.constructed.json"),
+        ))
     })
 }
 
 #[test]
 fn a_429_waits_for_retry_after_then_the_message_then_backs_off() {
     let clock = VirtualClock::new(T0);
-    let with_header = HttpResponse::new(429, fixture("error-429.constructed.json")).with_header("Retry-After", "3");
+    let with_header = HttpResponse::new(429, fixture("error-429.constructed.json"))
+        .with_header("Retry-After", "3");
     let with_message = HttpResponse::new(429, fixture("error-429.constructed.json"));
     let bare = HttpResponse::new(429, "{}");
     let fake = flaky(&clock, vec![with_header, with_message, bare.clone(), bare]);
     let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
     let sink = events.clone();
     let opts = RunOptions {
-        on_progress: Some(Rc::new(move |p: &Progress| sink.borrow_mut().push(p.clone()))),
+        on_progress: Some(Rc::new(move |p: &Progress| {
+            sink.borrow_mut().push(p.clone())
+        })),
         ..Default::default()
     };
     block_on(client(fake, &clock).query_organization_usage(&org_query(), &opts)).unwrap();
     // Retry-After, then the [7] of the message, then 5 s doubling per consecutive 429 (3rd and 4th).
     assert_eq!(&clock.sleeps()[..4], &[3_000, 7_000, 20_000, 40_000]);
-    let retrying: Vec<_> = events.borrow().iter().filter(|p| p.phase == Phase::Retrying).cloned().collect();
+    let retrying: Vec<_> = events
+        .borrow()
+        .iter()
+        .filter(|p| p.phase == Phase::Retrying)
+        .cloned()
+        .collect();
     assert_eq!(retrying.len(), 4);
     assert_eq!(retrying[0].retry_at_ms, Some(T0 + 3_000));
 }
@@ -266,9 +334,15 @@ fn a_429_waits_for_retry_after_then_the_message_then_backs_off() {
 fn rate_limiting_that_never_ends_gives_up_with_the_wait() {
     let clock = VirtualClock::new(T0);
     let fake = FakeTransport::new(clock.clone(), |_, _| {
-        Ok(HttpResponse::new(429, fixture("error-429.constructed.json")).with_header("ININ-Correlation-Id", "corr-1"))
+        Ok(
+            HttpResponse::new(429, fixture("error-429.constructed.json"))
+                .with_header("ININ-Correlation-Id", "corr-1"),
+        )
     });
-    let err = block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let err = block_on(
+        client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::RateLimited);
     assert_eq!(err.retry_after_ms, Some(7_000));
     assert_eq!(err.status, Some(429));
@@ -279,13 +353,26 @@ fn rate_limiting_that_never_ends_gives_up_with_the_wait() {
 #[test]
 fn server_errors_retry_with_backoff_and_client_errors_do_not() {
     let clock = VirtualClock::new(T0);
-    let fake = flaky(&clock, vec![HttpResponse::new(503, ""), HttpResponse::new(502, "<html>")]);
-    block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap();
+    let fake = flaky(
+        &clock,
+        vec![HttpResponse::new(503, ""), HttpResponse::new(502, "<html>")],
+    );
+    block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()))
+        .unwrap();
     assert_eq!(&clock.sleeps()[..2], &[1_000, 2_000]);
 
     let clock = VirtualClock::new(T0);
-    let fake = flaky(&clock, vec![HttpResponse::new(400, fixture("error-400.constructed.json"))]);
-    let err = block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let fake = flaky(
+        &clock,
+        vec![HttpResponse::new(
+            400,
+            fixture("error-400.constructed.json"),
+        )],
+    );
+    let err = block_on(
+        client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Http);
     assert!(err.message.contains("Allowable values"), "{}", err.message);
     assert_eq!(err.details.unwrap()["code"], "invalid.value");
@@ -295,13 +382,31 @@ fn server_errors_retry_with_backoff_and_client_errors_do_not() {
 #[test]
 fn errors_say_what_to_do() {
     let clock = VirtualClock::new(T0);
-    let fake = flaky(&clock, vec![HttpResponse::new(403, fixture("error-403.constructed.json"))]);
-    let err = block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let fake = flaky(
+        &clock,
+        vec![HttpResponse::new(
+            403,
+            fixture("error-403.constructed.json"),
+        )],
+    );
+    let err = block_on(
+        client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Forbidden);
     assert!(err.message.contains("usage:organization:view"));
     let clock = VirtualClock::new(T0);
-    let fake = flaky(&clock, vec![HttpResponse::new(401, fixture("error-401.constructed.json"))]);
-    let err = block_on(client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default())).unwrap_err();
+    let fake = flaky(
+        &clock,
+        vec![HttpResponse::new(
+            401,
+            fixture("error-401.constructed.json"),
+        )],
+    );
+    let err = block_on(
+        client(fake, &clock).query_organization_usage(&org_query(), &RunOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Unauthorized);
     assert!(err.message.contains("sign in again"));
     assert!(!err.message.contains("secret-token"));
@@ -319,23 +424,44 @@ fn search_fake(clock: &VirtualClock, total: usize, repeat_cursor: bool) -> FakeT
             let id = format!("exec{}", execs.get());
             return Ok(HttpResponse::new(
                 200,
-                format!(r#"{{"executionId":"{id}","resultsUri":"/api/v2/usage/simplesearch/{id}/results"}}"#),
+                format!(
+                    r#"{{"executionId":"{id}","resultsUri":"/api/v2/usage/simplesearch/{id}/results"}}"#
+                ),
             ));
         }
-        let size: usize = usage_lens::http::query_param(&p, "pageSize").unwrap().parse().unwrap();
-        let offset: usize = usage_lens::http::query_param(&p, "after").map_or(0, |a| a.trim_start_matches('c').parse().unwrap());
+        let size: usize = usage_lens::http::query_param(&p, "pageSize")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let offset: usize = usage_lens::http::query_param(&p, "after")
+            .map_or(0, |a| a.trim_start_matches('c').parse().unwrap());
         let capped_total = total.min(20_000);
         let end = (offset + size).min(capped_total);
         let rows: Vec<String> = (offset..end)
-            .map(|i| format!(r#"{{"clientName":"c{}","status200":{i},"date":"2026-06-01T00:00:00Z"}}"#, i % 7))
+            .map(|i| {
+                format!(
+                    r#"{{"clientName":"c{}","status200":{i},"date":"2026-06-01T00:00:00Z"}}"#,
+                    i % 7
+                )
+            })
             .collect();
         let next = if end < capped_total {
-            let c = if repeat_cursor && offset > 0 { offset } else { end };
+            let c = if repeat_cursor && offset > 0 {
+                offset
+            } else {
+                end
+            };
             format!(r#","cursors":{{"after":"c{c}"}}"#)
         } else {
             String::new()
         };
-        Ok(HttpResponse::new(200, format!(r#"{{"queryStatus":"Complete","results":[{}]{next}}}"#, rows.join(","))))
+        Ok(HttpResponse::new(
+            200,
+            format!(
+                r#"{{"queryStatus":"Complete","results":[{}]{next}}}"#,
+                rows.join(",")
+            ),
+        ))
     })
 }
 
@@ -353,7 +479,11 @@ fn a_simple_search_reads_every_page_once() {
     let r = block_on(c.simple_search(&search(), &RunOptions::default())).unwrap();
     assert_eq!(r.results.len(), 2_500);
     assert!(!r.capped);
-    let gets: Vec<String> = c_requests(&c).iter().filter(|r| r.method == Method::Get).map(path).collect();
+    let gets: Vec<String> = c_requests(&c)
+        .iter()
+        .filter(|r| r.method == Method::Get)
+        .map(path)
+        .collect();
     assert_eq!(
         gets,
         [
@@ -370,7 +500,10 @@ fn a_repeated_cursor_stops_the_walk() {
     let c = client(search_fake(&clock, 5_000, true), &clock);
     let r = block_on(c.simple_search(&search(), &RunOptions::default())).unwrap();
     assert_eq!(r.results.len(), 2_000);
-    let gets = c_requests(&c).into_iter().filter(|r| r.method == Method::Get).count();
+    let gets = c_requests(&c)
+        .into_iter()
+        .filter(|r| r.method == Method::Get)
+        .count();
     assert_eq!(gets, 2, "the repeated page is never requested");
 }
 
@@ -404,14 +537,23 @@ fn job_fake(clock: &VirtualClock, statuses: Vec<(u16, &'static str)>) -> FakeTra
     FakeTransport::new(clock.clone(), move |req, _| {
         let p = path(req);
         if req.method == Method::Post {
-            return Ok(HttpResponse::new(202, fixture("aggregates-job-created.constructed.json")));
+            return Ok(HttpResponse::new(
+                202,
+                fixture("aggregates-job-created.constructed.json"),
+            ));
         }
         if usage_lens::http::query_param(&p, "after").is_some() {
-            return Ok(HttpResponse::new(200, fixture("aggregates-job-results-last-page.constructed.json")));
+            return Ok(HttpResponse::new(
+                200,
+                fixture("aggregates-job-results-last-page.constructed.json"),
+            ));
         }
         match statuses.borrow_mut().next() {
             Some((code, file)) => Ok(HttpResponse::new(code, fixture(file))),
-            None => Ok(HttpResponse::new(200, fixture("aggregates-job-results-page1.constructed.json"))),
+            None => Ok(HttpResponse::new(
+                200,
+                fixture("aggregates-job-results-page1.constructed.json"),
+            )),
         }
     })
 }
@@ -428,30 +570,52 @@ fn job_request() -> OrganizationPublicApiUsageQueryRequest {
 fn a_job_is_polled_through_202_and_every_page_is_merged() {
     let clock = VirtualClock::new(T0);
     let c = client(
-        job_fake(&clock, vec![(202, "aggregates-job-status-running.constructed.json"); 2]),
+        job_fake(
+            &clock,
+            vec![(202, "aggregates-job-status-running.constructed.json"); 2],
+        ),
         &clock,
     );
     let r = block_on(c.aggregates_query(&job_request(), &RunOptions::default())).unwrap();
     assert_eq!(r.query_status, Some(JobStatus::Succeeded));
     assert_eq!(r.entities.len(), 4, "3 rows on page 1, 1 on the last page");
     assert!(r.next_uri.is_none());
-    let gets: Vec<String> = c_requests(&c).iter().filter(|r| r.method == Method::Get).map(path).collect();
+    let gets: Vec<String> = c_requests(&c)
+        .iter()
+        .filter(|r| r.method == Method::Get)
+        .map(path)
+        .collect();
     assert_eq!(gets.len(), 4);
     assert_eq!(
         gets[3],
         "/api/v2/usage/aggregates/query/jobs/b6a0d9c4-2f51-4e3a-8d77-1c9e05f4a2b8?pageSize=1000&after=MTY4NzY1NDMyMQ"
     );
-    assert!(c_requests(&c).iter().all(|r| r.url.starts_with("https://api.mypurecloud.com/")));
+    assert!(c_requests(&c)
+        .iter()
+        .all(|r| r.url.starts_with("https://api.mypurecloud.com/")));
 }
 
 #[test]
 fn a_failed_job_reports_its_error_body() {
     let clock = VirtualClock::new(T0);
-    let c = client(job_fake(&clock, vec![(202, "aggregates-job-failed.constructed.json")]), &clock);
+    let c = client(
+        job_fake(
+            &clock,
+            vec![(202, "aggregates-job-failed.constructed.json")],
+        ),
+        &clock,
+    );
     let err = block_on(c.aggregates_query(&job_request(), &RunOptions::default())).unwrap_err();
     assert_eq!(err.kind, ErrorKind::QueryFailed);
-    assert!(err.message.contains("more than one year"), "{}", err.message);
-    assert_eq!(err.correlation_id.as_deref(), Some("4e1f0b7a-9c2d-4b8e-a1f3-6d5c7e9b2a10"));
+    assert!(
+        err.message.contains("more than one year"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        err.correlation_id.as_deref(),
+        Some("4e1f0b7a-9c2d-4b8e-a1f3-6d5c7e9b2a10")
+    );
 }
 
 // ------------------------------------------------------------------ input
@@ -465,12 +629,38 @@ fn bad_input_is_refused_before_any_request() {
         interval: "2026-06-08/2026-06-01".into(),
         ..Default::default()
     };
-    assert_eq!(block_on(c.query_organization_usage(&bad_interval, &RunOptions::default())).unwrap_err().kind, ErrorKind::InvalidInput);
-    let opts = RunOptions { page_size: Some(1001), ..Default::default() };
-    assert_eq!(block_on(c.simple_search(&search(), &opts)).unwrap_err().kind, ErrorKind::InvalidInput);
-    let q = ApiUsageClientQuery { interval: "2026-06-01/2026-06-02".into(), ..Default::default() };
-    assert_eq!(block_on(c.query_client_usage("../../tokens/me", &q, &RunOptions::default())).unwrap_err().kind, ErrorKind::InvalidInput);
-    assert_eq!(block_on(c.client_usage_summary("abc", Some(0), &RunOptions::default())).unwrap_err().kind, ErrorKind::InvalidInput);
+    assert_eq!(
+        block_on(c.query_organization_usage(&bad_interval, &RunOptions::default()))
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    let opts = RunOptions {
+        page_size: Some(1001),
+        ..Default::default()
+    };
+    assert_eq!(
+        block_on(c.simple_search(&search(), &opts))
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    let q = ApiUsageClientQuery {
+        interval: "2026-06-01/2026-06-02".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        block_on(c.query_client_usage("../../tokens/me", &q, &RunOptions::default()))
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        block_on(c.client_usage_summary("abc", Some(0), &RunOptions::default()))
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
     let long = OrganizationPublicApiUsageQueryRequest {
         interval: "2026-01-01T00:00:00Z/2026-06-01T00:00:00Z".into(),
         ..Default::default()
@@ -481,8 +671,23 @@ fn bad_input_is_refused_before_any_request() {
         interval: "2025-01-01T00:00:00Z/2025-01-08T00:00:00Z".into(),
         ..Default::default()
     };
-    assert!(block_on(c.aggregates_query(&old, &RunOptions::default())).unwrap_err().message.contains("year"));
+    assert!(block_on(c.aggregates_query(&old, &RunOptions::default()))
+        .unwrap_err()
+        .message
+        .contains("year"));
     assert!(c_requests(&c).is_empty(), "nothing was sent");
-    assert!(Client::new("mypurecloud.com", "  ", legacy_fake(&clock, 0), clock.clone()).is_err());
-    assert!(Client::new("http://evil.example", "t", legacy_fake(&clock, 0), clock.clone()).is_err());
+    assert!(Client::new(
+        "mypurecloud.com",
+        "  ",
+        legacy_fake(&clock, 0),
+        clock.clone()
+    )
+    .is_err());
+    assert!(Client::new(
+        "http://evil.example",
+        "t",
+        legacy_fake(&clock, 0),
+        clock.clone()
+    )
+    .is_err());
 }

@@ -2,6 +2,8 @@
 //! fixtures from the reference, paging by cursor on the client's own base
 //! URL, 429 waits until the reset, errors and input checks.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -14,11 +16,18 @@ use usage_lens::ErrorKind;
 const T0: u64 = 1_781_020_800_000; // 2026-06-09T16:00:00Z
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/thousandeyes/{name}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/thousandeyes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn client(fake: FakeTransport, clock: &VirtualClock, base: Option<&str>) -> Client<FakeTransport, VirtualClock> {
+fn client(
+    fake: FakeTransport,
+    clock: &VirtualClock,
+    base: Option<&str>,
+) -> Client<FakeTransport, VirtualClock> {
     Client::new(base, "te-secret", fake, clock.clone())
         .unwrap()
         .with_retry_policy(RetryPolicy::default().without_jitter())
@@ -40,14 +49,23 @@ fn every_reference_example_decodes_with_its_values() {
     assert_eq!(q.cloud_units_included, Some(4_320_000_000));
     assert_eq!(q.month_start.as_deref(), Some("2020-01-05T08:00:00Z"));
     assert!(d.tests.is_empty());
-    assert_eq!(u.links.unwrap().self_link.unwrap().href.as_deref(), Some("https://api.thousandeyes.com/v7/usage"));
+    assert_eq!(
+        u.links.unwrap().self_link.unwrap().href.as_deref(),
+        Some("https://api.thousandeyes.com/v7/usage")
+    );
 
     let e: Usage = serde_json::from_str(&fixture("get-usage.expanded.json")).unwrap();
     let d = e.usage.unwrap();
     assert_eq!(d.tests.len(), 2);
     assert_eq!(d.enterprise_agent_units.len(), 2);
-    assert_eq!(d.endpoint_agents_essentials[1].endpoint_agents_essentials_used, Some(3));
-    assert_eq!(d.allocations.unwrap().allocations[0].allocated_units, Some(600));
+    assert_eq!(
+        d.endpoint_agents_essentials[1].endpoint_agents_essentials_used,
+        Some(3)
+    );
+    assert_eq!(
+        d.allocations.unwrap().allocations[0].allocated_units,
+        Some(600)
+    );
 
     let p1: TestsUsage = serde_json::from_str(&fixture("get-tests-units.page1.json")).unwrap();
     assert_eq!(p1.breakdowns.len(), 3);
@@ -56,10 +74,14 @@ fn every_reference_example_decodes_with_its_values() {
     let p2: TestsUsage = serde_json::from_str(&fixture("get-tests-units.page2.json")).unwrap();
     assert!(p2.links.unwrap().next.is_none());
 
-    let a: EnterpriseAgentsUsage = serde_json::from_str(&fixture("get-enterprise-agents-units.json")).unwrap();
+    let a: EnterpriseAgentsUsage =
+        serde_json::from_str(&fixture("get-enterprise-agents-units.json")).unwrap();
     assert_eq!(a.breakdowns[2].agent_id, None);
     let q: Quotas = serde_json::from_str(&fixture("get-quotas.json")).unwrap();
-    assert_eq!(q.quotas[0].organization_quota.as_ref().unwrap().value, Some(22_500));
+    assert_eq!(
+        q.quotas[0].organization_quota.as_ref().unwrap().value,
+        Some(22_500)
+    );
 
     for f in [
         "error-400.bad-expand.constructed.json",
@@ -81,7 +103,9 @@ fn paged(clock: &VirtualClock) -> FakeTransport {
     FakeTransport::new(clock.clone(), |req, _| {
         Ok(match query_param(&req.url, "cursor").as_deref() {
             None => HttpResponse::new(200, fixture("get-tests-units.page1.json")),
-            Some("eyJvZmZzZXQiOjN9") => HttpResponse::new(200, fixture("get-tests-units.page2.json")),
+            Some("eyJvZmZzZXQiOjN9") => {
+                HttpResponse::new(200, fixture("get-tests-units.page2.json"))
+            }
             Some(other) => HttpResponse::new(400, format!(r#"{{"title":"bad cursor {other}"}}"#)),
         })
     })
@@ -90,15 +114,26 @@ fn paged(clock: &VirtualClock) -> FakeTransport {
 #[test]
 fn pages_are_merged_in_order_and_stay_on_the_clients_base_url() {
     let clock = VirtualClock::new(T0);
-    let c = client(paged(&clock), &clock, Some("http://127.0.0.1:9999/te-proxy"));
+    let c = client(
+        paged(&clock),
+        &clock,
+        Some("http://127.0.0.1:9999/te-proxy"),
+    );
     let r = block_on(c.tests_units_usage(&range(), &RunOptions::default())).unwrap();
-    let ids: Vec<_> = r.breakdowns.iter().map(|b| b.test_id.clone().unwrap()).collect();
+    let ids: Vec<_> = r
+        .breakdowns
+        .iter()
+        .map(|b| b.test_id.clone().unwrap())
+        .collect();
     assert_eq!(ids, ["1158", "1221", "7310", "8802", "9917"]);
     let urls = c.transport().urls();
     assert_eq!(urls.len(), 2);
     assert!(urls.iter().all(|u| u.starts_with("http://127.0.0.1:9999/te-proxy/v7/usage/units/tests?aid=1234&startDate=2026-06-01T00%3A00%3A00Z")));
     assert!(urls[1].ends_with("&cursor=eyJvZmZzZXQiOjN9"));
-    assert_eq!(c.transport().requests()[0].1.header_value("accept"), Some("application/hal+json, application/json"));
+    assert_eq!(
+        c.transport().requests()[0].1.header_value("accept"),
+        Some("application/hal+json, application/json")
+    );
 }
 
 #[test]
@@ -106,16 +141,26 @@ fn a_repeated_cursor_or_a_link_without_one_ends_the_walk() {
     let clock = VirtualClock::new(T0);
     let fake = FakeTransport::new(clock.clone(), |_, _| {
         // Always page 1: its next link names the same cursor forever.
-        Ok(HttpResponse::new(200, fixture("get-tests-units.page1.json")))
+        Ok(HttpResponse::new(
+            200,
+            fixture("get-tests-units.page1.json"),
+        ))
     });
     let c = client(fake, &clock, None);
     let r = block_on(c.tests_units_usage(&range(), &RunOptions::default())).unwrap();
-    assert_eq!(c.transport().urls().len(), 2, "the repeated cursor is not followed");
+    assert_eq!(
+        c.transport().urls().len(),
+        2,
+        "the repeated cursor is not followed"
+    );
     assert_eq!(r.breakdowns.len(), 6);
 
     let clock = VirtualClock::new(T0);
     let fake = FakeTransport::new(clock.clone(), |_, _| {
-        Ok(HttpResponse::new(200, r#"{"breakdowns":[{"testId":"1"}],"_links":{"next":{"href":"https://api.thousandeyes.com/v7/usage/units/tests"}}}"#))
+        Ok(HttpResponse::new(
+            200,
+            r#"{"breakdowns":[{"testId":"1"}],"_links":{"next":{"href":"https://api.thousandeyes.com/v7/usage/units/tests"}}}"#,
+        ))
     });
     let c = client(fake, &clock, None);
     block_on(c.tests_units_usage(&TestsUnitsParams::default(), &RunOptions::default())).unwrap();
@@ -139,7 +184,11 @@ fn a_429_waits_until_the_reset_header() {
         })
     });
     let c = client(fake, &clock, None);
-    let r = block_on(c.enterprise_agent_units_usage(&EnterpriseAgentsUnitsParams::default(), &RunOptions::default())).unwrap();
+    let r = block_on(c.enterprise_agent_units_usage(
+        &EnterpriseAgentsUnitsParams::default(),
+        &RunOptions::default(),
+    ))
+    .unwrap();
     assert_eq!(r.breakdowns.len(), 3);
     // Reset is 60 s after T0; a quarter second is added to land after it.
     assert_eq!(clock.sleeps(), [60_250]);
@@ -149,7 +198,12 @@ fn a_429_waits_until_the_reset_header() {
 #[test]
 fn a_429_without_headers_backs_off_and_gives_up_in_bounded_tries() {
     let clock = VirtualClock::new(T0);
-    let fake = FakeTransport::new(clock.clone(), |_, _| Ok(HttpResponse::new(429, fixture("error-429.rate-limited.constructed.json"))));
+    let fake = FakeTransport::new(clock.clone(), |_, _| {
+        Ok(HttpResponse::new(
+            429,
+            fixture("error-429.rate-limited.constructed.json"),
+        ))
+    });
     let c = client(fake, &clock, None);
     let err = block_on(c.quotas(&RunOptions::default())).unwrap_err();
     assert_eq!(err.kind, ErrorKind::RateLimited);
@@ -171,31 +225,70 @@ fn a_low_remaining_header_pauses_the_next_request_until_the_reset() {
     let c = client(fake, &clock, None);
     block_on(c.tests_units_usage(&range(), &RunOptions::default())).unwrap();
     let sent = c.transport().requests();
-    assert_eq!(sent[1].0, 1_781_020_830_000, "page 2 waited for the window to reset");
+    assert_eq!(
+        sent[1].0, 1_781_020_830_000,
+        "page 2 waited for the window to reset"
+    );
 }
 
 #[test]
 fn errors_are_mapped_with_advice() {
     let cases = [
-        (401, "error-401.unauthorized.json", ErrorKind::Unauthorized, "User API Tokens"),
-        (403, "error-403.forbidden.constructed.json", ErrorKind::Forbidden, "View organization usage"),
-        (404, "error-404.not-found.documented.json", ErrorKind::NotFound, "base URL"),
-        (400, "error-400.bad-expand.constructed.json", ErrorKind::Http, "expand"),
-        (500, "error-500.internal.documented.json", ErrorKind::Server, "server error"),
+        (
+            401,
+            "error-401.unauthorized.json",
+            ErrorKind::Unauthorized,
+            "User API Tokens",
+        ),
+        (
+            403,
+            "error-403.forbidden.constructed.json",
+            ErrorKind::Forbidden,
+            "View organization usage",
+        ),
+        (
+            404,
+            "error-404.not-found.documented.json",
+            ErrorKind::NotFound,
+            "base URL",
+        ),
+        (
+            400,
+            "error-400.bad-expand.constructed.json",
+            ErrorKind::Http,
+            "expand",
+        ),
+        (
+            500,
+            "error-500.internal.documented.json",
+            ErrorKind::Server,
+            "server error",
+        ),
     ];
     for (status, file, kind, words) in cases {
         let clock = VirtualClock::new(T0);
         let body = fixture(file);
-        let fake = FakeTransport::new(clock.clone(), move |_, _| Ok(HttpResponse::new(status, body.clone())));
-        let err = block_on(client(fake, &clock, None).usage(&UsageParams::default(), &RunOptions::default())).unwrap_err();
+        let fake = FakeTransport::new(clock.clone(), move |_, _| {
+            Ok(HttpResponse::new(status, body.clone()))
+        });
+        let err = block_on(
+            client(fake, &clock, None).usage(&UsageParams::default(), &RunOptions::default()),
+        )
+        .unwrap_err();
         assert_eq!(err.kind, kind, "{file}");
         assert!(err.message.contains(words), "{file}: {}", err.message);
         assert!(!err.message.contains("te-secret"));
         assert_eq!(err.status, Some(status));
     }
     let clock = VirtualClock::new(T0);
-    let fake = FakeTransport::new(clock.clone(), |_, _| Err(usage_lens::http::TransportError::Network("Failed to fetch".into())));
-    let err = block_on(client(fake, &clock, None).usage(&UsageParams::default(), &RunOptions::default())).unwrap_err();
+    let fake = FakeTransport::new(clock.clone(), |_, _| {
+        Err(usage_lens::http::TransportError::Network(
+            "Failed to fetch".into(),
+        ))
+    });
+    let err =
+        block_on(client(fake, &clock, None).usage(&UsageParams::default(), &RunOptions::default()))
+            .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Network);
     assert!(err.message.contains("CORS") && err.message.contains("proxy"));
 }
@@ -203,18 +296,25 @@ fn errors_are_mapped_with_advice() {
 #[test]
 fn expand_is_one_comma_separated_parameter() {
     let clock = VirtualClock::new(T0);
-    let fake = FakeTransport::new(clock.clone(), |_, _| Ok(HttpResponse::new(200, fixture("get-usage.expanded.json"))));
+    let fake = FakeTransport::new(clock.clone(), |_, _| {
+        Ok(HttpResponse::new(200, fixture("get-usage.expanded.json")))
+    });
     let c = client(fake, &clock, None);
     let params = UsageParams {
         aid: Some("1234".into()),
-        expand: Some(vec![ExpandUsageOptions::Test, ExpandUsageOptions::EnterpriseAgentUnit]),
+        expand: Some(vec![
+            ExpandUsageOptions::Test,
+            ExpandUsageOptions::EnterpriseAgentUnit,
+        ]),
     };
     block_on(c.usage(&params, &RunOptions::default())).unwrap();
     assert_eq!(
         path_and_query(&c.transport().urls()[0]),
         "/v7/usage?aid=1234&expand=test%2Centerprise-agent-unit"
     );
-    let bad = serde_json::from_str::<UsageParams>(r#"{"expand":["tests"]}"#).unwrap_err().to_string();
+    let bad = serde_json::from_str::<UsageParams>(r#"{"expand":["tests"]}"#)
+        .unwrap_err()
+        .to_string();
     assert!(bad.contains("enterprise-agent-unit"), "{bad}");
 }
 
@@ -223,10 +323,22 @@ fn bad_input_is_refused_before_any_request() {
     let clock = VirtualClock::new(T0);
     let c = client(paged(&clock), &clock, None);
     let bad = [
-        TestsUnitsParams { aid: Some("12a".into()), ..range() },
-        TestsUnitsParams { start_date: Some("2026-06-01".into()), ..range() },
-        TestsUnitsParams { start_date: Some("2026-06-20T00:00:00Z".into()), ..range() },
-        TestsUnitsParams { start_date: None, ..range() },
+        TestsUnitsParams {
+            aid: Some("12a".into()),
+            ..range()
+        },
+        TestsUnitsParams {
+            start_date: Some("2026-06-01".into()),
+            ..range()
+        },
+        TestsUnitsParams {
+            start_date: Some("2026-06-20T00:00:00Z".into()),
+            ..range()
+        },
+        TestsUnitsParams {
+            start_date: None,
+            ..range()
+        },
     ];
     for p in bad {
         let err = block_on(c.tests_units_usage(&p, &RunOptions::default())).unwrap_err();

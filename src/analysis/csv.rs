@@ -5,8 +5,13 @@
 /// `=`, `+`, `-`, `@`, tab or carriage return gets a `'` so spreadsheets show
 /// it as text instead of evaluating it.
 pub fn cell(value: &str) -> String {
-    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err();
-    let v = if risky { format!("'{value}") } else { value.to_string() };
+    let risky =
+        value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err();
+    let v = if risky {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {

@@ -268,7 +268,12 @@ impl Series {
     /// The sum over groups for each day.
     pub fn totals(&self) -> Vec<i64> {
         (0..self.dates.len())
-            .map(|i| self.groups.iter().map(|g| g.values.get(i).copied().unwrap_or(0)).sum())
+            .map(|i| {
+                self.groups
+                    .iter()
+                    .map(|g| g.values.get(i).copied().unwrap_or(0))
+                    .sum()
+            })
             .collect()
     }
 
@@ -285,9 +290,16 @@ pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
         .map(|g| g.name)
         .filter(|g| g != OTHER)
         .collect();
-    let group_index: HashMap<&str, usize> = top.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
+    let group_index: HashMap<&str, usize> = top
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.as_str(), i))
+        .collect();
     let other_index = top.len();
-    let mut dates: Vec<&str> = records.iter().map(|r| r.date.as_deref().unwrap_or("total")).collect();
+    let mut dates: Vec<&str> = records
+        .iter()
+        .map(|r| r.date.as_deref().unwrap_or("total"))
+        .collect();
     dates.sort_unstable();
     dates.dedup();
     let date_index: HashMap<&str, usize> = dates.iter().enumerate().map(|(i, d)| (*d, i)).collect();
@@ -297,7 +309,10 @@ pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
             .get(dim.of(r).unwrap_or(NONE))
             .copied()
             .unwrap_or(other_index);
-        if let (Some(d), Some(row)) = (date_index.get(r.date.as_deref().unwrap_or("total")), values.get_mut(g)) {
+        if let (Some(d), Some(row)) = (
+            date_index.get(r.date.as_deref().unwrap_or("total")),
+            values.get_mut(g),
+        ) {
             if let Some(v) = row.get_mut(*d) {
                 *v += r.requests;
             }
@@ -306,7 +321,10 @@ pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
     let mut groups: Vec<SeriesGroup> = top
         .into_iter()
         .zip(values.iter())
-        .map(|(name, v)| SeriesGroup { name, values: v.clone() })
+        .map(|(name, v)| SeriesGroup {
+            name,
+            values: v.clone(),
+        })
         .collect();
     if let Some(other) = values.get(other_index) {
         if other.iter().any(|&v| v != 0) {
@@ -433,8 +451,12 @@ pub fn period_projection(
     period_end: Option<&str>,
     now_secs: i64,
 ) -> PeriodProjection {
-    let start = period_start.and_then(|s| parse_instant(s).ok()).map(|i| i.secs);
-    let end = period_end.and_then(|s| parse_instant(s).ok()).map(|i| i.secs);
+    let start = period_start
+        .and_then(|s| parse_instant(s).ok())
+        .map(|i| i.secs);
+    let end = period_end
+        .and_then(|s| parse_instant(s).ok())
+        .map(|i| i.secs);
     let elapsed = match (start, end) {
         (Some(s), Some(e)) if e > s => ((now_secs - s) as f64 / (e - s) as f64).clamp(0.0, 1.0),
         _ => 0.0,
@@ -495,7 +517,10 @@ mod tests {
         assert_eq!(t.len(), 3);
         assert_eq!((t[0].name.as_str(), t[0].requests), ("A", 220));
         assert_eq!((t[1].name.as_str(), t[1].requests), ("B", 50));
-        assert_eq!((t[2].name.as_str(), t[2].requests, t[2].status429), (OTHER, 6, 5));
+        assert_eq!(
+            (t[2].name.as_str(), t[2].requests, t[2].status429),
+            (OTHER, 6, 5)
+        );
         assert!((t[0].share429 - 10.0 / 220.0).abs() < 1e-9);
     }
 

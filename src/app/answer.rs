@@ -1,12 +1,12 @@
 //! An answer as the app shows it: the rows as a table, and what the charts
 //! need, built from any endpoint's result with the pure functions of
-//! `usage_lens::analysis`.
+//! `crate::analysis`.
 
 use std::collections::HashMap;
 
-use usage_lens::analysis::{period_projection, Dimension, PeriodProjection, Record, OTHER};
-use usage_lens::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
-use usage_lens::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
+use crate::analysis::{period_projection, Dimension, PeriodProjection, Record, OTHER};
+use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
+use crate::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
 
 use super::query_spec::Kind;
 
@@ -180,7 +180,11 @@ fn genesys_table(records: &[Record]) -> Table {
             row
         })
         .collect();
-    Table { columns, numeric, rows }
+    Table {
+        columns,
+        numeric,
+        rows,
+    }
 }
 
 impl Answer {
@@ -242,8 +246,12 @@ impl Answer {
         }
         let mut bars = Vec::new();
         if !u.tests.is_empty() {
-            let sum = |key: &dyn Fn(&usage_lens::thousandeyes::TestUsage) -> String| {
-                sum_by(u.tests.iter().map(|t| (key(t), t.cloud_units_used.unwrap_or(0))))
+            let sum = |key: &dyn Fn(&crate::thousandeyes::TestUsage) -> String| {
+                sum_by(
+                    u.tests
+                        .iter()
+                        .map(|t| (key(t), t.cloud_units_used.unwrap_or(0))),
+                )
             };
             bars.push(BarSet {
                 title: "Cloud units by test type".into(),
@@ -270,18 +278,27 @@ impl Answer {
                 id: "agent",
                 unit: "units",
                 bars: top_with_other(
-                    sum_by(u.enterprise_agent_units.iter().map(|a| {
-                        (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
-                    })),
+                    sum_by(
+                        u.enterprise_agent_units.iter().map(|a| {
+                            (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
+                        }),
+                    ),
                     10,
                 ),
             });
         }
         let mut table = Table {
-            columns: ["Kind", "Account group", "Name", "Type", "Units used", "Units projected"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            columns: [
+                "Kind",
+                "Account group",
+                "Name",
+                "Type",
+                "Units used",
+                "Units projected",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             numeric: vec![false, false, false, false, true, true],
             rows: Vec::new(),
         };
@@ -310,28 +327,48 @@ impl Answer {
                 "Enterprise agents",
                 u.enterprise_agents
                     .iter()
-                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.enterprise_agents_used))
+                    .map(|e| {
+                        (
+                            group_name(&e.account_group_name, &e.aid),
+                            e.enterprise_agents_used,
+                        )
+                    })
                     .collect::<Vec<_>>(),
             ),
             (
                 "Endpoint agents",
                 u.endpoint_agents
                     .iter()
-                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_used))
+                    .map(|e| {
+                        (
+                            group_name(&e.account_group_name, &e.aid),
+                            e.endpoint_agents_used,
+                        )
+                    })
                     .collect(),
             ),
             (
                 "Endpoint Agent Essentials",
                 u.endpoint_agents_essentials
                     .iter()
-                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_essentials_used))
+                    .map(|e| {
+                        (
+                            group_name(&e.account_group_name, &e.aid),
+                            e.endpoint_agents_essentials_used,
+                        )
+                    })
                     .collect(),
             ),
             (
                 "Embedded endpoint agents",
                 u.endpoint_agents_embedded
                     .iter()
-                    .map(|e| (group_name(&e.account_group_name, &e.aid), e.endpoint_agents_embedded_used))
+                    .map(|e| {
+                        (
+                            group_name(&e.account_group_name, &e.aid),
+                            e.endpoint_agents_embedded_used,
+                        )
+                    })
                     .collect(),
             ),
         ] {
@@ -362,7 +399,7 @@ impl Answer {
     /// From the units per test.
     pub fn from_te_tests(usage: &TestsUsage) -> Answer {
         let rows = &usage.breakdowns;
-        let units = |t: &usage_lens::thousandeyes::UnitsByTests| {
+        let units = |t: &crate::thousandeyes::UnitsByTests| {
             t.cloud_units_used.unwrap_or(0) + t.enterprise_units_used.unwrap_or(0)
         };
         let bars = vec![
@@ -370,14 +407,20 @@ impl Answer {
                 title: "Units by test type (cloud + enterprise)".into(),
                 id: "test-type",
                 unit: "units",
-                bars: top_with_other(sum_by(rows.iter().map(|t| (text_or(&t.test_type), units(t)))), 10),
+                bars: top_with_other(
+                    sum_by(rows.iter().map(|t| (text_or(&t.test_type), units(t)))),
+                    10,
+                ),
             },
             BarSet {
                 title: "Units by account group".into(),
                 id: "account-group",
                 unit: "units",
                 bars: top_with_other(
-                    sum_by(rows.iter().map(|t| (group_name(&t.account_group_name, &t.aid), units(t)))),
+                    sum_by(
+                        rows.iter()
+                            .map(|t| (group_name(&t.account_group_name, &t.aid), units(t))),
+                    ),
                     10,
                 ),
             },
@@ -386,7 +429,10 @@ impl Answer {
                 id: "test",
                 unit: "units",
                 bars: top_with_other(
-                    sum_by(rows.iter().map(|t| (test_name(&t.test_name, &t.test_id), units(t)))),
+                    sum_by(
+                        rows.iter()
+                            .map(|t| (test_name(&t.test_name, &t.test_id), units(t))),
+                    ),
                     10,
                 ),
             },
@@ -415,7 +461,14 @@ impl Answer {
                         Cell::from_opt(t.test_name.as_deref()),
                         Cell::from_opt(t.test_id.as_deref()),
                         Cell::from_opt(t.test_type.as_deref()),
-                        Cell::Text(if t.is_instant_test == Some(true) { "yes" } else { "no" }.into()),
+                        Cell::Text(
+                            if t.is_instant_test == Some(true) {
+                                "yes"
+                            } else {
+                                "no"
+                            }
+                            .into(),
+                        ),
                         num(t.cloud_units_used),
                         num(t.cloud_units_projected),
                         num(t.enterprise_units_used),
@@ -440,33 +493,45 @@ impl Answer {
     /// From the enterprise agent units.
     pub fn from_te_agents(usage: &EnterpriseAgentsUsage) -> Answer {
         let rows = &usage.breakdowns;
-        let bars = vec![
-            BarSet {
-                title: "Enterprise units by agent".into(),
-                id: "agent",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(rows.iter().map(|a| (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0)))),
-                    10,
-                ),
-            },
-            BarSet {
-                title: "Enterprise units by account group".into(),
-                id: "account-group",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(rows.iter().map(|a| {
-                        (group_name(&a.account_group_name, &a.aid), a.enterprise_units_used.unwrap_or(0))
-                    })),
-                    10,
-                ),
-            },
-        ];
+        let bars =
+            vec![
+                BarSet {
+                    title: "Enterprise units by agent".into(),
+                    id: "agent",
+                    unit: "units",
+                    bars: top_with_other(
+                        sum_by(rows.iter().map(|a| {
+                            (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
+                        })),
+                        10,
+                    ),
+                },
+                BarSet {
+                    title: "Enterprise units by account group".into(),
+                    id: "account-group",
+                    unit: "units",
+                    bars: top_with_other(
+                        sum_by(rows.iter().map(|a| {
+                            (
+                                group_name(&a.account_group_name, &a.aid),
+                                a.enterprise_units_used.unwrap_or(0),
+                            )
+                        })),
+                        10,
+                    ),
+                },
+            ];
         let table = Table {
-            columns: ["Account group", "Agent", "Agent id", "Units used", "Units projected"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            columns: [
+                "Account group",
+                "Agent",
+                "Agent id",
+                "Units used",
+                "Units projected",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             numeric: vec![false, false, false, true, true],
             rows: rows
                 .iter()
@@ -502,7 +567,8 @@ impl Answer {
                 Answer::from_usage(kind, &r)
             }
             Kind::Job | Kind::ClientJob => {
-                let r: PublicApiUsageResultsResponse = serde_json::from_value(value.clone()).ok()?;
+                let r: PublicApiUsageResultsResponse =
+                    serde_json::from_value(value.clone()).ok()?;
                 Answer::from_job(kind, &r)
             }
             Kind::TeTests => Answer::from_te_tests(&serde_json::from_value(value.clone()).ok()?),
@@ -519,7 +585,9 @@ fn num(v: Option<i64>) -> Cell {
 }
 
 fn text_or(v: &Option<String>) -> String {
-    v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "(unnamed)".into())
+    v.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(unnamed)".into())
 }
 
 fn group_name(name: &Option<String>, aid: &Option<String>) -> String {

@@ -59,7 +59,9 @@ pub fn local_set(key: &str, value: &str) {
 
 /// `location.search`, with its `?`.
 pub fn location_search() -> String {
-    window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 /// `location.origin + location.pathname`: where sign-in comes back to.
@@ -160,7 +162,8 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     if let Some(w) = window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
     }
     Ok(())
 }
@@ -168,5 +171,10 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
 /// `hh:mm:ss` (local time) of a Unix-millisecond instant.
 pub fn clock_time(ms: u64) -> String {
     let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
+    format!(
+        "{:02}:{:02}:{:02}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
 }

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use usage_lens::genesys::auth::{read_token_response, PkceSession};
-use usage_lens::genesys::{Region, REGIONS};
-use usage_lens::http::{query_params, AccessToken, Transport};
-use usage_lens::transport::fetch::FetchTransport;
+use crate::genesys::auth::{read_token_response, PkceSession};
+use crate::genesys::{Region, REGIONS};
+use crate::http::{query_params, AccessToken, Transport};
+use crate::transport::fetch::FetchTransport;
 
 use super::browser;
 use super::query_spec::QuerySpec;
@@ -70,7 +70,11 @@ pub fn on_load(ctx: Ctx, had_query: bool) {
     }
     let conn = ctx.conn.get_untracked();
     let kind = ctx.spec.get_untracked().kind;
-    let ready = if kind.is_te() { conn.te.is_some() } else { conn.genesys.is_some() };
+    let ready = if kind.is_te() {
+        conn.te.is_some()
+    } else {
+        conn.genesys.is_some()
+    };
     if had_query && ready {
         run::start(ctx, false);
     }
@@ -130,8 +134,8 @@ pub fn check_who(ctx: Ctx) {
 
 fn start_sign_in(base_or_region: &str, client_id: &str, label: &str) -> Result<(), String> {
     let random = browser::random_bytes(64)?;
-    let session =
-        PkceSession::start(base_or_region, client_id, &browser::own_address(), &random).map_err(|e| e.message)?;
+    let session = PkceSession::start(base_or_region, client_id, &browser::own_address(), &random)
+        .map_err(|e| e.message)?;
     browser::local_set(CLIENT_ID_KEY, client_id.trim());
     let url = session.authorize_url();
     let pending = PendingSignIn {
@@ -139,7 +143,8 @@ fn start_sign_in(base_or_region: &str, client_id: &str, label: &str) -> Result<(
         search: browser::location_search(),
         label: label.to_string(),
     };
-    let json = serde_json::to_string(&pending).map_err(|_| "Could not save the sign-in.".to_string())?;
+    let json =
+        serde_json::to_string(&pending).map_err(|_| "Could not save the sign-in.".to_string())?;
     browser::session_set(PKCE_KEY, &json);
     browser::go_to(&url)
 }
@@ -184,7 +189,8 @@ pub fn ConnectPanel() -> impl IntoView {
         let b = base_url.get_untracked().trim().to_string();
         if b.is_empty() {
             let r = region.get_untracked();
-            let label = Region::find(&r).map_or(r.clone(), |x| format!("{} ({})", x.name, x.domain));
+            let label =
+                Region::find(&r).map_or(r.clone(), |x| format!("{} ({})", x.name, x.domain));
             (r, label)
         } else {
             (b.clone(), b)
@@ -208,7 +214,7 @@ pub fn ConnectPanel() -> impl IntoView {
             ctx.conn_error.set(Some(format!("Genesys Cloud: {m}")));
             return;
         }
-        if let Err(e) = usage_lens::genesys::resolve_base(&base) {
+        if let Err(e) = crate::genesys::resolve_base(&base) {
             ctx.conn_error.set(Some(e.message));
             return;
         }
@@ -234,8 +240,9 @@ pub fn ConnectPanel() -> impl IntoView {
         let b = te_base.get_untracked().trim().to_string();
         let base = (!b.is_empty()).then_some(b);
         if let Some(b) = &base {
-            if let Err(m) = usage_lens::http::normalize_base_url(b) {
-                ctx.conn_error.set(Some(format!("ThousandEyes base URL: {m}")));
+            if let Err(m) = crate::http::normalize_base_url(b) {
+                ctx.conn_error
+                    .set(Some(format!("ThousandEyes base URL: {m}")));
                 return;
             }
         }

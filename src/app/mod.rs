@@ -3,7 +3,7 @@
 //!
 //! Components only render signals and call pure functions: the query form is
 //! [`query_spec::QuerySpec`], answers are built by [`answer`] with
-//! `usage_lens::analysis`, and runs go through the library's clients.
+//! `crate::analysis`, and runs go through the library's clients.
 
 pub mod answer;
 pub mod browser;
@@ -59,7 +59,10 @@ pub fn mount() {
 
 fn spec_from_address() -> Option<QuerySpec> {
     let search = browser::location_search();
-    QuerySpec::from_params(&usage_lens::http::query_params(&format!("?{}", search.trim_start_matches('?'))))
+    QuerySpec::from_params(&crate::http::query_params(&format!(
+        "?{}",
+        search.trim_start_matches('?')
+    )))
 }
 
 /// The whole app.

@@ -5,12 +5,14 @@
 
 use serde::de::DeserializeOwned;
 
-use usage_lens::genesys::{
-    ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, ClientPublicApiUsageQueryRequest,
-    OrganizationPublicApiUsageQueryRequest,
+use crate::genesys::{
+    ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
+    ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest,
 };
-use usage_lens::thousandeyes::{EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
-use usage_lens::time::{civil_from_days, days_from_civil, format_date, format_timestamp, parse_instant, DAY};
+use crate::thousandeyes::{EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
+use crate::time::{
+    civil_from_days, days_from_civil, format_date, format_timestamp, parse_instant, DAY,
+};
 
 /// Which endpoint a query goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -176,7 +178,9 @@ impl Kind {
     /// The HTTP methods the endpoint can filter on.
     pub fn method_options(self) -> &'static [&'static str] {
         match self {
-            Kind::Search => &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"],
+            Kind::Search => &[
+                "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+            ],
             Kind::Job | Kind::ClientJob => &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
             _ => &[],
         }
@@ -399,7 +403,9 @@ fn wire_one<T: DeserializeOwned>(what: &str, value: &str) -> Result<Option<T>, S
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` text.
 pub fn day_number(text: &str) -> Option<i64> {
-    parse_instant(text.trim()).ok().map(|i| i.secs.div_euclid(DAY))
+    parse_instant(text.trim())
+        .ok()
+        .map(|i| i.secs.div_euclid(DAY))
 }
 
 /// A day number as `YYYY-MM-DD`.
@@ -410,11 +416,18 @@ pub fn day_text(day: i64) -> String {
 fn check_client_id(id: &str) -> Result<String, String> {
     let t = id.trim();
     if t.is_empty() {
-        return Err("Enter the OAuth client id (it looks like 3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa).".into());
+        return Err(
+            "Enter the OAuth client id (it looks like 3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa)."
+                .into(),
+        );
     }
-    let ok = t.len() <= 128 && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+    let ok = t.len() <= 128
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
     if !ok {
-        return Err("The OAuth client id may only contain letters, digits, `-`, `_`, `.` and `~`.".into());
+        return Err(
+            "The OAuth client id may only contain letters, digits, `-`, `_`, `.` and `~`.".into(),
+        );
     }
     Ok(t.to_string())
 }
@@ -438,7 +451,9 @@ impl QuerySpec {
         }
         if matches!(self.kind, Kind::Job | Kind::ClientJob) {
             if b - a + 1 > 90 {
-                return Err("An aggregates job covers at most 90 days: shorten the interval.".into());
+                return Err(
+                    "An aggregates job covers at most 90 days: shorten the interval.".into(),
+                );
             }
             if a < today - 365 {
                 return Err("An aggregates job may start at most a year ago.".into());
@@ -480,7 +495,10 @@ impl QuerySpec {
                 if !(1..=90).contains(&self.days) {
                     return Err("A client summary covers 1 to 90 days.".into());
                 }
-                Ok(Request::Summary(check_client_id(&self.client_id)?, Some(self.days)))
+                Ok(Request::Summary(
+                    check_client_id(&self.client_id)?,
+                    Some(self.days),
+                ))
             }
             Kind::Search => Ok(Request::Search(ApiUsageSimpleSearch {
                 interval: self.interval(today)?,
@@ -594,7 +612,8 @@ impl QuerySpec {
         if !matches!(self.granularity.as_str(), "" | "Day" | "Week" | "Month") {
             self.granularity = "Day".into();
         }
-        self.expand.retain(|e| EXPAND_OPTIONS.iter().any(|(w, _)| w == e));
+        self.expand
+            .retain(|e| EXPAND_OPTIONS.iter().any(|(w, _)| w == e));
     }
 
     /// The query as URL parameters (never a token), defaults left out.
@@ -606,7 +625,11 @@ impl QuerySpec {
                 out.push((k, v));
             }
         };
-        push("range", self.preset.as_str().into(), d.preset.as_str().into());
+        push(
+            "range",
+            self.preset.as_str().into(),
+            d.preset.as_str().into(),
+        );
         if self.preset == Preset::Custom {
             push("from", self.from.clone(), String::new());
             push("to", self.to.clone(), String::new());
@@ -637,7 +660,11 @@ impl QuerySpec {
             ..QuerySpec::default()
         };
         let list = |v: String| -> Vec<String> {
-            v.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+            v.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
         };
         if let Some(p) = get("range").as_deref().and_then(Preset::parse) {
             s.preset = p;

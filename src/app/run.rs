@@ -8,13 +8,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use usage_lens::engine::{Progress, RateBudget, RunOptions};
-use usage_lens::genesys;
-use usage_lens::http::{Clock, HttpRequest, Method, Transport};
-use usage_lens::sim::SimTransport;
-use usage_lens::thousandeyes;
-use usage_lens::transport::fetch::FetchTransport;
-use usage_lens::{Error, ErrorKind};
+use crate::engine::{Progress, RateBudget, RunOptions};
+use crate::genesys;
+use crate::http::{Clock, HttpRequest, Method, Transport};
+use crate::sim::SimTransport;
+use crate::thousandeyes;
+use crate::transport::fetch::FetchTransport;
+use crate::{Error, ErrorKind};
 
 use super::answer::Answer;
 use super::browser;
@@ -27,11 +27,16 @@ const DEMO_LATENCY_MS: u64 = 40;
 /// The URL query string of a spec.
 pub fn spec_search(spec: &QuerySpec) -> String {
     let pairs: Vec<(&str, String)> = spec.to_params();
-    usage_lens::http::query_string(&pairs)
+    crate::http::query_string(&pairs)
 }
 
 fn cache_key(conn: &Conn, kind: Kind, req: &Request) -> String {
-    format!("{}|{}|{:?}", conn.identity(kind.is_te()), kind.as_str(), req)
+    format!(
+        "{}|{}|{:?}",
+        conn.identity(kind.is_te()),
+        kind.as_str(),
+        req
+    )
 }
 
 /// Stops the run in progress, if any: every fetch and timer of it ends at once.
@@ -146,7 +151,7 @@ pub fn start(ctx: Ctx, refresh: bool) {
                 ctx.from_cache.set(false);
                 ctx.progress.update(|p| {
                     if let Some(p) = p {
-                        p.phase = usage_lens::engine::Phase::Done;
+                        p.phase = crate::engine::Phase::Done;
                     }
                 });
             }
@@ -158,7 +163,9 @@ pub fn start(ctx: Ctx, refresh: bool) {
                     .map(Arc::new);
                 ctx.partial.set(partial);
                 if e.kind == ErrorKind::Aborted {
-                    ctx.notice.set(Some("Cancelled: every request of the run was stopped.".into()));
+                    ctx.notice.set(Some(
+                        "Cancelled: every request of the run was stopped.".into(),
+                    ));
                 } else {
                     ctx.error.set(Some(e));
                 }
@@ -172,17 +179,20 @@ async fn execute(
     req: &Request,
     signal: web_sys::AbortSignal,
     opts: &RunOptions,
-    sim: Option<Rc<RefCell<usage_lens::sim::Sim>>>,
+    sim: Option<Rc<RefCell<crate::sim::Sim>>>,
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
 ) -> Result<Answer, Error> {
-    let fetch = Rc::new(
-        FetchTransport::new(Some(signal), None)
-            .map_err(|e| Error::new(ErrorKind::Network, format!("The browser cannot send requests: {e}")))?,
-    );
+    let fetch = Rc::new(FetchTransport::new(Some(signal), None).map_err(|e| {
+        Error::new(
+            ErrorKind::Network,
+            format!("The browser cannot send requests: {e}"),
+        )
+    })?);
     match sim {
         Some(sim) => {
-            let transport = Rc::new(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS));
+            let transport =
+                Rc::new(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS));
             run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
         }
         None => run_request(conn, req, fetch.clone(), fetch, opts, budgets, now_secs).await,
@@ -190,7 +200,10 @@ async fn execute(
 }
 
 fn not_connected(what: &str) -> Error {
-    Error::new(ErrorKind::Unauthorized, format!("Connect to {what} first, or click Demo."))
+    Error::new(
+        ErrorKind::Unauthorized,
+        format!("Connect to {what} first, or click Demo."),
+    )
 }
 
 async fn run_request<T: Transport + Clone, C: Clock + Clone>(
@@ -203,11 +216,21 @@ async fn run_request<T: Transport + Clone, C: Clock + Clone>(
     now_secs: i64,
 ) -> Result<Answer, Error> {
     if let Request::TeUsage(_) | Request::TeTests(_) | Request::TeAgents(_) = req {
-        let te = conn.te.as_ref().ok_or_else(|| not_connected("ThousandEyes"))?;
-        let client = thousandeyes::Client::new(te.base.as_deref(), &te.token, transport, clock)?.with_budget(budgets.1);
+        let te = conn
+            .te
+            .as_ref()
+            .ok_or_else(|| not_connected("ThousandEyes"))?;
+        let client = thousandeyes::Client::new(te.base.as_deref(), &te.token, transport, clock)?
+            .with_budget(budgets.1);
         return match req {
-            Request::TeUsage(p) => client.usage(p, opts).await.map(|u| Answer::from_te_usage(&u, now_secs)),
-            Request::TeTests(p) => client.tests_units_usage(p, opts).await.map(|u| Answer::from_te_tests(&u)),
+            Request::TeUsage(p) => client
+                .usage(p, opts)
+                .await
+                .map(|u| Answer::from_te_usage(&u, now_secs)),
+            Request::TeTests(p) => client
+                .tests_units_usage(p, opts)
+                .await
+                .map(|u| Answer::from_te_tests(&u)),
             Request::TeAgents(p) => client
                 .enterprise_agent_units_usage(p, opts)
                 .await
@@ -215,7 +238,10 @@ async fn run_request<T: Transport + Clone, C: Clock + Clone>(
             _ => Err(Error::invalid_input("unexpected query")),
         };
     }
-    let g = conn.genesys.as_ref().ok_or_else(|| not_connected("Genesys Cloud"))?;
+    let g = conn
+        .genesys
+        .as_ref()
+        .ok_or_else(|| not_connected("Genesys Cloud"))?;
     let client = genesys::Client::new(&g.base, &g.token, transport, clock)?.with_budget(budgets.0);
     match req {
         Request::Org(q) => client
@@ -234,7 +260,10 @@ async fn run_request<T: Transport + Clone, C: Clock + Clone>(
             .simple_search(s, opts)
             .await
             .map(|r| Answer::from_usage(Kind::Search, &r)),
-        Request::Job(j) => client.aggregates_query(j, opts).await.map(|r| Answer::from_job(Kind::Job, &r)),
+        Request::Job(j) => client
+            .aggregates_query(j, opts)
+            .await
+            .map(|r| Answer::from_job(Kind::Job, &r)),
         Request::ClientJob(id, j) => client
             .client_aggregates_query(id, j, opts)
             .await
@@ -248,7 +277,7 @@ pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
     let conn = ctx.conn.get_untracked();
     let g = conn.genesys.as_ref().ok_or("not connected")?;
     let base = genesys::resolve_base(&g.base).map_err(|e| e.message)?;
-    let token = usage_lens::http::AccessToken::new(&g.token)?;
+    let token = crate::http::AccessToken::new(&g.token)?;
     let req = HttpRequest::new(Method::Get, format!("{base}/api/v2/tokens/me"))
         .header("Authorization", token.bearer())
         .header("Accept", "application/json");
@@ -259,21 +288,34 @@ pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
         fetch.send(&req).await
     };
     let response = response.map_err(|e| match e {
-        usage_lens::http::TransportError::Network(_) => format!(
+        crate::http::TransportError::Network(_) => format!(
             "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."
         ),
         other => other.to_string(),
     })?;
     match response.status {
         200..=299 => {}
-        401 => return Err("Genesys Cloud did not accept the token (invalid or expired): sign in again.".into()),
-        403 => {
-            return Err("The token works but may not read its own details (403); queries may still work.".into())
+        401 => {
+            return Err(
+                "Genesys Cloud did not accept the token (invalid or expired): sign in again."
+                    .into(),
+            )
         }
-        s => return Err(format!("Genesys Cloud answered HTTP {s} when asked who the token belongs to.")),
+        403 => {
+            return Err(
+                "The token works but may not read its own details (403); queries may still work."
+                    .into(),
+            )
+        }
+        s => {
+            return Err(format!(
+                "Genesys Cloud answered HTTP {s} when asked who the token belongs to."
+            ))
+        }
     }
-    let v: serde_json::Value = serde_json::from_str(&response.body)
-        .map_err(|_| "Genesys Cloud's answer about the token was not JSON: check the base URL.".to_string())?;
+    let v: serde_json::Value = serde_json::from_str(&response.body).map_err(|_| {
+        "Genesys Cloud's answer about the token was not JSON: check the base URL.".to_string()
+    })?;
     Ok(v.pointer("/organization/name")
         .and_then(|n| n.as_str())
         .unwrap_or("an unnamed organization")

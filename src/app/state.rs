@@ -9,9 +9,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use usage_lens::engine::{Progress, RateBudget};
-use usage_lens::sim::Sim;
-use usage_lens::Error;
+use crate::engine::{Progress, RateBudget};
+use crate::sim::Sim;
+use crate::Error;
 
 use super::answer::Answer;
 use super::browser;
@@ -97,7 +97,11 @@ impl Conn {
             return;
         }
         browser::session_remove(DEMO_KEY);
-        match self.genesys.as_ref().and_then(|g| serde_json::to_string(g).ok()) {
+        match self
+            .genesys
+            .as_ref()
+            .and_then(|g| serde_json::to_string(g).ok())
+        {
             Some(s) => browser::session_set(GENESYS_KEY, &s),
             None => browser::session_remove(GENESYS_KEY),
         }
@@ -197,12 +201,12 @@ impl Ctx {
             abort: StoredValue::new_local(None),
             sim: StoredValue::new_local(None),
             genesys_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
-                usage_lens::genesys::REQUESTS_PER_MINUTE,
+                crate::genesys::REQUESTS_PER_MINUTE,
                 60_000,
                 2,
             )))),
             te_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
-                usage_lens::thousandeyes::REQUESTS_PER_MINUTE,
+                crate::thousandeyes::REQUESTS_PER_MINUTE,
                 60_000,
                 2,
             )))),

@@ -26,7 +26,8 @@ const MAX_BODY: u64 = 1_048_576;
 /// Worker threads sharing the simulator.
 const WORKERS: usize = 4;
 
-const EXPOSED: &str = "Retry-After, ININ-Correlation-Id, inin-ratelimit-allowed, inin-ratelimit-count, \
+const EXPOSED: &str =
+    "Retry-After, ININ-Correlation-Id, inin-ratelimit-allowed, inin-ratelimit-count, \
 inin-ratelimit-reset, X-Organization-Rate-Limit-Limit, X-Organization-Rate-Limit-Remaining, \
 X-Organization-Rate-Limit-Reset, Location";
 
@@ -65,10 +66,22 @@ fn parse_args() -> Options {
                 .unwrap_or_else(|| usage_and_exit(&format!("{what} needs a value")))
         };
         match name.as_str() {
-            "--port" => o.port = value("--port").parse().unwrap_or_else(|_| usage_and_exit("bad --port")),
-            "--seed" => o.seed = value("--seed").parse().unwrap_or_else(|_| usage_and_exit("bad --seed")),
+            "--port" => {
+                o.port = value("--port")
+                    .parse()
+                    .unwrap_or_else(|_| usage_and_exit("bad --port"))
+            }
+            "--seed" => {
+                o.seed = value("--seed")
+                    .parse()
+                    .unwrap_or_else(|_| usage_and_exit("bad --seed"))
+            }
             "--exec-ms" => {
-                o.exec_ms = Some(value("--exec-ms").parse().unwrap_or_else(|_| usage_and_exit("bad --exec-ms")))
+                o.exec_ms = Some(
+                    value("--exec-ms")
+                        .parse()
+                        .unwrap_or_else(|_| usage_and_exit("bad --exec-ms")),
+                )
             }
             "--exit-on-stdin-close" => o.exit_on_stdin_close = true,
             "--verbose" => o.verbose = true,
@@ -99,7 +112,10 @@ fn cors_headers(origin: Option<&str>) -> Vec<Header> {
         .unwrap_or("*");
     [
         ("Access-Control-Allow-Origin", origin),
-        ("Access-Control-Allow-Headers", "authorization, content-type, accept"),
+        (
+            "Access-Control-Allow-Headers",
+            "authorization, content-type, accept",
+        ),
         ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
         ("Access-Control-Expose-Headers", EXPOSED),
         ("Access-Control-Max-Age", "600"),
@@ -110,7 +126,13 @@ fn cors_headers(origin: Option<&str>) -> Vec<Header> {
     .collect()
 }
 
-fn respond(request: Request, status: u16, headers: Vec<(String, String)>, body: Vec<u8>, origin: Option<&str>) {
+fn respond(
+    request: Request,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    origin: Option<&str>,
+) {
     let mut response = Response::from_data(body).with_status_code(status);
     for (n, v) in &headers {
         if let Some(h) = header(n, v) {
@@ -152,14 +174,29 @@ fn serve_one(sim: &Mutex<Sim>, mut request: Request, verbose: bool) {
         .read_to_end(&mut bytes)
         .is_err()
     {
-        return respond(request, 400, Vec::new(), b"could not read the request body".to_vec(), origin);
+        return respond(
+            request,
+            400,
+            Vec::new(),
+            b"could not read the request body".to_vec(),
+            origin,
+        );
     }
     if bytes.len() as u64 > MAX_BODY {
-        return respond(request, 413, Vec::new(), b"request body too large".to_vec(), origin);
+        return respond(
+            request,
+            413,
+            Vec::new(),
+            b"request body too large".to_vec(),
+            origin,
+        );
     }
     let mut req = HttpRequest::new(method, url);
     for h in request.headers() {
-        req.headers.push((h.field.as_str().as_str().to_string(), h.value.as_str().to_string()));
+        req.headers.push((
+            h.field.as_str().as_str().to_string(),
+            h.value.as_str().to_string(),
+        ));
     }
     if method == Method::Post || !bytes.is_empty() {
         req.body = Some(String::from_utf8_lossy(&bytes).into_owned());
@@ -171,7 +208,13 @@ fn serve_one(sim: &Mutex<Sim>, mut request: Request, verbose: bool) {
         };
         guard.handle(&req, now_ms())
     };
-    respond(request, resp.status, resp.headers, resp.body.into_bytes(), origin);
+    respond(
+        request,
+        resp.status,
+        resp.headers,
+        resp.body.into_bytes(),
+        origin,
+    );
 }
 
 fn main() {
@@ -183,11 +226,17 @@ fn main() {
     let server = match Server::http(("127.0.0.1", options.port)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!("sim-server: cannot listen on 127.0.0.1:{}: {e}", options.port);
+            eprintln!(
+                "sim-server: cannot listen on 127.0.0.1:{}: {e}",
+                options.port
+            );
             std::process::exit(1)
         }
     };
-    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on http://127.0.0.1:{port}");
     let _ = stdout.flush();
@@ -211,10 +260,9 @@ fn main() {
             let server = Arc::clone(&server);
             let sim = Arc::clone(&sim);
             let verbose = options.verbose;
-            std::thread::spawn(move || loop {
-                match server.recv() {
-                    Ok(request) => serve_one(&sim, request, verbose),
-                    Err(_) => break,
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    serve_one(&sim, request, verbose);
                 }
             })
         })

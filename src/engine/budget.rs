@@ -69,9 +69,9 @@ impl RateBudget {
         let full = if in_window.len() as u64 >= self.limit {
             // The oldest request that must leave the window before one more fits.
             let idx = in_window.len() - self.limit as usize;
-            in_window
-                .get(idx)
-                .map_or(0, |&t| t.saturating_add(self.window_ms).saturating_sub(now_ms))
+            in_window.get(idx).map_or(0, |&t| {
+                t.saturating_add(self.window_ms).saturating_sub(now_ms)
+            })
         } else {
             0
         };

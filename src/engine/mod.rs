@@ -271,12 +271,22 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                 let now = self.now_ms();
                 if now.saturating_add(ms) > deadline {
                     let rest = deadline.saturating_sub(now);
-                    self.clock.sleep(rest).await.map_err(|e| self.map_transport(e))?;
+                    self.clock
+                        .sleep(rest)
+                        .await
+                        .map_err(|e| self.map_transport(e))?;
                     return Err(self.timeout_error());
                 }
-                self.clock.sleep(ms).await.map_err(|e| self.map_transport(e))
+                self.clock
+                    .sleep(ms)
+                    .await
+                    .map_err(|e| self.map_transport(e))
             }
-            None => self.clock.sleep(ms).await.map_err(|e| self.map_transport(e)),
+            None => self
+                .clock
+                .sleep(ms)
+                .await
+                .map_err(|e| self.map_transport(e)),
         }
     }
 
@@ -338,11 +348,6 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                             {
                                 return Err(err);
                             }
-                            if let Some(deadline) = self.deadline_ms() {
-                                if now.saturating_add(wait) > deadline {
-                                    return Err(err);
-                                }
-                            }
                             limited += 1;
                             (wait, "rate limited".to_string(), err)
                         }
@@ -362,7 +367,19 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                     }
                 }
             };
-            let wait = wait + if self.policy.jitter { self.jitter(wait / 10 + 1) } else { 0 };
+            let wait = wait
+                + if self.policy.jitter {
+                    self.jitter(wait / 10 + 1)
+                } else {
+                    0
+                };
+            // A retry that cannot happen before the time limit: report the
+            // failure itself now, rather than wait for a timeout.
+            if let Some(deadline) = self.deadline_ms() {
+                if now.saturating_add(wait) > deadline {
+                    return Err(final_err);
+                }
+            }
             let previous = self.progress.borrow().phase;
             self.update(|p| {
                 p.phase = Phase::Retrying;
@@ -370,18 +387,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                 p.retry_at_ms = Some(now + wait);
                 p.retry_reason = Some(reason);
             });
-            match self.sleep(wait).await {
-                Ok(()) => {}
-                // Out of time while waiting to retry: report what stopped us.
-                Err(e) if e.kind == ErrorKind::Timeout => {
-                    let mut err = final_err;
-                    if err.kind != ErrorKind::RateLimited {
-                        err = e;
-                    }
-                    return Err(err);
-                }
-                Err(e) => return Err(e),
-            }
+            self.sleep(wait).await?;
             self.update(|p| {
                 p.phase = previous;
                 p.retry_at_ms = None;

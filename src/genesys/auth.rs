@@ -83,14 +83,19 @@ impl PkceSession {
             ));
         }
         let client_id = client_id.trim();
-        if client_id.is_empty() || client_id.len() > 128 || client_id.contains(char::is_whitespace) {
+        if client_id.is_empty() || client_id.len() > 128 || client_id.contains(char::is_whitespace)
+        {
             return Err(auth_error(
                 ErrorKind::InvalidInput,
-                "Enter the OAuth client id of a Genesys Cloud client set up for the PKCE grant".into(),
+                "Enter the OAuth client id of a Genesys Cloud client set up for the PKCE grant"
+                    .into(),
             ));
         }
         let redirect = redirect_uri.trim();
-        if !(redirect.starts_with("https://") || redirect.starts_with("http://127.0.0.1") || redirect.starts_with("http://localhost")) {
+        if !(redirect.starts_with("https://")
+            || redirect.starts_with("http://127.0.0.1")
+            || redirect.starts_with("http://localhost"))
+        {
             return Err(auth_error(
                 ErrorKind::InvalidInput,
                 format!("the redirect URI `{redirect}` must be the app's own https:// address"),
@@ -141,7 +146,10 @@ impl PkceSession {
             }
         }
         get("code").filter(|c| !c.is_empty()).ok_or_else(|| {
-            auth_error(ErrorKind::Unauthorized, "The sign-in answer has no code. Sign in again.".into())
+            auth_error(
+                ErrorKind::Unauthorized,
+                "The sign-in answer has no code. Sign in again.".into(),
+            )
         })
     }
 
@@ -185,7 +193,12 @@ pub fn read_token_response(response: &HttpResponse) -> Result<SignedIn> {
 }
 
 /// The implicit-grant authorize URL (legacy clients only; being retired).
-pub fn implicit_authorize_url(login_base: &str, client_id: &str, redirect_uri: &str, state: &str) -> String {
+pub fn implicit_authorize_url(
+    login_base: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    state: &str,
+) -> String {
     format!(
         "{login_base}/oauth/authorize?client_id={}&redirect_uri={}&response_type=token&state={}",
         percent_encode(client_id),
@@ -201,7 +214,10 @@ pub fn read_implicit_redirect(fragment: &str, expected_state: &str) -> Result<Si
     if let Some(err) = get("error") {
         return Err(auth_error(
             ErrorKind::Unauthorized,
-            format!("Genesys Cloud sign-in failed: {err} {}", get("error_description").unwrap_or_default()),
+            format!(
+                "Genesys Cloud sign-in failed: {err} {}",
+                get("error_description").unwrap_or_default()
+            ),
         ));
     }
     if get("state").as_deref() != Some(expected_state) {
@@ -210,9 +226,14 @@ pub fn read_implicit_redirect(fragment: &str, expected_state: &str) -> Result<Si
             "The sign-in answer does not belong to this sign-in (state mismatch), so it was refused.".into(),
         ));
     }
-    let token = get("access_token").filter(|t| !t.is_empty()).ok_or_else(|| {
-        auth_error(ErrorKind::Unauthorized, "The sign-in answer has no access token.".into())
-    })?;
+    let token = get("access_token")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            auth_error(
+                ErrorKind::Unauthorized,
+                "The sign-in answer has no access token.".into(),
+            )
+        })?;
     Ok(SignedIn {
         access_token: token,
         expires_in: get("expires_in").and_then(|s| s.parse().ok()),
@@ -224,7 +245,13 @@ mod tests {
     use super::*;
 
     fn session() -> PkceSession {
-        PkceSession::start("mypurecloud.ie", "client-1", "https://app.example/", &[7u8; 64]).unwrap()
+        PkceSession::start(
+            "mypurecloud.ie",
+            "client-1",
+            "https://app.example/",
+            &[7u8; 64],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -234,7 +261,10 @@ mod tests {
         let url = s.authorize_url();
         assert!(url.starts_with("https://login.mypurecloud.ie/oauth/authorize?client_id=client-1"));
         assert!(url.contains("&code_challenge_method=S256"));
-        assert!(url.contains(&format!("code_challenge={}", pkce_challenge_s256(&s.verifier))));
+        assert!(url.contains(&format!(
+            "code_challenge={}",
+            pkce_challenge_s256(&s.verifier)
+        )));
         assert!(!url.contains(&s.verifier));
         assert!(url.contains("redirect_uri=https%3A%2F%2Fapp.example%2F"));
     }
@@ -256,12 +286,18 @@ mod tests {
         assert_eq!(r.url, "https://login.mypurecloud.ie/oauth/token");
         let body = r.body.unwrap();
         assert!(body.contains("grant_type=authorization_code&code=the-code&code_verifier="));
-        assert!(r.headers.iter().all(|(n, _)| !n.eq_ignore_ascii_case("authorization")));
+        assert!(r
+            .headers
+            .iter()
+            .all(|(n, _)| !n.eq_ignore_ascii_case("authorization")));
     }
 
     #[test]
     fn token_answers_are_read_both_ways() {
-        let ok = HttpResponse::new(200, r#"{"access_token":"tok","token_type":"bearer","expires_in":86399}"#);
+        let ok = HttpResponse::new(
+            200,
+            r#"{"access_token":"tok","token_type":"bearer","expires_in":86399}"#,
+        );
         assert_eq!(read_token_response(&ok).unwrap().expires_in, Some(86399));
         let bad = HttpResponse::new(400, r#"{"error":"invalid_grant","description":"bad code"}"#);
         let e = read_token_response(&bad).unwrap_err();

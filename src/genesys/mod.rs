@@ -36,7 +36,9 @@ pub use models::*;
 pub use region::{Region, REGIONS};
 
 use crate::engine::poll::PollSchedule;
-use crate::engine::{BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules};
+use crate::engine::{
+    BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
+};
 use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{path_of, query_param, AccessToken, Clock, HttpRequest, HttpResponse, Transport};
 use crate::time::{Interval, DAY};
@@ -118,7 +120,10 @@ impl VendorRules for GenesysRules {
             .and_then(|b| b.message.clone())
             .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
             .unwrap_or_default();
-        let code = body.as_ref().and_then(|b| b.code.clone()).unwrap_or_default();
+        let code = body
+            .as_ref()
+            .and_then(|b| b.code.clone())
+            .unwrap_or_default();
         let path = path_of(&request.url);
         let (kind, message) = match response.status {
             401 => (
@@ -199,7 +204,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
             token,
             transport,
             clock,
-            budget: Rc::new(RefCell::new(RateBudget::new(REQUESTS_PER_MINUTE, 60_000, 2))),
+            budget: Rc::new(RefCell::new(RateBudget::new(
+                REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            ))),
             policy: RetryPolicy::default(),
             schedule: PollSchedule::default(),
         })
@@ -357,7 +366,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
                 merged.capped = true;
             }
-            merged.results.extend(result.results.into_iter().skip(merged.results.len()));
+            merged
+                .results
+                .extend(result.results.into_iter().skip(merged.results.len()));
             done += 1;
             let rows = merged.results.len() as u64;
             let capped = merged.capped;
@@ -413,13 +424,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 PagerStep::Follow(c) => c,
                 PagerStep::End | PagerStep::Repeated => break,
             };
-            let req = self.req().simple_search_results(&exec, page_size, Some(&cursor))?;
+            let req = self
+                .req()
+                .simple_search_results(&exec, page_size, Some(&cursor))?;
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let page: ApiUsageQueryResult = decode_json(&response.body, Vendor::Genesys, "results page")
-                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            let page: ApiUsageQueryResult =
+                decode_json(&response.body, Vendor::Genesys, "results page")
+                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
             if page.query_status == Some(QueryStatus::Failed) {
-                return Err(query_failed("The simple search failed while its pages were read.")
-                    .with_partial(&acc));
+                return Err(
+                    query_failed("The simple search failed while its pages were read.")
+                        .with_partial(&acc),
+                );
             }
             next = page.cursors.as_ref().and_then(|c| c.after.clone());
             acc.results.extend(page.results);
@@ -438,7 +454,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let now = self.clock.now_ms();
         let submit = self.req().aggregates_job(request, now)?;
         let run = self.run(opts);
-        let job_path = self.run_job_submit(&run, &submit, |id| requests::org_job_path(id)).await?;
+        let job_path = self
+            .run_job_submit(&run, &submit, requests::org_job_path)
+            .await?;
         self.run_job(&run, &job_path).await
     }
 
@@ -470,7 +488,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     async fn submit_execution(&self, run: &Run<'_, T, C>, submit: &HttpRequest) -> Result<String> {
         run.update(|p| p.phase = Phase::Submitting);
         let response = run.send(submit).await?;
-        let exec: UsageExecutionResult = decode_json(&response.body, Vendor::Genesys, "submit answer")?;
+        let exec: UsageExecutionResult =
+            decode_json(&response.body, Vendor::Genesys, "submit answer")?;
         match exec.execution_id.filter(|s| !s.trim().is_empty()) {
             Some(id) => Ok(id),
             None => Err(Error::new(
@@ -486,7 +505,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
     }
 
     /// Polls a legacy execution on the schedule until it is `Complete`.
-    async fn poll_execution(&self, run: &Run<'_, T, C>, poll: &HttpRequest) -> Result<ApiUsageQueryResult> {
+    async fn poll_execution(
+        &self,
+        run: &Run<'_, T, C>,
+        poll: &HttpRequest,
+    ) -> Result<ApiUsageQueryResult> {
         let submitted = run.elapsed_ms();
         loop {
             let since = run.elapsed_ms().saturating_sub(submitted);
@@ -501,8 +524,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 p.next_poll_in_ms = None;
             });
             let response = run.send(poll).await?;
-            let result: ApiUsageQueryResult = decode_json(&response.body, Vendor::Genesys, "query status")
-                .map_err(|e| e.with_status(response.status))?;
+            let result: ApiUsageQueryResult =
+                decode_json(&response.body, Vendor::Genesys, "query status")
+                    .map_err(|e| e.with_status(response.status))?;
             match &result.query_status {
                 Some(QueryStatus::Complete) => {
                     let rows = result.results.len() as u64;
@@ -528,7 +552,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<String> {
         run.update(|p| p.phase = Phase::Submitting);
         let response = run.send(submit).await?;
-        let created: UsageQueryResponse = decode_json(&response.body, Vendor::Genesys, "job answer")?;
+        let created: UsageQueryResponse =
+            decode_json(&response.body, Vendor::Genesys, "job answer")?;
         let id = created.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
             Error::new(
                 ErrorKind::Decode,
@@ -544,7 +569,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
     }
 
     /// Polls a job until it succeeds, then follows `nextUri` to the last page.
-    async fn run_job(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<PublicApiUsageResultsResponse> {
+    async fn run_job(
+        &self,
+        run: &Run<'_, T, C>,
+        job_path: &str,
+    ) -> Result<PublicApiUsageResultsResponse> {
         let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let submitted = run.elapsed_ms();
         let first = loop {
@@ -561,13 +590,17 @@ impl<T: Transport, C: Clock> Client<T, C> {
             });
             let req = self.req().job_page(job_path, page_size, None);
             let response = run.send(&req).await?;
-            let page: PublicApiUsageResultsResponse = decode_json(&response.body, Vendor::Genesys, "job status")
-                .map_err(|e| e.with_status(response.status))?;
-            let status = page.query_status.clone().unwrap_or(if response.status == 200 {
-                JobStatus::Succeeded
-            } else {
-                JobStatus::Running
-            });
+            let page: PublicApiUsageResultsResponse =
+                decode_json(&response.body, Vendor::Genesys, "job status")
+                    .map_err(|e| e.with_status(response.status))?;
+            let status = page
+                .query_status
+                .clone()
+                .unwrap_or(if response.status == 200 {
+                    JobStatus::Succeeded
+                } else {
+                    JobStatus::Running
+                });
             match status {
                 JobStatus::Succeeded => break page,
                 JobStatus::Failed => {
@@ -583,11 +616,14 @@ impl<T: Transport, C: Clock> Client<T, C> {
                         .as_ref()
                         .and_then(|b| serde_json::to_value(b).ok())
                         .map(std::sync::Arc::new);
-                    err.correlation_id = page.error_body.as_ref().and_then(|b| b.context_id.clone());
+                    err.correlation_id =
+                        page.error_body.as_ref().and_then(|b| b.context_id.clone());
                     return Err(err);
                 }
                 JobStatus::Cancelled => {
-                    return Err(query_failed("The usage job was cancelled in Genesys Cloud. Run it again."))
+                    return Err(query_failed(
+                        "The usage job was cancelled in Genesys Cloud. Run it again.",
+                    ))
                 }
                 _ => {}
             }
@@ -615,7 +651,10 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 PagerStep::Follow(c) => c,
                 PagerStep::End | PagerStep::Repeated => break,
             };
-            let req = if next.as_deref().is_some_and(|n| query_param(n, "after").is_some()) {
+            let req = if next
+                .as_deref()
+                .is_some_and(|n| query_param(n, "after").is_some())
+            {
                 self.req().job_page(job_path, page_size, Some(&cursor))
             } else {
                 match self.req().same_path(job_path, &cursor) {
@@ -624,8 +663,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             };
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let page: PublicApiUsageResultsResponse = decode_json(&response.body, Vendor::Genesys, "job page")
-                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            let page: PublicApiUsageResultsResponse =
+                decode_json(&response.body, Vendor::Genesys, "job page")
+                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
             next = page.next_uri;
             acc.entities.extend(page.entities);
         }

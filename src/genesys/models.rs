@@ -427,27 +427,45 @@ pub struct Cursors {
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct ApiUsageRow {
     /// OAuth client id.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub client_id: Option<String>,
     /// OAuth client name.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub client_name: Option<String>,
     /// Organization id.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub organization_id: Option<String>,
     /// User id.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub user_id: Option<String>,
     /// Endpoint template, without a leading slash.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub template_uri: Option<String>,
     /// HTTP method.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub http_method: Option<String>,
     /// 2xx responses.
@@ -475,7 +493,10 @@ pub struct ApiUsageRow {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub requests: Option<i64>,
     /// Start of the bucket (RFC 3339), when a granularity was set.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub date: Option<String>,
 }
@@ -567,19 +588,31 @@ pub struct UserReference {
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct PublicApiUsage {
     /// `yyyy-MM-dd`.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub date: Option<String>,
     /// Platform.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub platform: Option<String>,
     /// HTTP method.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub http_method: Option<String>,
     /// Endpoint template.
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub template_uri: Option<String>,
     /// All requests.
@@ -615,7 +648,10 @@ pub struct PublicApiUsage {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub user: Option<UserReference>,
     /// The organization (client job).
-    #[serde(deserialize_with = "empty_as_none", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub organization_id: Option<String>,
 }
@@ -730,11 +766,17 @@ pub struct ErrorBody {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub context_id: Option<String>,
     /// Details.
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub details: Vec<Detail>,
     /// Nested errors.
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub errors: Vec<ErrorBody>,
     /// The limit hit.

@@ -13,24 +13,96 @@ pub struct Region {
 
 /// All 18 regions of the reference, in its order.
 pub const REGIONS: [Region; 18] = [
-    Region { key: "us_east_1", domain: "mypurecloud.com", name: "Americas (US East)" },
-    Region { key: "eu_west_1", domain: "mypurecloud.ie", name: "EMEA (Dublin)" },
-    Region { key: "ap_southeast_2", domain: "mypurecloud.com.au", name: "Asia Pacific (Sydney)" },
-    Region { key: "ap_northeast_1", domain: "mypurecloud.jp", name: "Asia Pacific (Tokyo)" },
-    Region { key: "eu_central_1", domain: "mypurecloud.de", name: "EMEA (Frankfurt)" },
-    Region { key: "us_west_2", domain: "usw2.pure.cloud", name: "Americas (US West)" },
-    Region { key: "ca_central_1", domain: "cac1.pure.cloud", name: "Americas (Canada)" },
-    Region { key: "ap_northeast_2", domain: "apne2.pure.cloud", name: "Asia Pacific (Seoul)" },
-    Region { key: "eu_west_2", domain: "euw2.pure.cloud", name: "EMEA (London)" },
-    Region { key: "ap_south_1", domain: "aps1.pure.cloud", name: "Asia Pacific (Mumbai)" },
-    Region { key: "us_east_2", domain: "use2.us-gov-pure.cloud", name: "Americas (US East 2, FedRAMP)" },
-    Region { key: "sa_east_1", domain: "sae1.pure.cloud", name: "Americas (São Paulo)" },
-    Region { key: "me_central_1", domain: "mec1.pure.cloud", name: "Middle East (UAE)" },
-    Region { key: "ap_northeast_3", domain: "apne3.pure.cloud", name: "Asia Pacific (Osaka)" },
-    Region { key: "eu_central_2", domain: "euc2.pure.cloud", name: "EMEA (Zurich)" },
-    Region { key: "mx_central_1", domain: "mxc1.pure.cloud", name: "Americas (Mexico)" },
-    Region { key: "ap_southeast_1", domain: "apse1.pure.cloud", name: "Asia Pacific (Singapore)" },
-    Region { key: "eusc_de_east_1", domain: "edee1.eusc-pure.cloud", name: "EU Sovereign Cloud (Germany)" },
+    Region {
+        key: "us_east_1",
+        domain: "mypurecloud.com",
+        name: "Americas (US East)",
+    },
+    Region {
+        key: "eu_west_1",
+        domain: "mypurecloud.ie",
+        name: "EMEA (Dublin)",
+    },
+    Region {
+        key: "ap_southeast_2",
+        domain: "mypurecloud.com.au",
+        name: "Asia Pacific (Sydney)",
+    },
+    Region {
+        key: "ap_northeast_1",
+        domain: "mypurecloud.jp",
+        name: "Asia Pacific (Tokyo)",
+    },
+    Region {
+        key: "eu_central_1",
+        domain: "mypurecloud.de",
+        name: "EMEA (Frankfurt)",
+    },
+    Region {
+        key: "us_west_2",
+        domain: "usw2.pure.cloud",
+        name: "Americas (US West)",
+    },
+    Region {
+        key: "ca_central_1",
+        domain: "cac1.pure.cloud",
+        name: "Americas (Canada)",
+    },
+    Region {
+        key: "ap_northeast_2",
+        domain: "apne2.pure.cloud",
+        name: "Asia Pacific (Seoul)",
+    },
+    Region {
+        key: "eu_west_2",
+        domain: "euw2.pure.cloud",
+        name: "EMEA (London)",
+    },
+    Region {
+        key: "ap_south_1",
+        domain: "aps1.pure.cloud",
+        name: "Asia Pacific (Mumbai)",
+    },
+    Region {
+        key: "us_east_2",
+        domain: "use2.us-gov-pure.cloud",
+        name: "Americas (US East 2, FedRAMP)",
+    },
+    Region {
+        key: "sa_east_1",
+        domain: "sae1.pure.cloud",
+        name: "Americas (São Paulo)",
+    },
+    Region {
+        key: "me_central_1",
+        domain: "mec1.pure.cloud",
+        name: "Middle East (UAE)",
+    },
+    Region {
+        key: "ap_northeast_3",
+        domain: "apne3.pure.cloud",
+        name: "Asia Pacific (Osaka)",
+    },
+    Region {
+        key: "eu_central_2",
+        domain: "euc2.pure.cloud",
+        name: "EMEA (Zurich)",
+    },
+    Region {
+        key: "mx_central_1",
+        domain: "mxc1.pure.cloud",
+        name: "Americas (Mexico)",
+    },
+    Region {
+        key: "ap_southeast_1",
+        domain: "apse1.pure.cloud",
+        name: "Asia Pacific (Singapore)",
+    },
+    Region {
+        key: "eusc_de_east_1",
+        domain: "edee1.eusc-pure.cloud",
+        name: "EU Sovereign Cloud (Germany)",
+    },
 ];
 
 impl Region {
@@ -74,8 +146,14 @@ mod tests {
         let r = Region::find("mypurecloud.com").unwrap();
         assert_eq!(r.api_base(), "https://api.mypurecloud.com");
         assert_eq!(r.login_base(), "https://login.mypurecloud.com");
-        assert_eq!(Region::find("eusc_de_east_1").unwrap().domain, "edee1.eusc-pure.cloud");
-        assert_eq!(Region::find("https://api.usw2.pure.cloud/").unwrap().key, "us_west_2");
+        assert_eq!(
+            Region::find("eusc_de_east_1").unwrap().domain,
+            "edee1.eusc-pure.cloud"
+        );
+        assert_eq!(
+            Region::find("https://api.usw2.pure.cloud/").unwrap().key,
+            "us_west_2"
+        );
         assert_eq!(Region::find("example.com"), None);
     }
 }

@@ -123,7 +123,10 @@ impl<'a> Builder<'a> {
     /// `POST /api/v2/usage/simplesearch`.
     pub fn simple_search(&self, s: &ApiUsageSimpleSearch) -> Result<HttpRequest> {
         check_interval(&s.interval)?;
-        for (what, list) in [("oauthClientNames", &s.oauth_client_names), ("templateUris", &s.template_uris)] {
+        for (what, list) in [
+            ("oauthClientNames", &s.oauth_client_names),
+            ("templateUris", &s.template_uris),
+        ] {
             if let Some(list) = list {
                 if list.iter().any(|v| v.trim().is_empty()) {
                     return Err(invalid(format!("{what} contains an empty value")));
@@ -170,7 +173,10 @@ impl<'a> Builder<'a> {
     ) -> Result<HttpRequest> {
         let cid = check_id("clientId", client_id)?;
         super::check_job_interval(&r.interval, now_ms)?;
-        self.post(&format!("/api/v2/usage/client/{cid}/aggregates/query/jobs"), r)
+        self.post(
+            &format!("/api/v2/usage/client/{cid}/aggregates/query/jobs"),
+            r,
+        )
     }
 
     /// `GET {jobPath}?pageSize=&after=`.
@@ -201,7 +207,17 @@ mod tests {
 
     #[test]
     fn ids_that_would_change_the_path_are_refused() {
-        for bad in ["", "..", "a/b", "a?b", "a#b", "a%2Fb", "a b", "../../tokens/me", "é"] {
+        for bad in [
+            "",
+            "..",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a%2Fb",
+            "a b",
+            "../../tokens/me",
+            "é",
+        ] {
             assert!(check_id("clientId", bad).is_err(), "{bad:?}");
         }
         assert_eq!(
@@ -245,7 +261,10 @@ mod tests {
             ..Default::default()
         };
         let req = b.organization_query(&q).unwrap();
-        assert_eq!(req.body.as_deref(), Some(r#"{"interval":"2026-07-01/2026-07-08"}"#));
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"interval":"2026-07-01/2026-07-08"}"#)
+        );
         assert_eq!(req.header_value("content-type"), Some("application/json"));
     }
 
@@ -262,7 +281,12 @@ mod tests {
         let t = token();
         let b = Builder::new("https://api.mypurecloud.com", &t);
         let path = org_job_path("j1");
-        assert!(b.same_path(&path, "https://evil.example/api/v2/usage/aggregates/query/jobs/j1?x=1").is_some_and(|r| r.url.starts_with("https://api.mypurecloud.com/")));
+        assert!(b
+            .same_path(
+                &path,
+                "https://evil.example/api/v2/usage/aggregates/query/jobs/j1?x=1"
+            )
+            .is_some_and(|r| r.url.starts_with("https://api.mypurecloud.com/")));
         assert!(b.same_path(&path, "/api/v2/tokens/me").is_none());
     }
 }

@@ -149,14 +149,34 @@ fn invalid(vendor: Vendor, message: String) -> Error {
 }
 
 /// Reads a JavaScript value as `T`, naming the field that does not fit.
+///
+/// The value goes through `JSON.stringify` and serde_json: that sees every
+/// key (so a misspelt field is refused), drops `undefined` like the wire
+/// does, and refuses what JSON cannot carry (BigInt, cycles).
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Err(invalid(vendor, format!("{what} is missing")));
     }
-    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            invalid(
+                vendor,
+                format!("{what} cannot be read as JSON (a BigInt, a function or a cycle?)"),
+            )
+        })?;
+    if text.len() > 1_000_000 {
+        return Err(invalid(vendor, format!("{what} is larger than 1 MB")));
+    }
+    let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
         invalid(vendor, format!("{what}{at}: {}", e.into_inner()))
     })
 }
@@ -165,7 +185,13 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn whole_number(v: &JsValue, what: &str, min: f64, max: f64, vendor: Vendor) -> Result<Option<f64>, Error> {
+fn whole_number(
+    v: &JsValue,
+    what: &str,
+    min: f64,
+    max: f64,
+    vendor: Vendor,
+) -> Result<Option<f64>, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
@@ -197,7 +223,10 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
     }
     for key in Object::keys(opts.unchecked_ref::<Object>()).iter() {
         let k = key.as_string().unwrap_or_default();
-        if !matches!(k.as_str(), "signal" | "onProgress" | "timeoutMs" | "pageSize" | "splitOnCap") {
+        if !matches!(
+            k.as_str(),
+            "signal" | "onProgress" | "timeoutMs" | "pageSize" | "splitOnCap"
+        ) {
             return Err(invalid(
                 vendor,
                 format!("unknown option `{k}`; the options are signal, onProgress, timeoutMs, pageSize, splitOnCap"),
@@ -222,8 +251,16 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
             let _ = f.call1(&JsValue::NULL, &json_to_js(p));
         }));
     }
-    out.run.timeout_ms = whole_number(&get(opts, "timeoutMs"), "timeoutMs", 1.0, 86_400_000.0, vendor)?.map(|n| n as u64);
-    out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", 1.0, 1000.0, vendor)?.map(|n| n as u32);
+    out.run.timeout_ms = whole_number(
+        &get(opts, "timeoutMs"),
+        "timeoutMs",
+        1.0,
+        86_400_000.0,
+        vendor,
+    )?
+    .map(|n| n as u64);
+    out.run.page_size =
+        whole_number(&get(opts, "pageSize"), "pageSize", 1.0, 1000.0, vendor)?.map(|n| n as u32);
     let split = get(opts, "splitOnCap");
     if !split.is_undefined() && !split.is_null() {
         out.run.split_on_cap = split
@@ -266,8 +303,14 @@ pub struct GenesysClient {
 }
 
 impl GenesysClient {
-    fn client(&self, t: &Rc<FetchTransport>) -> Result<genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, Error> {
-        Ok(genesys::Client::new(&self.base, self.token.expose(), t.clone(), t.clone())?.with_budget(self.budget.clone()))
+    fn client(
+        &self,
+        t: &Rc<FetchTransport>,
+    ) -> Result<genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, Error> {
+        Ok(
+            genesys::Client::new(&self.base, self.token.expose(), t.clone(), t.clone())?
+                .with_budget(self.budget.clone()),
+        )
     }
 
     fn start<T, F, Fut>(&self, opts: &JsValue, body: F) -> Promise
@@ -298,8 +341,8 @@ impl GenesysClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "GenesysConfig")] config: JsValue,
     ) -> Result<GenesysClient, JsValue> {
-        let cfg: GenesysConfig = from_js(&config, "the Genesys config", Vendor::Genesys)
-            .map_err(|e| to_js_error(&e))?;
+        let cfg: GenesysConfig =
+            from_js(&config, "the Genesys config", Vendor::Genesys).map_err(|e| to_js_error(&e))?;
         let base_or_region = match (&cfg.region, &cfg.base_url) {
             (Some(_), Some(_)) => {
                 return Err(to_js_error(&invalid(
@@ -330,7 +373,11 @@ impl GenesysClient {
         Ok(GenesysClient {
             base,
             token,
-            budget: Rc::new(RefCell::new(RateBudget::new(genesys::REQUESTS_PER_MINUTE, 60_000, 2))),
+            budget: Rc::new(RefCell::new(RateBudget::new(
+                genesys::REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            ))),
         })
     }
 
@@ -348,11 +395,14 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let q: ApiUsageOrganizationQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys) {
-            Ok(q) => q,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move { c.query_organization_usage(&q, &run).await })
+        let q: ApiUsageOrganizationQuery =
+            match from_js(&query.js_value(), "the query", Vendor::Genesys) {
+                Ok(q) => q,
+                Err(e) => return rejected(e),
+            };
+        self.start(&opts, |c, run| async move {
+            c.query_organization_usage(&q, &run).await
+        })
     }
 
     /// Runs the usage query of one OAuth client until it is complete.
@@ -364,11 +414,14 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let q: ApiUsageClientQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys) {
+        let q: ApiUsageClientQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys)
+        {
             Ok(q) => q,
             Err(e) => return rejected(e),
         };
-        self.start(&opts, |c, run| async move { c.query_client_usage(&client_id, &q, &run).await })
+        self.start(&opts, |c, run| async move {
+            c.query_client_usage(&client_id, &q, &run).await
+        })
     }
 
     /// The usage summary of one OAuth client over the last `days` days (default 7).
@@ -387,7 +440,9 @@ impl GenesysClient {
             },
             None => None,
         };
-        self.start(&opts, |c, run| async move { c.client_usage_summary(&client_id, days, &run).await })
+        self.start(&opts, |c, run| async move {
+            c.client_usage_summary(&client_id, days, &run).await
+        })
     }
 
     /// Runs a simple search and returns every page's rows concatenated.
@@ -398,11 +453,15 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let s: ApiUsageSimpleSearch = match from_js(&search.js_value(), "the search", Vendor::Genesys) {
-            Ok(s) => s,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move { c.simple_search(&s, &run).await })
+        let s: ApiUsageSimpleSearch =
+            match from_js(&search.js_value(), "the search", Vendor::Genesys) {
+                Ok(s) => s,
+                Err(e) => return rejected(e),
+            };
+        self.start(
+            &opts,
+            |c, run| async move { c.simple_search(&s, &run).await },
+        )
     }
 
     /// Runs an organization aggregates job and returns every page's rows.
@@ -413,11 +472,15 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let r: OrganizationPublicApiUsageQueryRequest = match from_js(&request.js_value(), "the request", Vendor::Genesys) {
-            Ok(r) => r,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move { c.aggregates_query(&r, &run).await })
+        let r: OrganizationPublicApiUsageQueryRequest =
+            match from_js(&request.js_value(), "the request", Vendor::Genesys) {
+                Ok(r) => r,
+                Err(e) => return rejected(e),
+            };
+        self.start(
+            &opts,
+            |c, run| async move { c.aggregates_query(&r, &run).await },
+        )
     }
 
     /// Runs the aggregates job of one OAuth client and returns every page's rows.
@@ -429,11 +492,14 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let r: ClientPublicApiUsageQueryRequest = match from_js(&request.js_value(), "the request", Vendor::Genesys) {
-            Ok(r) => r,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move { c.client_aggregates_query(&client_id, &r, &run).await })
+        let r: ClientPublicApiUsageQueryRequest =
+            match from_js(&request.js_value(), "the request", Vendor::Genesys) {
+                Ok(r) => r,
+                Err(e) => return rejected(e),
+            };
+        self.start(&opts, |c, run| async move {
+            c.client_aggregates_query(&client_id, &r, &run).await
+        })
     }
 }
 
@@ -484,15 +550,22 @@ impl ThousandEyesClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ThousandEyesConfig")] config: JsValue,
     ) -> Result<ThousandEyesClient, JsValue> {
-        let cfg: ThousandEyesConfig = from_js(&config, "the ThousandEyes config", Vendor::ThousandEyes)
-            .map_err(|e| to_js_error(&e))?;
-        let base = thousandeyes::resolve_base(cfg.base_url.as_deref()).map_err(|e| to_js_error(&e))?;
-        let token = AccessToken::new(&cfg.access_token)
-            .map_err(|m| to_js_error(&invalid(Vendor::ThousandEyes, format!("accessToken: {m}"))))?;
+        let cfg: ThousandEyesConfig =
+            from_js(&config, "the ThousandEyes config", Vendor::ThousandEyes)
+                .map_err(|e| to_js_error(&e))?;
+        let base =
+            thousandeyes::resolve_base(cfg.base_url.as_deref()).map_err(|e| to_js_error(&e))?;
+        let token = AccessToken::new(&cfg.access_token).map_err(|m| {
+            to_js_error(&invalid(Vendor::ThousandEyes, format!("accessToken: {m}")))
+        })?;
         Ok(ThousandEyesClient {
             base,
             token,
-            budget: Rc::new(RefCell::new(RateBudget::new(thousandeyes::REQUESTS_PER_MINUTE, 60_000, 2))),
+            budget: Rc::new(RefCell::new(RateBudget::new(
+                thousandeyes::REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            ))),
         })
     }
 
@@ -510,7 +583,10 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: UsageParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the usage parameters") {
+        let p: UsageParams = match optional_params(
+            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+            "the usage parameters",
+        ) {
             Ok(p) => p,
             Err(e) => return rejected(e),
         };
@@ -525,31 +601,46 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: TestsUnitsParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the parameters") {
+        let p: TestsUnitsParams = match optional_params(
+            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+            "the parameters",
+        ) {
             Ok(p) => p,
             Err(e) => return rejected(e),
         };
-        self.start(&opts, |c, run| async move { c.tests_units_usage(&p, &run).await })
+        self.start(&opts, |c, run| async move {
+            c.tests_units_usage(&p, &run).await
+        })
     }
 
     /// Enterprise-agent units per account group and agent over a range, merged.
     #[wasm_bindgen(js_name = enterpriseAgentUnitsUsage, unchecked_return_type = "Promise<EnterpriseAgentsUsage>")]
     pub fn enterprise_agent_units_usage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EnterpriseAgentsUnitsParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "EnterpriseAgentsUnitsParams")] params: Option<
+            Object,
+        >,
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: EnterpriseAgentsUnitsParams = match optional_params(&params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "the parameters") {
+        let p: EnterpriseAgentsUnitsParams = match optional_params(
+            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+            "the parameters",
+        ) {
             Ok(p) => p,
             Err(e) => return rejected(e),
         };
-        self.start(&opts, |c, run| async move { c.enterprise_agent_units_usage(&p, &run).await })
+        self.start(&opts, |c, run| async move {
+            c.enterprise_agent_units_usage(&p, &run).await
+        })
     }
 
     /// The quotas the caller may see (read-only).
     #[wasm_bindgen(unchecked_return_type = "Promise<Quotas>")]
-    pub fn quotas(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>) -> Promise {
+    pub fn quotas(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         self.start(&opts, |c, run| async move { c.quotas(&run).await })
     }

@@ -17,45 +17,45 @@ pub(crate) const HOME_ORG_NAME: &str = "Usage Lens Demo Org";
 
 /// Endpoint templates, spelled as Genesys returns them (no leading slash).
 pub(crate) const TEMPLATES: &[&str] = &[
-    "api/v2/usage/query",                                                     // 0
-    "api/v2/usage/query/{executionId}/results",                               // 1
-    "api/v2/tokens/me",                                                       // 2
-    "api/v2/usage/aggregates/query/jobs",                                     // 3
-    "api/v2/usage/aggregates/query/jobs/{jobId}",                             // 4
-    "api/v2/usage/simplesearch",                                              // 5
-    "api/v2/usage/simplesearch/{executionId}/results",                        // 6
-    "api/v2/users/{userId}",                                                  // 7
-    "api/v2/users",                                                           // 8
-    "api/v2/analytics/conversations/details/query",                           // 9
-    "api/v2/routing/queues",                                                  // 10
-    "api/v2/routing/queues/{queueId}/members",                                // 11
-    "api/v2/users/{userId}/profileskills",                                    // 12
-    "api/v2/workforcemanagement/managementunits",                             // 13
-    "api/v2/workforcemanagement/managementunits/{managementUnitId}/users",    // 14
-    "api/v2/workforcemanagement/adherence",                                   // 15
-    "api/v2/analytics/users/aggregates/query",                                // 16
-    "api/v2/conversations/{conversationId}",                                  // 17
-    "api/v2/conversations/calls",                                             // 18
+    "api/v2/usage/query",                                                       // 0
+    "api/v2/usage/query/{executionId}/results",                                 // 1
+    "api/v2/tokens/me",                                                         // 2
+    "api/v2/usage/aggregates/query/jobs",                                       // 3
+    "api/v2/usage/aggregates/query/jobs/{jobId}",                               // 4
+    "api/v2/usage/simplesearch",                                                // 5
+    "api/v2/usage/simplesearch/{executionId}/results",                          // 6
+    "api/v2/users/{userId}",                                                    // 7
+    "api/v2/users",                                                             // 8
+    "api/v2/analytics/conversations/details/query",                             // 9
+    "api/v2/routing/queues",                                                    // 10
+    "api/v2/routing/queues/{queueId}/members",                                  // 11
+    "api/v2/users/{userId}/profileskills",                                      // 12
+    "api/v2/workforcemanagement/managementunits",                               // 13
+    "api/v2/workforcemanagement/managementunits/{managementUnitId}/users",      // 14
+    "api/v2/workforcemanagement/adherence",                                     // 15
+    "api/v2/analytics/users/aggregates/query",                                  // 16
+    "api/v2/conversations/{conversationId}",                                    // 17
+    "api/v2/conversations/calls",                                               // 18
     "api/v2/conversations/calls/{conversationId}/participants/{participantId}", // 19
-    "api/v2/users/{userId}/presences/purecloud",                              // 20
-    "api/v2/notifications/channels",                                          // 21
-    "api/v2/notifications/channels/{channelId}/subscriptions",                // 22
-    "api/v2/analytics/conversations/details/jobs",                            // 23
-    "api/v2/analytics/conversations/details/jobs/{jobId}/results",            // 24
-    "api/v2/analytics/conversations/aggregates/query",                        // 25
-    "api/v2/quality/evaluations/query",                                       // 26
-    "api/v2/quality/conversations/{conversationId}/evaluations",              // 27
-    "api/v2/routing/queues/{queueId}/estimatedwaittime",                      // 28
-    "api/v2/organizations/me",                                                // 29
-    "api/v2/externalcontacts/contacts",                                       // 30
-    "api/v2/outbound/contactlists/{contactListId}/contacts",                  // 31
-    "api/v2/outbound/campaigns/{campaignId}",                                 // 32
-    "api/v2/conversations/{conversationId}/recordings",                       // 33
-    "api/v2/recording/jobs",                                                  // 34
-    "api/v2/recording/jobs/{jobId}",                                          // 35
-    "api/v2/flows",                                                           // 36
-    "api/v2/architect/ivrs",                                                  // 37
-    "api/v2/integrations/actions/{actionId}/execute",                         // 38
+    "api/v2/users/{userId}/presences/purecloud",                                // 20
+    "api/v2/notifications/channels",                                            // 21
+    "api/v2/notifications/channels/{channelId}/subscriptions",                  // 22
+    "api/v2/analytics/conversations/details/jobs",                              // 23
+    "api/v2/analytics/conversations/details/jobs/{jobId}/results",              // 24
+    "api/v2/analytics/conversations/aggregates/query",                          // 25
+    "api/v2/quality/evaluations/query",                                         // 26
+    "api/v2/quality/conversations/{conversationId}/evaluations",                // 27
+    "api/v2/routing/queues/{queueId}/estimatedwaittime",                        // 28
+    "api/v2/organizations/me",                                                  // 29
+    "api/v2/externalcontacts/contacts",                                         // 30
+    "api/v2/outbound/contactlists/{contactListId}/contacts",                    // 31
+    "api/v2/outbound/campaigns/{campaignId}",                                   // 32
+    "api/v2/conversations/{conversationId}/recordings",                         // 33
+    "api/v2/recording/jobs",                                                    // 34
+    "api/v2/recording/jobs/{jobId}",                                            // 35
+    "api/v2/flows",                                                             // 36
+    "api/v2/architect/ivrs",                                                    // 37
+    "api/v2/integrations/actions/{actionId}/execute",                           // 38
 ];
 
 /// Users that sign in to the user-grant clients.
@@ -194,7 +194,15 @@ const CLIENTS: &[ClientSpec] = &[
         100,
         300,
         true,
-        &[(0, "POST", 6), (1, "GET", 60), (2, "GET", 6), (3, "POST", 4), (4, "GET", 30), (5, "POST", 2), (6, "GET", 12)],
+        &[
+            (0, "POST", 6),
+            (1, "GET", 60),
+            (2, "GET", 6),
+            (3, "POST", 4),
+            (4, "GET", 30),
+            (5, "POST", 2),
+            (6, "GET", 12),
+        ],
     ),
     (
         "Nightly CRM sync",
@@ -207,7 +215,14 @@ const CLIENTS: &[ClientSpec] = &[
         150,
         100,
         false,
-        &[(7, "GET", 50), (8, "GET", 8), (9, "POST", 6), (10, "GET", 2), (11, "GET", 5), (12, "GET", 4)],
+        &[
+            (7, "GET", 50),
+            (8, "GET", 8),
+            (9, "POST", 6),
+            (10, "GET", 2),
+            (11, "GET", 5),
+            (12, "GET", 4),
+        ],
     ),
     (
         "WFM Connector",
@@ -220,7 +235,13 @@ const CLIENTS: &[ClientSpec] = &[
         120,
         50,
         false,
-        &[(13, "GET", 3), (14, "GET", 20), (15, "GET", 30), (16, "POST", 10), (7, "GET", 6)],
+        &[
+            (13, "GET", 3),
+            (14, "GET", 20),
+            (15, "GET", 30),
+            (16, "POST", 10),
+            (7, "GET", 6),
+        ],
     ),
     (
         "Salesforce CTI Bridge",
@@ -233,7 +254,15 @@ const CLIENTS: &[ClientSpec] = &[
         200,
         250,
         false,
-        &[(17, "GET", 40), (18, "POST", 8), (19, "PATCH", 12), (20, "GET", 25), (21, "POST", 1), (22, "PUT", 2), (7, "GET", 10)],
+        &[
+            (17, "GET", 40),
+            (18, "POST", 8),
+            (19, "PATCH", 12),
+            (20, "GET", 25),
+            (21, "POST", 1),
+            (22, "PUT", 2),
+            (7, "GET", 10),
+        ],
     ),
     (
         "Data Lake Exporter",
@@ -246,7 +275,12 @@ const CLIENTS: &[ClientSpec] = &[
         250,
         400,
         false,
-        &[(9, "POST", 30), (23, "POST", 2), (24, "GET", 20), (25, "POST", 8)],
+        &[
+            (9, "POST", 30),
+            (23, "POST", 2),
+            (24, "GET", 20),
+            (25, "POST", 8),
+        ],
     ),
     (
         "Quality Evaluations Bot",
@@ -285,7 +319,12 @@ const CLIENTS: &[ClientSpec] = &[
         100,
         150,
         true,
-        &[(7, "GET", 10), (17, "GET", 8), (30, "GET", 6), (30, "POST", 2)],
+        &[
+            (7, "GET", 10),
+            (17, "GET", 8),
+            (30, "GET", 6),
+            (30, "POST", 2),
+        ],
     ),
     (
         "Outbound Campaign Loader",
@@ -387,8 +426,19 @@ impl Catalog {
         let mut clients = Vec::new();
         let mut streams = Vec::new();
         for (ci, spec) in CLIENTS.iter().enumerate() {
-            let (name, id, builtin, platform, scale, weekend, noise, trend, growth, user_grant, eps) =
-                *spec;
+            let (
+                name,
+                id,
+                builtin,
+                platform,
+                scale,
+                weekend,
+                noise,
+                trend,
+                growth,
+                user_grant,
+                eps,
+            ) = *spec;
             let h = hash(&[seed, ci as u64, 0xC11E]);
             clients.push(Client {
                 id: id.to_string(),
@@ -403,7 +453,15 @@ impl Catalog {
                 growth_pm: growth,
             });
             for (k, (template, method, weight)) in eps.iter().enumerate() {
-                streams.push(make_stream(seed, ci, k, *template, method, scale * weight, user_grant));
+                streams.push(make_stream(
+                    seed,
+                    ci,
+                    k,
+                    *template,
+                    method,
+                    scale * weight,
+                    user_grant,
+                ));
             }
         }
         Catalog {
@@ -422,13 +480,21 @@ impl Catalog {
     /// simulator does not know, a small synthetic client so that any id gets data.
     pub fn for_client(&self, id: &str) -> Catalog {
         if let Some(ci) = self.client_index(id) {
-            let mut client = self.clients.get(ci).cloned().into_iter().collect::<Vec<_>>();
+            let mut client = self
+                .clients
+                .get(ci)
+                .cloned()
+                .into_iter()
+                .collect::<Vec<_>>();
             client.iter_mut().for_each(|c| c.builtin = false);
             let streams = self
                 .streams
                 .iter()
                 .filter(|s| s.client == ci)
-                .map(|s| Stream { client: 0, ..s.clone() })
+                .map(|s| Stream {
+                    client: 0,
+                    ..s.clone()
+                })
                 .collect();
             return Catalog {
                 clients: client,
@@ -437,7 +503,11 @@ impl Catalog {
             };
         }
         let h = hash(&[self.seed, str_hash(id), 0xAD0C]);
-        let short: String = id.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
+        let short: String = id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(8)
+            .collect();
         let client = Client {
             id: id.to_string(),
             name: format!("OAuth client {short}"),
@@ -455,7 +525,7 @@ impl Catalog {
             .map(|k| {
                 let hk = hash(&[h, k as u64]);
                 let t = (hk % TEMPLATES.len() as u64) as usize;
-                let method = if t % 3 == 0 { "POST" } else { "GET" };
+                let method = if t.is_multiple_of(3) { "POST" } else { "GET" };
                 Stream {
                     client: 0,
                     ..make_stream(h, 100, k, t, method, pick(hk >> 8, 20, 4000), false)
@@ -483,7 +553,10 @@ impl Catalog {
         let week_pm = if dow >= 5 {
             c.weekend_pm
         } else {
-            [1060, 1010, 1000, 990, 920].get(dow as usize).copied().unwrap_or(1000)
+            [1060, 1010, 1000, 990, 920]
+                .get(dow as usize)
+                .copied()
+                .unwrap_or(1000)
         };
         // A slow triangle-wave trend, bounded, plus a mild yearly growth.
         let period = c.trend_days.max(2);
@@ -567,7 +640,7 @@ fn make_stream(
         method,
         users,
         base: volume * pick(key >> 17, 600, 1400) / 1000,
-        burst: BURSTY.contains(&template) && (key >> 40) % 3 != 0,
+        burst: BURSTY.contains(&template) && !(key >> 40).is_multiple_of(3),
         e4: pick(key >> 23, 5, 60),
         e5: pick(key >> 29, 0, 12),
         r3: if template == 33 { 150 } else { 0 },
@@ -724,6 +797,7 @@ pub(crate) fn template(t: usize) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -744,7 +818,11 @@ mod tests {
         assert!(total.requests() > 1_000_000);
         assert!(total.c429 > 0);
         // weekends are quieter
-        let cti = cat.streams.iter().find(|s| s.template == 17 && s.client == 3).unwrap();
+        let cti = cat
+            .streams
+            .iter()
+            .find(|s| s.template == 17 && s.client == 3)
+            .unwrap();
         let sat = days_from_civil(2026, 6, 6);
         let wed = days_from_civil(2026, 6, 3);
         assert!(cat.day_counts(cti, sat).requests() * 2 < cat.day_counts(cti, wed).requests());
@@ -752,7 +830,13 @@ mod tests {
 
     #[test]
     fn user_parts_add_up() {
-        let c = Counts { ok: 101, c3: 0, c4: 7, c429: 5, c5: 3 };
+        let c = Counts {
+            ok: 101,
+            c3: 0,
+            c4: 7,
+            c429: 5,
+            c5: 3,
+        };
         let a = c.part(0, 333);
         let b = c.part(333, 1000);
         let mut sum = a;

@@ -25,8 +25,8 @@ use crate::encoding::base64url;
 use crate::http::{percent_decode, percent_encode, query_param, HttpRequest, HttpResponse, Method};
 
 use super::data::{
-    aggregate, data_start_day, template, user_id, user_index, AggKey, Catalog, Counts, Dims, Granularity,
-    HOME_ORG_ID, HOME_ORG_NAME,
+    aggregate, data_start_day, template, user_id, user_index, AggKey, Catalog, Counts, Dims,
+    Granularity, HOME_ORG_ID, HOME_ORG_NAME,
 };
 use super::scenario::{Execution, Outcome};
 use super::util::{base64_decode, day_of, ms_i64, parse_iso, Precision, DAY_MS};
@@ -92,7 +92,9 @@ impl Interval {
     fn days(&self, created: u64) -> (i64, i64) {
         let today = day_of(ms_i64(created));
         let first = day_of(self.start).max(data_start_day());
-        let last = day_of(self.end.saturating_sub(1)).min(today - 1).min(first + 4000);
+        let last = day_of(self.end.saturating_sub(1))
+            .min(today - 1)
+            .min(first + 4000);
         (first, last)
     }
 }
@@ -223,7 +225,12 @@ impl ApiError {
             field,
         }
     }
-    fn invalid_value(value: &str, type_name: &str, allowed: &[&str], field: &'static str) -> ApiError {
+    fn invalid_value(
+        value: &str,
+        type_name: &str,
+        allowed: &[&str],
+        field: &'static str,
+    ) -> ApiError {
         ApiError {
             status: 400,
             code: "invalid.value",
@@ -250,8 +257,17 @@ fn shorten(s: &str) -> String {
 }
 
 /// A Genesys `ErrorBody`.
-fn error_body(status: u16, code: &str, message: &str, context_id: &str, field: Option<&str>) -> Value {
-    let details: Vec<Value> = field.map(|f| json!({ "fieldName": f })).into_iter().collect();
+fn error_body(
+    status: u16,
+    code: &str,
+    message: &str,
+    context_id: &str,
+    field: Option<&str>,
+) -> Value {
+    let details: Vec<Value> = field
+        .map(|f| json!({ "fieldName": f }))
+        .into_iter()
+        .collect();
     json!({
         "message": message,
         "code": code,
@@ -295,19 +311,31 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
     let (route, want) = match s.as_slice() {
         ["usage", "query"] => (Route::OrgQuery, Method::Post),
         ["usage", "query", id, "results"] => (Route::OrgQueryResults(id.to_string()), Method::Get),
-        ["oauth", "clients", c, "usage", "query"] => (Route::ClientQuery(c.to_string()), Method::Post),
-        ["oauth", "clients", c, "usage", "query", "results", e] => {
-            (Route::ClientQueryResults(c.to_string(), e.to_string()), Method::Get)
+        ["oauth", "clients", c, "usage", "query"] => {
+            (Route::ClientQuery(c.to_string()), Method::Post)
         }
-        ["oauth", "clients", c, "usage", "summary"] => (Route::ClientSummary(c.to_string()), Method::Get),
+        ["oauth", "clients", c, "usage", "query", "results", e] => (
+            Route::ClientQueryResults(c.to_string(), e.to_string()),
+            Method::Get,
+        ),
+        ["oauth", "clients", c, "usage", "summary"] => {
+            (Route::ClientSummary(c.to_string()), Method::Get)
+        }
         ["usage", "simplesearch"] => (Route::SimpleSearch, Method::Post),
-        ["usage", "simplesearch", id, "results"] => (Route::SimpleSearchResults(id.to_string()), Method::Get),
-        ["usage", "aggregates", "query", "jobs"] => (Route::OrgJob, Method::Post),
-        ["usage", "aggregates", "query", "jobs", id] => (Route::OrgJobResults(id.to_string()), Method::Get),
-        ["usage", "client", c, "aggregates", "query", "jobs"] => (Route::ClientJob(c.to_string()), Method::Post),
-        ["usage", "client", c, "aggregates", "query", "jobs", id] => {
-            (Route::ClientJobResults(c.to_string(), id.to_string()), Method::Get)
+        ["usage", "simplesearch", id, "results"] => {
+            (Route::SimpleSearchResults(id.to_string()), Method::Get)
         }
+        ["usage", "aggregates", "query", "jobs"] => (Route::OrgJob, Method::Post),
+        ["usage", "aggregates", "query", "jobs", id] => {
+            (Route::OrgJobResults(id.to_string()), Method::Get)
+        }
+        ["usage", "client", c, "aggregates", "query", "jobs"] => {
+            (Route::ClientJob(c.to_string()), Method::Post)
+        }
+        ["usage", "client", c, "aggregates", "query", "jobs", id] => (
+            Route::ClientJobResults(c.to_string(), id.to_string()),
+            Method::Get,
+        ),
         ["tokens", "me"] => (Route::TokensMe, Method::Get),
         _ => return Err(RouteError::NotFound),
     };
@@ -326,7 +354,9 @@ fn permissions(route: &Route) -> Option<(&'static [&'static str], bool)> {
     const CLIENT_JOBS: &[&str] = &["usage:client:view"];
     Some(match route {
         Route::OrgQuery | Route::OrgQueryResults(_) => (ORG, true),
-        Route::ClientQuery(_) | Route::ClientQueryResults(..) | Route::ClientSummary(_) => (CLIENT, true),
+        Route::ClientQuery(_) | Route::ClientQueryResults(..) | Route::ClientSummary(_) => {
+            (CLIENT, true)
+        }
         Route::SimpleSearch | Route::SimpleSearchResults(_) => (SEARCH, true),
         Route::OrgJob | Route::OrgJobResults(_) => (ORG_JOBS, false),
         Route::ClientJob(_) | Route::ClientJobResults(..) => (CLIENT_JOBS, false),
@@ -365,11 +395,25 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
             )
             .with_header("Allow", allowed),
         },
-        Gate::NoToken => err(401, "authentication.required", "No authentication bearer token specified in authorization header.", &cid),
+        Gate::NoToken => err(
+            401,
+            "authentication.required",
+            "No authentication bearer token specified in authorization header.",
+            &cid,
+        ),
         Gate::BadToken => err(401, "bad.credentials", "Invalid login credentials.", &cid),
-        Gate::Expired => err(401, "credentials.expired", "The supplied credentials are expired and cannot be used.", &cid),
+        Gate::Expired => err(
+            401,
+            "credentials.expired",
+            "The supplied credentials are expired and cannot be used.",
+            &cid,
+        ),
         Gate::Deny => {
-            let (perms, any) = route.as_ref().ok().and_then(permissions).unwrap_or((&[], true));
+            let (perms, any) = route
+                .as_ref()
+                .ok()
+                .and_then(permissions)
+                .unwrap_or((&[], true));
             if any {
                 err(
                     403,
@@ -396,7 +440,9 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
             let mut body = error_body(
                 429,
                 "too.many.requests",
-                &format!("Rate limit exceeded the maximum. Retry the request in [{wait_s}] seconds"),
+                &format!(
+                    "Rate limit exceeded the maximum. Retry the request in [{wait_s}] seconds"
+                ),
                 &cid,
                 None,
             );
@@ -438,18 +484,31 @@ fn with_rate_headers(resp: HttpResponse, now: u64, info: &RateInfo, cid: &str) -
 }
 
 fn err(status: u16, code: &str, message: &str, cid: &str) -> HttpResponse {
-    json_response(status, "application/json", &error_body(status, code, message, cid, None))
+    json_response(
+        status,
+        "application/json",
+        &error_body(status, code, message, cid, None),
+    )
 }
 
 fn error_response(e: &ApiError, cid: &str) -> HttpResponse {
-    json_response(e.status, "application/json", &error_body(e.status, e.code, &e.message, cid, e.field))
+    json_response(
+        e.status,
+        "application/json",
+        &error_body(e.status, e.code, &e.message, cid, e.field),
+    )
 }
 
 fn ok(status: u16, body: &Value) -> HttpResponse {
     json_response(status, "application/json", body)
 }
 
-fn answer(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, route: &Route) -> Result<HttpResponse, ApiError> {
+fn answer(
+    ctx: &mut Ctx<'_>,
+    req: &HttpRequest,
+    rest: &str,
+    route: &Route,
+) -> Result<HttpResponse, ApiError> {
     match route {
         Route::OrgQuery => {
             let query = legacy_query(&body_object(req)?, false)?;
@@ -499,7 +558,12 @@ fn answer(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, route: &Route) -> Re
         Route::SimpleSearch => {
             let query = search_query(&body_object(req)?)?;
             let id = ctx.st.next_id(ctx.seed, 2);
-            let exec = ctx.st.new_execution(ExecKind::Search { query, cache: None }, ctx.now, ctx.default_exec_ms, false);
+            let exec = ctx.st.new_execution(
+                ExecKind::Search { query, cache: None },
+                ctx.now,
+                ctx.default_exec_ms,
+                false,
+            );
             ctx.st.insert(id.clone(), exec);
             Ok(ok(
                 202,
@@ -579,11 +643,17 @@ fn body_object(req: &HttpRequest) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn get_str<'a>(o: &'a Map<String, Value>, field: &'static str) -> Result<Option<&'a str>, ApiError> {
+fn get_str<'a>(
+    o: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<&'a str>, ApiError> {
     match o.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::bad(format!("The field [{field}] must be a string."), Some(field))),
+        Some(_) => Err(ApiError::bad(
+            format!("The field [{field}] must be a string."),
+            Some(field),
+        )),
     }
 }
 
@@ -593,11 +663,18 @@ fn get_list<'a>(o: &'a Map<String, Value>, field: &'static str) -> Result<Vec<&'
         Some(Value::Array(items)) => items
             .iter()
             .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| ApiError::bad(format!("The field [{field}] must be a list of strings."), Some(field)))
+                v.as_str().ok_or_else(|| {
+                    ApiError::bad(
+                        format!("The field [{field}] must be a list of strings."),
+                        Some(field),
+                    )
+                })
             })
             .collect(),
-        Some(_) => Err(ApiError::bad(format!("The field [{field}] must be a list."), Some(field))),
+        Some(_) => Err(ApiError::bad(
+            format!("The field [{field}] must be a list."),
+            Some(field),
+        )),
     }
 }
 
@@ -625,7 +702,12 @@ fn get_granularity(o: &Map<String, Value>) -> Result<Option<Granularity>, ApiErr
         Some("Day") => Ok(Some(Granularity::Day)),
         Some("Week") => Ok(Some(Granularity::Week)),
         Some("Month") => Ok(Some(Granularity::Month)),
-        Some(other) => Err(ApiError::invalid_value(other, "Granularity", &["Day", "Week", "Month"], "granularity")),
+        Some(other) => Err(ApiError::invalid_value(
+            other,
+            "Granularity",
+            &["Day", "Week", "Month"],
+            "granularity",
+        )),
     }
 }
 
@@ -661,16 +743,41 @@ pub(crate) fn parse_interval(raw: &str) -> Result<Interval, ApiError> {
     };
     if end <= start {
         return Err(ApiError::bad(
-            format!("Invalid interval [{}]. The end must be after the start.", shorten(raw)),
+            format!(
+                "Invalid interval [{}]. The end must be after the start.",
+                shorten(raw)
+            ),
             Some("interval"),
         ));
     }
-    Ok(Interval { start, end, given_end })
+    Ok(Interval {
+        start,
+        end,
+        given_end,
+    })
 }
 
-const LEGACY_METRICS: &[&str] = &["Status200", "Status300", "Status400", "Status500", "Status429", "Requests"];
-const LEGACY_GROUP_ORG: &[&str] = &["OAuthClientId", "OrganizationId", "UserId", "TemplateUri", "HttpMethod"];
-const LEGACY_GROUP_CLIENT: &[&str] = &["OAuthClientId", "OrganizationId", "TemplateUri", "HttpMethod"];
+const LEGACY_METRICS: &[&str] = &[
+    "Status200",
+    "Status300",
+    "Status400",
+    "Status500",
+    "Status429",
+    "Requests",
+];
+const LEGACY_GROUP_ORG: &[&str] = &[
+    "OAuthClientId",
+    "OrganizationId",
+    "UserId",
+    "TemplateUri",
+    "HttpMethod",
+];
+const LEGACY_GROUP_CLIENT: &[&str] = &[
+    "OAuthClientId",
+    "OrganizationId",
+    "TemplateUri",
+    "HttpMethod",
+];
 const SEARCH_METRICS: &[&str] = &[
     "Date",
     "ClientName",
@@ -682,10 +789,26 @@ const SEARCH_METRICS: &[&str] = &[
     "Status500",
     "Status429",
 ];
-const SEARCH_METHODS: &[&str] = &["GET", "POST", "DELETE", "PATCH", "PUT", "HEAD", "CONNECT", "OPTIONS", "TRACE"];
-const JOB_METRICS: &[&str] = &["Requests", "Status200", "Status300", "Status400", "Status429", "Status500"];
+const SEARCH_METHODS: &[&str] = &[
+    "GET", "POST", "DELETE", "PATCH", "PUT", "HEAD", "CONNECT", "OPTIONS", "TRACE",
+];
+const JOB_METRICS: &[&str] = &[
+    "Requests",
+    "Status200",
+    "Status300",
+    "Status400",
+    "Status429",
+    "Status500",
+];
 const JOB_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
-const JOB_GROUP_ORG: &[&str] = &["OauthClientName", "OauthClientId", "UserId", "HttpMethod", "TemplateUri", "Platform"];
+const JOB_GROUP_ORG: &[&str] = &[
+    "OauthClientName",
+    "OauthClientId",
+    "UserId",
+    "HttpMethod",
+    "TemplateUri",
+    "Platform",
+];
 const JOB_GROUP_CLIENT: &[&str] = &["OrganizationId", "HttpMethod", "TemplateUri", "Platform"];
 
 fn dims_of(list: &[&str]) -> Dims {
@@ -704,7 +827,11 @@ fn legacy_query(o: &Map<String, Value>, client: bool) -> Result<LegacyQuery, Api
     let interval = get_interval(o)?;
     let gran = get_granularity(o)?;
     let metrics = get_enum_list(o, "metrics", "Metrics", LEGACY_METRICS)?;
-    let allowed = if client { LEGACY_GROUP_CLIENT } else { LEGACY_GROUP_ORG };
+    let allowed = if client {
+        LEGACY_GROUP_CLIENT
+    } else {
+        LEGACY_GROUP_ORG
+    };
     let group = get_enum_list(o, "groupBy", "GroupBy", allowed)?;
     let dims = if group.is_empty() {
         Dims {
@@ -731,9 +858,15 @@ fn strip_slash(s: &str) -> String {
 fn search_query(o: &Map<String, Value>) -> Result<SearchQuery, ApiError> {
     let interval = get_interval(o)?;
     let cols = Metrics::from_list(&get_enum_list(o, "metrics", "Metrics", SEARCH_METRICS)?);
-    let names = get_list(o, "oauthClientNames")?.into_iter().map(str::to_string).collect();
+    let names = get_list(o, "oauthClientNames")?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let methods = get_enum_list(o, "httpMethods", "HttpMethods", SEARCH_METHODS)?;
-    let templates = get_list(o, "templateUris")?.into_iter().map(strip_slash).collect();
+    let templates = get_list(o, "templateUris")?
+        .into_iter()
+        .map(strip_slash)
+        .collect();
     Ok(SearchQuery {
         interval,
         cols,
@@ -760,7 +893,11 @@ fn job_query(o: &Map<String, Value>, client: bool, now: u64) -> Result<JobQuery,
     }
     let gran = get_granularity(o)?;
     let metrics = Metrics::from_list(&get_enum_list(o, "metrics", "Metrics", JOB_METRICS)?);
-    let allowed = if client { JOB_GROUP_CLIENT } else { JOB_GROUP_ORG };
+    let allowed = if client {
+        JOB_GROUP_CLIENT
+    } else {
+        JOB_GROUP_ORG
+    };
     let group = get_enum_list(o, "groupBy", "GroupBy", allowed)?;
     let dims = if group.is_empty() {
         if client {
@@ -790,21 +927,39 @@ fn job_query(o: &Map<String, Value>, client: bool, now: u64) -> Result<JobQuery,
         Some(Value::Array(items)) => {
             for item in items {
                 let Some(m) = item.as_object() else {
-                    return Err(ApiError::bad("The field [sortBy] must be a list of objects.", Some("sortBy")));
+                    return Err(ApiError::bad(
+                        "The field [sortBy] must be a list of objects.",
+                        Some("sortBy"),
+                    ));
                 };
                 let field = get_str(m, "fieldName")?.unwrap_or("").to_string();
                 let desc = match get_str(m, "order")? {
                     None | Some("Asc") => false,
                     Some("Desc") => true,
-                    Some(other) => return Err(ApiError::invalid_value(other, "Order", &["Asc", "Desc"], "sortBy")),
+                    Some(other) => {
+                        return Err(ApiError::invalid_value(
+                            other,
+                            "Order",
+                            &["Asc", "Desc"],
+                            "sortBy",
+                        ))
+                    }
                 };
                 sort.push((field, desc));
             }
         }
-        Some(_) => return Err(ApiError::bad("The field [sortBy] must be a list.", Some("sortBy"))),
+        Some(_) => {
+            return Err(ApiError::bad(
+                "The field [sortBy] must be a list.",
+                Some("sortBy"),
+            ))
+        }
     }
     let strings = |f: &'static str| -> Result<Vec<String>, ApiError> {
-        Ok(get_list(o, f)?.into_iter().map(|s| s.trim().to_string()).collect())
+        Ok(get_list(o, f)?
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect())
     };
     Ok(JobQuery {
         interval,
@@ -812,12 +967,27 @@ fn job_query(o: &Map<String, Value>, client: bool, now: u64) -> Result<JobQuery,
         metrics,
         dims,
         sort,
-        templates: get_list(o, "templateUris")?.into_iter().map(strip_slash).collect(),
+        templates: get_list(o, "templateUris")?
+            .into_iter()
+            .map(strip_slash)
+            .collect(),
         methods: get_enum_list(o, "httpMethods", "HttpMethods", JOB_METHODS)?,
         platforms: strings("platforms")?,
-        users: if client { Vec::new() } else { strings("userIds")? },
-        clients: if client { Vec::new() } else { strings("oauthClientIds")? },
-        orgs: if client { strings("organizationIds")? } else { Vec::new() },
+        users: if client {
+            Vec::new()
+        } else {
+            strings("userIds")?
+        },
+        clients: if client {
+            Vec::new()
+        } else {
+            strings("oauthClientIds")?
+        },
+        orgs: if client {
+            strings("organizationIds")?
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -826,7 +996,10 @@ fn job_query(o: &Map<String, Value>, client: bool, now: u64) -> Result<JobQuery,
 fn start_legacy(ctx: &mut Ctx<'_>, query: LegacyQuery, client: Option<String>) -> HttpResponse {
     let id = ctx.st.next_id(ctx.seed, 1);
     let results_uri = match &client {
-        Some(c) => format!("/api/v2/oauth/clients/{}/usage/query/results/{id}", percent_encode(c)),
+        Some(c) => format!(
+            "/api/v2/oauth/clients/{}/usage/query/results/{id}",
+            percent_encode(c)
+        ),
         None => format!("/api/v2/usage/query/{id}/results"),
     };
     let exec = ctx.st.new_execution(
@@ -840,7 +1013,10 @@ fn start_legacy(ctx: &mut Ctx<'_>, query: LegacyQuery, client: Option<String>) -
         false,
     );
     ctx.st.insert(id.clone(), exec);
-    ok(202, &json!({ "executionId": id, "resultsUri": results_uri }))
+    ok(
+        202,
+        &json!({ "executionId": id, "resultsUri": results_uri }),
+    )
 }
 
 fn start_job(ctx: &mut Ctx<'_>, query: JobQuery, client: Option<String>) -> HttpResponse {
@@ -862,7 +1038,10 @@ fn start_job(ctx: &mut Ctx<'_>, query: JobQuery, client: Option<String>) -> Http
 
 fn job_uri(client: Option<&str>, id: &str) -> String {
     match client {
-        Some(c) => format!("/api/v2/usage/client/{}/aggregates/query/jobs/{id}", percent_encode(c)),
+        Some(c) => format!(
+            "/api/v2/usage/client/{}/aggregates/query/jobs/{id}",
+            percent_encode(c)
+        ),
         None => format!("/api/v2/usage/aggregates/query/jobs/{id}"),
     }
 }
@@ -876,16 +1055,12 @@ enum Phase {
 }
 
 fn phase<K>(e: &Execution<K>, now: u64) -> Phase {
+    // Queued for the first fifth of the duration (half a second when it never ends).
+    let queued_for = e.done_at.map_or(500, |d| d.saturating_sub(e.created) / 5);
     match e.done_at {
         Some(done) if now >= done => Phase::Done(e.outcome),
-        _ => {
-            let dur = e.done_at.map_or(u64::MAX, |d| d.saturating_sub(e.created));
-            if now < e.created.saturating_add(dur / 5) {
-                Phase::Queued
-            } else {
-                Phase::Running
-            }
-        }
+        _ if now < e.created.saturating_add(queued_for) => Phase::Queued,
+        _ => Phase::Running,
     }
 }
 
@@ -908,21 +1083,32 @@ fn trim_caches(ctx: &mut Ctx<'_>, keep: &str) {
 }
 
 fn execution_not_found() -> ApiError {
-    ApiError::not_found("The requested execution was not found. It may have expired; submit the query again.")
+    ApiError::not_found(
+        "The requested execution was not found. It may have expired; submit the query again.",
+    )
 }
 
-fn legacy_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>) -> Result<HttpResponse, ApiError> {
+fn legacy_results(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    client: Option<&String>,
+) -> Result<HttpResponse, ApiError> {
     let now = ctx.now;
     let needs_rows = {
         let e = ctx.st.executions.get(id).ok_or_else(execution_not_found)?;
-        let ExecKind::Legacy { client: c, cache, .. } = &e.kind else {
+        let ExecKind::Legacy {
+            client: c, cache, ..
+        } = &e.kind
+        else {
             return Err(execution_not_found());
         };
         if c.as_ref() != client {
             return Err(execution_not_found());
         }
         match phase(e, now) {
-            Phase::Queued | Phase::Running => return Ok(ok(200, &json!({ "queryStatus": "Running" }))),
+            Phase::Queued | Phase::Running => {
+                return Ok(ok(200, &json!({ "queryStatus": "Running" })))
+            }
             Phase::Done(Outcome::Failed) | Phase::Done(Outcome::Cancelled) => {
                 return Ok(ok(200, &json!({ "queryStatus": "Failed" })))
             }
@@ -940,33 +1126,63 @@ fn legacy_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>) -> Resul
         }
         None => ctx.cat,
     };
-    let e = ctx.st.executions.get_mut(id).ok_or_else(execution_not_found)?;
+    let e = ctx
+        .st
+        .executions
+        .get_mut(id)
+        .ok_or_else(execution_not_found)?;
     let created = e.created;
     let ExecKind::Legacy { query, cache, .. } = &mut e.kind else {
         return Err(execution_not_found());
     };
     if cache.is_none() {
         let (first, last) = query.interval.days(created);
-        let rows = aggregate(cat, first, last, query.gran, query.dims, &|_, c| !c.builtin, None);
+        let rows = aggregate(
+            cat,
+            first,
+            last,
+            query.gran,
+            query.dims,
+            &|_, c| !c.builtin,
+            None,
+        );
         *cache = Some(rows);
     }
     let rows = cache.as_deref().unwrap_or(&[]);
-    let results: Vec<Value> = rows.iter().map(|(k, c)| legacy_row(cat, k, c, &query.metrics)).collect();
-    Ok(ok(200, &json!({ "results": results, "queryStatus": "Complete" })))
+    let results: Vec<Value> = rows
+        .iter()
+        .map(|(k, c)| legacy_row(cat, k, c, &query.metrics))
+        .collect();
+    Ok(ok(
+        200,
+        &json!({ "results": results, "queryStatus": "Complete" }),
+    ))
 }
 
 fn legacy_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics) -> Value {
     let client = k.client.and_then(|i| cat.clients.get(i));
     let mut m = Map::new();
-    m.insert("clientId".into(), json!(client.map_or("", |c| c.id.as_str())));
-    m.insert("clientName".into(), json!(client.map_or("", |c| c.name.as_str())));
-    m.insert("organizationId".into(), json!(if k.org { HOME_ORG_ID } else { "" }));
+    m.insert(
+        "clientId".into(),
+        json!(client.map_or("", |c| c.id.as_str())),
+    );
+    m.insert(
+        "clientName".into(),
+        json!(client.map_or("", |c| c.name.as_str())),
+    );
+    m.insert(
+        "organizationId".into(),
+        json!(if k.org { HOME_ORG_ID } else { "" }),
+    );
     m.insert("userId".into(), json!(k.user.flatten().map_or("", user_id)));
     m.insert("templateUri".into(), json!(k.template.map_or("", template)));
     m.insert("httpMethod".into(), json!(k.method.unwrap_or("")));
     metrics.put_counters(&mut m, c, Some("requests"));
     if let Some(day) = k.bucket {
-        m.insert("date".into(), json!(format!("{}T00:00:00Z", super::util::fmt_date(day))));
+        m.insert(
+            "date".into(),
+            json!(format!("{}T00:00:00Z", super::util::fmt_date(day))),
+        );
     }
     Value::Object(m)
 }
@@ -977,12 +1193,20 @@ fn page_size(rest: &str, default: u64) -> Result<u64, ApiError> {
     match query_param(rest, "pageSize") {
         None => Ok(default),
         Some(v) if v.is_empty() => Ok(default),
-        Some(v) => v.trim().parse::<u64>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| ApiError {
-            status: 400,
-            code: "invalid.value",
-            message: format!("Value [{}] is not valid for field [pageSize]. Allowable values are 1 to 1000.", shorten(&v)),
-            field: Some("pageSize"),
-        }),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| ApiError {
+                status: 400,
+                code: "invalid.value",
+                message: format!(
+                    "Value [{}] is not valid for field [pageSize]. Allowable values are 1 to 1000.",
+                    shorten(&v)
+                ),
+                field: Some("pageSize"),
+            }),
     }
 }
 
@@ -1026,7 +1250,9 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
             return Err(execution_not_found());
         };
         match phase(e, now) {
-            Phase::Queued | Phase::Running => return Ok(ok(200, &json!({ "queryStatus": "Running" }))),
+            Phase::Queued | Phase::Running => {
+                return Ok(ok(200, &json!({ "queryStatus": "Running" })))
+            }
             Phase::Done(Outcome::Failed) | Phase::Done(Outcome::Cancelled) => {
                 return Ok(ok(200, &json!({ "queryStatus": "Failed" })))
             }
@@ -1039,7 +1265,11 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     }
     let cat = ctx.cat;
     let repeat = ctx.st.cfg.repeat;
-    let e = ctx.st.executions.get_mut(id).ok_or_else(execution_not_found)?;
+    let e = ctx
+        .st
+        .executions
+        .get_mut(id)
+        .ok_or_else(execution_not_found)?;
     let created = e.created;
     let ExecKind::Search { query, cache } = &mut e.kind else {
         return Err(execution_not_found());
@@ -1071,12 +1301,15 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     if end < total {
         let after = match incoming {
             Some(raw) if repeat && page >= 2 => raw,
-            _ => encode_cursor(page + 1, end),
+            _ => encode_cursor(page.saturating_add(1), end),
         };
         cursors.insert("after".into(), json!(after));
     }
     if page > 0 {
-        cursors.insert("before".into(), json!(encode_cursor(page - 1, offset.saturating_sub(size))));
+        cursors.insert(
+            "before".into(),
+            json!(encode_cursor(page - 1, offset.saturating_sub(size))),
+        );
     }
     let mut body = json!({ "results": results, "queryStatus": "Complete" });
     if !cursors.is_empty() {
@@ -1094,9 +1327,11 @@ fn search_records(cat: &Catalog, q: &SearchQuery, created: u64) -> Vec<(i64, usi
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            let Some(c) = cat.client_of(s) else { return false };
+            let Some(c) = cat.client_of(s) else {
+                return false;
+            };
             !c.builtin
-                && (q.names.is_empty() || q.names.iter().any(|n| *n == c.name))
+                && (q.names.is_empty() || q.names.contains(&c.name))
                 && (q.methods.is_empty() || q.methods.contains(&s.method))
                 && (q.templates.is_empty() || q.templates.iter().any(|t| t == template(s.template)))
         })
@@ -1126,10 +1361,18 @@ fn search_records(cat: &Catalog, q: &SearchQuery, created: u64) -> Vec<(i64, usi
 fn synthetic_record(cat: &Catalog, q: &SearchQuery, created: u64, i: u64) -> (i64, usize, Counts) {
     let n = (cat.streams.len() as u64).max(1);
     let (first, last) = q.interval.days(created);
-    let span = if last >= first { (last - first + 1) as u64 } else { 1 };
+    let span = if last >= first {
+        (last - first + 1) as u64
+    } else {
+        1
+    };
     let day = first + ((i / n) % span) as i64;
     let si = (i % n) as usize;
-    let mut c = cat.streams.get(si).map(|s| cat.day_counts(s, day)).unwrap_or_default();
+    let mut c = cat
+        .streams
+        .get(si)
+        .map(|s| cat.day_counts(s, day))
+        .unwrap_or_default();
     if c.requests() == 0 {
         c.ok = 1;
     }
@@ -1141,17 +1384,25 @@ fn search_row(cat: &Catalog, rec: &(i64, usize, Counts), cols: &Metrics) -> Valu
     let stream = cat.streams.get(*si);
     let mut m = Map::new();
     if cols.client_name {
-        let name = stream.and_then(|s| cat.client_of(s)).map_or("", |c| c.name.as_str());
+        let name = stream
+            .and_then(|s| cat.client_of(s))
+            .map_or("", |c| c.name.as_str());
         m.insert("clientName".into(), json!(name));
     }
     if cols.method {
         m.insert("httpMethod".into(), json!(stream.map_or("", |s| s.method)));
     }
     if cols.template {
-        m.insert("templateUri".into(), json!(stream.map_or("", |s| template(s.template))));
+        m.insert(
+            "templateUri".into(),
+            json!(stream.map_or("", |s| template(s.template))),
+        );
     }
     if cols.date {
-        m.insert("date".into(), json!(format!("{}T00:00:00Z", super::util::fmt_date(*day))));
+        m.insert(
+            "date".into(),
+            json!(format!("{}T00:00:00Z", super::util::fmt_date(*day))),
+        );
     }
     cols.put_counters(&mut m, c, None);
     Value::Object(m)
@@ -1159,22 +1410,44 @@ fn search_row(cat: &Catalog, rec: &(i64, usize, Counts), cols: &Metrics) -> Valu
 
 // ----- aggregates jobs ------------------------------------------------------
 
-fn job_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>, rest: &str) -> Result<HttpResponse, ApiError> {
+fn job_results(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    client: Option<&String>,
+    rest: &str,
+) -> Result<HttpResponse, ApiError> {
     let size = page_size(rest, JOBS_PAGE)?;
     let now = ctx.now;
     let cid = ctx.correlation_id();
     let self_uri = job_uri(client.map(String::as_str), id);
     let needs_rows = {
-        let e = ctx.st.executions.get(id).ok_or_else(|| ApiError::not_found("The requested job was not found."))?;
-        let ExecKind::Job { client: c, cache, .. } = &e.kind else {
+        let e = ctx
+            .st
+            .executions
+            .get(id)
+            .ok_or_else(|| ApiError::not_found("The requested job was not found."))?;
+        let ExecKind::Job {
+            client: c, cache, ..
+        } = &e.kind
+        else {
             return Err(ApiError::not_found("The requested job was not found."));
         };
         if c.as_ref() != client {
             return Err(ApiError::not_found("The requested job was not found."));
         }
         match phase(e, now) {
-            Phase::Queued => return Ok(ok(202, &json!({ "queryStatus": "Queued", "selfUri": self_uri }))),
-            Phase::Running => return Ok(ok(202, &json!({ "queryStatus": "Running", "selfUri": self_uri }))),
+            Phase::Queued => {
+                return Ok(ok(
+                    202,
+                    &json!({ "queryStatus": "Queued", "selfUri": self_uri }),
+                ))
+            }
+            Phase::Running => {
+                return Ok(ok(
+                    202,
+                    &json!({ "queryStatus": "Running", "selfUri": self_uri }),
+                ))
+            }
             Phase::Done(Outcome::Failed) => {
                 return Ok(ok(
                     202,
@@ -1186,7 +1459,10 @@ fn job_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>, rest: &str)
                 ))
             }
             Phase::Done(Outcome::Cancelled) => {
-                return Ok(ok(200, &json!({ "queryStatus": "Cancelled", "selfUri": self_uri })))
+                return Ok(ok(
+                    200,
+                    &json!({ "queryStatus": "Cancelled", "selfUri": self_uri }),
+                ))
             }
             Phase::Done(Outcome::Success) => cache.is_none(),
         }
@@ -1203,7 +1479,11 @@ fn job_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>, rest: &str)
         None => ctx.cat,
     };
     let repeat = ctx.st.cfg.repeat;
-    let e = ctx.st.executions.get_mut(id).ok_or_else(|| ApiError::not_found("The requested job was not found."))?;
+    let e = ctx
+        .st
+        .executions
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("The requested job was not found."))?;
     let created = e.created;
     let ExecKind::Job { query, cache, .. } = &mut e.kind else {
         return Err(ApiError::not_found("The requested job was not found."));
@@ -1225,12 +1505,15 @@ fn job_results(ctx: &mut Ctx<'_>, id: &str, client: Option<&String>, rest: &str)
     if end < total {
         let after = match incoming {
             Some(raw) if repeat && page >= 2 => raw,
-            _ => encode_cursor(page + 1, end),
+            _ => encode_cursor(page.saturating_add(1), end),
         };
         if let Some(m) = body.as_object_mut() {
             m.insert(
                 "nextUri".into(),
-                json!(format!("{self_uri}?pageSize={size}&after={}", percent_encode(&after))),
+                json!(format!(
+                    "{self_uri}?pageSize={size}&after={}",
+                    percent_encode(&after)
+                )),
             );
         }
     }
@@ -1246,11 +1529,15 @@ fn job_rows(cat: &Catalog, q: &JobQuery, created: u64, client_job: bool) -> Vec<
         (q.templates.is_empty() || q.templates.iter().any(|t| t == template(s.template)))
             && (q.methods.is_empty() || q.methods.contains(&s.method))
             && (q.platforms.is_empty() || q.platforms.iter().any(|p| p == c.platform))
-            && (q.clients.is_empty() || q.clients.iter().any(|id| *id == c.id))
+            && (q.clients.is_empty() || q.clients.contains(&c.id))
     };
     let wanted_users: Vec<usize> = q.users.iter().filter_map(|u| user_index(u)).collect();
     let user_keep = |u: usize| wanted_users.contains(&u);
-    let user_filter: Option<&dyn Fn(usize) -> bool> = if q.users.is_empty() { None } else { Some(&user_keep) };
+    let user_filter: Option<&dyn Fn(usize) -> bool> = if q.users.is_empty() {
+        None
+    } else {
+        Some(&user_keep)
+    };
     let mut rows = aggregate(cat, first, last, q.gran, q.dims, &keep, user_filter);
     // Date first, then the group (the aggregate is ordered group first).
     rows.sort_by(|(a, _), (b, _)| a.bucket.cmp(&b.bucket).then_with(|| a.cmp(b)));
@@ -1264,7 +1551,9 @@ fn job_rows(cat: &Catalog, q: &JobQuery, created: u64, client_job: bool) -> Vec<
                 "status429" | "Status429" => SortKey::N(c.c429),
                 "status500" | "Status500" => SortKey::N(c.c5),
                 "date" | "Date" => SortKey::N(k.bucket.unwrap_or(0).max(0) as u64),
-                "templateUri" | "TemplateUri" => SortKey::S(k.template.map_or("", template).to_string()),
+                "templateUri" | "TemplateUri" => {
+                    SortKey::S(k.template.map_or("", template).to_string())
+                }
                 "httpMethod" | "HttpMethod" => SortKey::S(k.method.unwrap_or("").to_string()),
                 "platform" | "Platform" => SortKey::S(k.platform.unwrap_or("").to_string()),
                 _ => return None,
@@ -1320,7 +1609,10 @@ fn job_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics, client_job:
         }
         if let Some(Some(u)) = k.user {
             let id = user_id(u);
-            m.insert("user".into(), json!({ "id": id, "selfUri": format!("/api/v2/users/{id}") }));
+            m.insert(
+                "user".into(),
+                json!({ "id": id, "selfUri": format!("/api/v2/users/{id}") }),
+            );
         }
     }
     Value::Object(m)

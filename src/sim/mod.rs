@@ -25,12 +25,29 @@
 //!
 //! A base URL may carry `/_s/<scenario>` before the vendor path, for example
 //! `http://127.0.0.1:8787/_s/id=t1;r429=2;ra=1`. The scenario string is a list
-//! of `key=value` pairs separated by `;`; it selects faults, and all state
-//! (executions, counters, fault budgets) is kept per scenario string, so tests
-//! running in parallel do not interfere. Keys: `id`, `exec`, `r429`, `ra`,
-//! `wait`, `e5xx`, `code`, `fail`, `cancel`, `never`, `rows`, `tests`, `tepage`,
-//! `repeat`, `html`, `trunc`, `expire`, `deny`, `limit`, `faultafter` (see
-//! the crate's simulator documentation for their meaning).
+//! of `key=value` pairs separated by `;` (values percent-decoded; unknown keys
+//! ignored). All state (executions, counters, fault budgets) is kept per
+//! scenario string, so tests running in parallel do not interfere; no prefix is
+//! the default scenario.
+//!
+//! | Key | Effect |
+//! |---|---|
+//! | `id=<s>` | names the scenario for [`Sim::stats`] and `/_sim/stats?id=` |
+//! | `exec=<ms>` | executions and jobs finish this long after submission (default: [`Sim::with_default_exec_ms`]) |
+//! | `r429=<n>` | the next n API requests answer 429 |
+//! | `ra=1` | Genesys 429s carry `Retry-After` (otherwise only the `[N]` in the message); ThousandEyes never sends it, only `X-Organization-Rate-Limit-Reset` |
+//! | `wait=<s>` | seconds an injected 429 asks to wait (default 2) |
+//! | `e5xx=<n>`, `code=<status>` | the next n API requests answer 5xx (default 503) |
+//! | `fail=1` / `cancel=1` / `never=1` | executions and jobs end `Failed` / jobs end `Cancelled` / nothing finishes |
+//! | `rows=<n>` | simple search matches exactly n records (20,000 readable) |
+//! | `tests=<n>`, `tepage=<n>` | ThousandEyes tests units rows / page size (default all ~60 / 50) |
+//! | `repeat=1` | from the third page on, the cursor repeats the second page's (a buggy server) |
+//! | `html=1` | every API answer is a 200 `text/html` login page |
+//! | `trunc=1` | JSON bodies are cut in half |
+//! | `expire=<n>` | the token works for n API requests, then 401 |
+//! | `deny=1` | 403 with the endpoint's permission message |
+//! | `limit=<n>` | requests per one-minute window (default Genesys 300, ThousandEyes 240) |
+//! | `faultafter=<n>` | `r429`/`e5xx` start only after n successful (2xx) requests |
 //!
 //! # Synthetic data
 //!
@@ -58,7 +75,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::http::{path_of, query_param, Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::http::{
+    path_of, query_param, Clock, HttpRequest, HttpResponse, Transport, TransportError,
+};
 
 mod data;
 mod genesys;
@@ -68,6 +87,7 @@ mod thousandeyes;
 mod util;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;
 
 use scenario::ScenarioState;
@@ -183,7 +203,11 @@ impl Sim {
             .filter(|st| st.cfg.id.as_deref() == Some(scenario_id))
             .collect();
         if matching.is_empty() {
-            let key = if scenario_id == "default" { "" } else { scenario_id };
+            let key = if scenario_id == "default" {
+                ""
+            } else {
+                scenario_id
+            };
             matching.extend(self.scenarios.get(key));
         }
         let mut out = SimStats::default();
@@ -196,19 +220,25 @@ impl Sim {
         }
         paths.sort_by_key(|(seq, _)| *seq);
         let skip = paths.len().saturating_sub(50);
-        out.last_paths = paths.into_iter().skip(skip).map(|(_, p)| p.clone()).collect();
+        out.last_paths = paths
+            .into_iter()
+            .skip(skip)
+            .map(|(_, p)| p.clone())
+            .collect();
         out
     }
 
     fn control(&self, what: &str, rest: &str) -> HttpResponse {
         match what {
-            "health" => HttpResponse::new(200, "ok").with_header("Content-Type", "text/plain; charset=utf-8"),
+            "health" => HttpResponse::new(200, "ok")
+                .with_header("Content-Type", "text/plain; charset=utf-8"),
             "stats" => {
                 let id = query_param(rest, "id").unwrap_or_default();
                 let body = serde_json::to_string(&self.stats(&id)).unwrap_or_default();
                 HttpResponse::new(200, body).with_header("Content-Type", "application/json")
             }
-            _ => HttpResponse::new(404, "not found").with_header("Content-Type", "text/plain; charset=utf-8"),
+            _ => HttpResponse::new(404, "not found")
+                .with_header("Content-Type", "text/plain; charset=utf-8"),
         }
     }
 }
@@ -342,7 +372,12 @@ pub(crate) fn bearer(req: &HttpRequest) -> Option<&str> {
 /// The checks shared by both vendors, in order: HTML interception, the rate
 /// window, the bearer token, `expire=`, `deny=`, the per-minute limit, and the
 /// injected faults.
-pub(crate) fn gate(ctx: &mut Ctx<'_>, req: &HttpRequest, te: bool, deny_applies: bool) -> (Gate, RateInfo) {
+pub(crate) fn gate(
+    ctx: &mut Ctx<'_>,
+    req: &HttpRequest,
+    te: bool,
+    deny_applies: bool,
+) -> (Gate, RateInfo) {
     let cfg = ctx.st.cfg.clone();
     if cfg.html {
         return (Gate::Html, RateInfo::default());
@@ -403,13 +438,19 @@ pub(crate) fn html_login_page() -> HttpResponse {
 }
 
 /// A JSON response.
-pub(crate) fn json_response(status: u16, content_type: &str, body: &serde_json::Value) -> HttpResponse {
+pub(crate) fn json_response(
+    status: u16,
+    content_type: &str,
+    body: &serde_json::Value,
+) -> HttpResponse {
     HttpResponse::new(status, body.to_string()).with_header("Content-Type", content_type)
 }
 
 /// Applies `trunc=1` to a JSON body.
 pub(crate) fn maybe_truncate(ctx: &Ctx<'_>, mut resp: HttpResponse) -> HttpResponse {
-    let is_json = resp.header("content-type").is_some_and(|t| t.contains("json"));
+    let is_json = resp
+        .header("content-type")
+        .is_some_and(|t| t.contains("json"));
     if ctx.st.cfg.trunc && is_json {
         resp.body = util::half(&resp.body);
     }
@@ -456,7 +497,6 @@ impl<C: Clock> SimTransport<C> {
 
 impl<C: Clock> Transport for SimTransport<C> {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        let _sent_at = self.clock.now_ms();
         if self.latency_ms > 0 {
             self.clock.sleep(self.latency_ms).await?;
         }

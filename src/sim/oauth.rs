@@ -83,8 +83,12 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
     match (path, req.method) {
         ("/oauth/authorize", Method::Get) => authorize(ctx, rest),
         ("/oauth/token", Method::Post) => token(ctx, req),
-        ("/oauth/authorize", _) => oauth_error(405, "invalid_request", "Use GET for /oauth/authorize.").with_header("Allow", "GET"),
-        _ => oauth_error(405, "invalid_request", "Use POST for /oauth/token.").with_header("Allow", "POST"),
+        ("/oauth/authorize", _) => {
+            oauth_error(405, "invalid_request", "Use GET for /oauth/authorize.")
+                .with_header("Allow", "GET")
+        }
+        _ => oauth_error(405, "invalid_request", "Use POST for /oauth/token.")
+            .with_header("Allow", "POST"),
     }
 }
 
@@ -154,13 +158,19 @@ fn authorize(ctx: &mut Ctx<'_>, rest: &str) -> HttpResponse {
     match p("response_type").as_deref() {
         Some("code") => {
             let Some(challenge) = p("code_challenge") else {
-                return fail("invalid_request", "The code_challenge parameter is required (PKCE).");
+                return fail(
+                    "invalid_request",
+                    "The code_challenge parameter is required (PKCE).",
+                );
             };
             if p("code_challenge_method").as_deref() != Some("S256") {
                 return fail("invalid_request", "The code_challenge_method must be S256.");
             }
             if !valid_pkce_string(&challenge) {
-                return fail("invalid_request", "The code_challenge is not a valid S256 challenge.");
+                return fail(
+                    "invalid_request",
+                    "The code_challenge is not a valid S256 challenge.",
+                );
             }
             let code = ctx.oauth.random(ctx.seed, ctx.now, 0xC0DE);
             ctx.oauth.remember_code(
@@ -201,7 +211,10 @@ fn authorize(ctx: &mut Ctx<'_>, rest: &str) -> HttpResponse {
 
 fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
     if let Some(ct) = req.header_value("content-type") {
-        if !ct.to_ascii_lowercase().contains("application/x-www-form-urlencoded") {
+        if !ct
+            .to_ascii_lowercase()
+            .contains("application/x-www-form-urlencoded")
+        {
             return oauth_error(
                 400,
                 "invalid_request",
@@ -229,35 +242,65 @@ fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
                 "Only grant_type=authorization_code is supported here.",
             )
         }
-        None => return oauth_error(400, "invalid_request", "The grant_type parameter is required."),
+        None => {
+            return oauth_error(
+                400,
+                "invalid_request",
+                "The grant_type parameter is required.",
+            )
+        }
     }
     let get = |n: &'static str| field(n).ok_or(n);
-    let (code, verifier, client_id, redirect_uri) =
-        match (get("code"), get("code_verifier"), get("client_id"), get("redirect_uri")) {
-            (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
-            (Err(n), ..) | (_, Err(n), ..) | (_, _, Err(n), _) | (.., Err(n)) => {
-                return oauth_error(400, "invalid_request", &format!("The {n} parameter is required."))
-            }
-        };
+    let (code, verifier, client_id, redirect_uri) = match (
+        get("code"),
+        get("code_verifier"),
+        get("client_id"),
+        get("redirect_uri"),
+    ) {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+        (Err(n), ..) | (_, Err(n), ..) | (_, _, Err(n), _) | (.., Err(n)) => {
+            return oauth_error(
+                400,
+                "invalid_request",
+                &format!("The {n} parameter is required."),
+            )
+        }
+    };
     let now = ctx.now;
     let Some(grant) = ctx.oauth.codes.get_mut(&code) else {
         return oauth_error(400, "invalid_grant", "The authorization code is invalid.");
     };
     if grant.used {
-        return oauth_error(400, "invalid_grant", "The authorization code has already been used.");
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "The authorization code has already been used.",
+        );
     }
     grant.used = true;
     if now.saturating_sub(grant.created) > CODE_TTL_MS {
         return oauth_error(400, "invalid_grant", "The authorization code has expired.");
     }
     if grant.client_id != client_id {
-        return oauth_error(400, "invalid_grant", "The client_id does not match the authorization request.");
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "The client_id does not match the authorization request.",
+        );
     }
     if grant.redirect_uri != redirect_uri {
-        return oauth_error(400, "invalid_grant", "The redirect_uri does not match the authorization request.");
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "The redirect_uri does not match the authorization request.",
+        );
     }
     if !valid_pkce_string(&verifier) || pkce_challenge_s256(&verifier) != grant.challenge {
-        return oauth_error(400, "invalid_grant", "The code_verifier does not match the code_challenge.");
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "The code_verifier does not match the code_challenge.",
+        );
     }
     let access_token = format!("sim-{}", ctx.oauth.random(ctx.seed, now, 0xACCE55));
     ctx.oauth.remember_token(&access_token, &client_id);

@@ -70,6 +70,14 @@ impl Scenario {
             code: 503,
             ..Scenario::default()
         };
+        // A client that percent-encoded the whole segment (`id%3Dt1%3Br429%3D1`).
+        let decoded;
+        let raw = if raw.contains('=') {
+            raw
+        } else {
+            decoded = percent_decode(raw);
+            decoded.as_str()
+        };
         for pair in raw.split(';') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, "1"));
             let k = percent_decode(k);
@@ -286,6 +294,7 @@ impl<K> ScenarioState<K> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -298,8 +307,13 @@ mod tests {
         assert_eq!(s.rows, Some(25_000));
         let d = Scenario::parse("");
         assert_eq!((d.wait_s, d.code, d.r429), (2, 503, 0));
-        assert_eq!(Scenario::parse("id=a%3Bb;code=200").id.as_deref(), Some("a;b"));
+        assert_eq!(
+            Scenario::parse("id=a%3Bb;code=200").id.as_deref(),
+            Some("a;b")
+        );
         assert_eq!(Scenario::parse("code=200").code, 503);
+        let enc = Scenario::parse("id%3Dt2%3Br429%3D3");
+        assert_eq!((enc.id.as_deref(), enc.r429), (Some("t2"), 3));
     }
 
     #[test]

@@ -20,8 +20,8 @@ use serde_json::{json, Value};
 use crate::http::{query_param, query_params, HttpRequest, HttpResponse, Method};
 
 use super::util::{
-    base64_decode, base64_std, civil_from_days, day_of, days_from_civil, encode_query_value, fmt_datetime, hash,
-    ms_i64, parse_utc_seconds, pick, DAY_MS,
+    base64_decode, base64_std, civil_from_days, day_of, days_from_civil, encode_query_value,
+    fmt_datetime, hash, ms_i64, parse_utc_seconds, pick, DAY_MS,
 };
 use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo};
 
@@ -83,7 +83,15 @@ const HOSTS: &[&str] = &[
     "search.example.com",
 ];
 
-const SITES: &[&str] = &["Frankfurt", "Ashburn", "Singapore", "London", "Sao Paulo", "Chicago", "Sydney"];
+const SITES: &[&str] = &[
+    "Frankfurt",
+    "Ashburn",
+    "Singapore",
+    "London",
+    "Sao Paulo",
+    "Chicago",
+    "Sydney",
+];
 
 /// (name, agent id, primary account group)
 const AGENTS: &[(&str, Option<&str>, usize)] = &[
@@ -148,14 +156,31 @@ impl TeCatalog {
             ("9917", "https://app.thousandeyes.com", 1, true),
         ];
         for (i, (id, name, type_idx, instant)) in fixed.iter().enumerate() {
-            tests.push(make_test(seed, i, id.to_string(), name.to_string(), *type_idx, 0, *instant));
+            tests.push(make_test(
+                seed,
+                i,
+                id.to_string(),
+                name.to_string(),
+                *type_idx,
+                0,
+                *instant,
+            ));
         }
         for i in 0..55usize {
             let h = hash(&[seed, i as u64, 0x7E57]);
             let type_idx = (h % TYPES.len() as u64) as usize;
-            let host = HOSTS.get((h >> 8) as usize % HOSTS.len()).copied().unwrap_or("example.com");
-            let site = SITES.get((h >> 16) as usize % SITES.len()).copied().unwrap_or("HQ");
-            let site2 = SITES.get((h >> 20) as usize % SITES.len()).copied().unwrap_or("DC");
+            let host = HOSTS
+                .get((h >> 8) as usize % HOSTS.len())
+                .copied()
+                .unwrap_or("example.com");
+            let site = SITES
+                .get((h >> 16) as usize % SITES.len())
+                .copied()
+                .unwrap_or("HQ");
+            let site2 = SITES
+                .get((h >> 20) as usize % SITES.len())
+                .copied()
+                .unwrap_or("DC");
             let name = match type_idx {
                 0 => format!("https://{host} page load"),
                 1 | 9 => format!("https://{host}"),
@@ -169,13 +194,37 @@ impl TeCatalog {
             };
             let id = (10_000 + i as u64 * 37 + (h >> 30) % 30).to_string();
             let group = ((h >> 34) % GROUPS.len() as u64) as usize;
-            tests.push(make_test(seed, i + 5, id, name, type_idx, group, i % 11 == 3));
+            tests.push(make_test(
+                seed,
+                i + 5,
+                id,
+                name,
+                type_idx,
+                group,
+                i % 11 == 3,
+            ));
         }
         // Normalise so that the period totals land slightly over the quota.
-        let cloud_sum: f64 = tests.iter().filter(|t| !t.instant).map(|t| t.cloud * g_integral(t, 1.0)).sum();
-        let ent_sum: f64 = tests.iter().filter(|t| !t.instant).map(|t| t.ent * g_integral(t, 1.0)).sum();
-        let cloud_k = if cloud_sum > 0.0 { CLOUD_UNITS_INCLUDED as f64 * 1.035 / cloud_sum } else { 0.0 };
-        let ent_k = if ent_sum > 0.0 { ENTERPRISE_UNITS_PER_PERIOD / ent_sum } else { 0.0 };
+        let cloud_sum: f64 = tests
+            .iter()
+            .filter(|t| !t.instant)
+            .map(|t| t.cloud * g_integral(t, 1.0))
+            .sum();
+        let ent_sum: f64 = tests
+            .iter()
+            .filter(|t| !t.instant)
+            .map(|t| t.ent * g_integral(t, 1.0))
+            .sum();
+        let cloud_k = if cloud_sum > 0.0 {
+            CLOUD_UNITS_INCLUDED as f64 * 1.035 / cloud_sum
+        } else {
+            0.0
+        };
+        let ent_k = if ent_sum > 0.0 {
+            ENTERPRISE_UNITS_PER_PERIOD / ent_sum
+        } else {
+            0.0
+        };
         for t in &mut tests {
             if t.instant {
                 t.cloud *= 4_000.0;
@@ -188,7 +237,12 @@ impl TeCatalog {
         let h = hash(&[seed, 0xE4D]);
         TeCatalog {
             tests,
-            endpoint: [pick(h, 18, 26), pick(h >> 8, 10, 16), pick(h >> 16, 3, 6), pick(h >> 24, 1, 3)],
+            endpoint: [
+                pick(h, 18, 26),
+                pick(h >> 8, 10, 16),
+                pick(h >> 16, 3, 6),
+                pick(h >> 24, 1, 3),
+            ],
             essentials: [2, pick(h >> 32, 2, 4), 0, 0],
             embedded: [pick(h >> 40, 1, 3), 3, 0, 0],
         }
@@ -236,7 +290,11 @@ impl TeCatalog {
             return (uc, ue);
         }
         let f = (now - p0) as f64 / (p1 - p0).max(1) as f64;
-        let rest = if f >= t.start { (1.0 + t.growth * f) * (1.0 - f) } else { 0.0 };
+        let rest = if f >= t.start {
+            (1.0 + t.growth * f) * (1.0 - f)
+        } else {
+            0.0
+        };
         (uc + t.cloud * rest, ue + t.ent * rest)
     }
 
@@ -252,9 +310,21 @@ impl TeCatalog {
     }
 }
 
-fn make_test(seed: u64, i: usize, id: String, name: String, type_idx: usize, group: usize, instant: bool) -> Test {
+fn make_test(
+    seed: u64,
+    i: usize,
+    id: String,
+    name: String,
+    type_idx: usize,
+    group: usize,
+    instant: bool,
+) -> Test {
     let h = hash(&[seed, i as u64, 0x7E5E]);
-    let (kind, cloud_w, ent_pct) = TYPES.get(type_idx).copied().unwrap_or(("Web - HTTP Server", 10, 0));
+    let (kind, cloud_w, ent_pct) =
+        TYPES
+            .get(type_idx)
+            .copied()
+            .unwrap_or(("Web - HTTP Server", 10, 0));
     let uses_agents = ent_pct > 0 && (h >> 3) % 100 < ent_pct;
     let agents = if uses_agents {
         let n = pick(h >> 9, 1, 3) as usize;
@@ -265,14 +335,18 @@ fn make_test(seed: u64, i: usize, id: String, name: String, type_idx: usize, gro
         Vec::new()
     };
     let variation = pick(h >> 25, 40, 160) as f64 / 100.0;
-    let late = !instant && i >= 5 && (h >> 33) % 12 == 0;
+    let late = !instant && i >= 5 && (h >> 33).is_multiple_of(12);
     Test {
         id,
         name,
         kind,
         group,
         instant,
-        cloud: if instant { pick(h >> 41, 10, 120) as f64 } else { cloud_w as f64 * variation },
+        cloud: if instant {
+            pick(h >> 41, 10, 120) as f64
+        } else {
+            cloud_w as f64 * variation
+        },
         ent: if agents.is_empty() {
             0.0
         } else if instant {
@@ -281,7 +355,11 @@ fn make_test(seed: u64, i: usize, id: String, name: String, type_idx: usize, gro
             cloud_w as f64 * variation * pick(h >> 51, 50, 150) as f64 / 100.0
         },
         growth: pick(h >> 37, 0, 160) as f64 / 1000.0 + if i == 7 { 0.5 } else { 0.0 },
-        start: if late { pick(h >> 43, 150, 600) as f64 / 1000.0 } else { 0.0 },
+        start: if late {
+            pick(h >> 43, 150, 600) as f64 / 1000.0
+        } else {
+            0.0
+        },
         event: pick(h >> 55, 50, 950) as f64 / 1000.0,
         agents,
     }
@@ -354,7 +432,11 @@ fn invalid_field(field: &str, instance: &str, message: Option<&str>) -> HttpResp
 
 /// Answers one `/v7/...` request.
 pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &str) -> HttpResponse {
-    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
     let route = match path {
         "/v7/usage" => Some(Route::Usage),
         "/v7/usage/units/tests" => Some(Route::Tests),
@@ -405,7 +487,12 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
                 504 => "Gateway timeout",
                 _ => "Service unavailable",
             };
-            problem(status, title, "The service could not complete the request. Try again later.", path)
+            problem(
+                status,
+                title,
+                "The service could not complete the request. Try again later.",
+                path,
+            )
         }
         Gate::Pass => match (route, req.method) {
             (None, _) => problem(
@@ -414,8 +501,13 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
                 "The requested URI does not exist in this API version.",
                 path,
             ),
-            (Some(_), Method::Post) => problem(405, "Method Not Allowed", "Use GET for this resource.", path)
-                .with_header("Allow", "GET"),
+            (Some(_), Method::Post) => problem(
+                405,
+                "Method Not Allowed",
+                "Use GET for this resource.",
+                path,
+            )
+            .with_header("Allow", "GET"),
             (Some(Route::Usage), Method::Get) => usage(ctx, rest, path),
             (Some(Route::Tests), Method::Get) => units_page(ctx, rest, path, true),
             (Some(Route::Agents), Method::Get) => units_page(ctx, rest, path, false),
@@ -426,10 +518,18 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
     with_rate_headers(resp, &info, remaining, reset_ms)
 }
 
-fn with_rate_headers(resp: HttpResponse, info: &RateInfo, remaining: u64, reset_ms: u64) -> HttpResponse {
+fn with_rate_headers(
+    resp: HttpResponse,
+    info: &RateInfo,
+    remaining: u64,
+    reset_ms: u64,
+) -> HttpResponse {
     resp.with_header("X-Organization-Rate-Limit-Limit", info.limit.to_string())
         .with_header("X-Organization-Rate-Limit-Remaining", remaining.to_string())
-        .with_header("X-Organization-Rate-Limit-Reset", reset_ms.div_ceil(1000).to_string())
+        .with_header(
+            "X-Organization-Rate-Limit-Reset",
+            reset_ms.div_ceil(1000).to_string(),
+        )
 }
 
 fn hal(body: &Value) -> HttpResponse {
@@ -444,7 +544,11 @@ fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
     let te = ctx.te;
     let aid = query_param(rest, "aid");
     if aid.as_deref().is_some_and(|a| !valid_aid(a)) {
-        return invalid_field("aid", path, Some("aid must be the numeric ID of an account group"));
+        return invalid_field(
+            "aid",
+            path,
+            Some("aid must be the numeric ID of an account group"),
+        );
     }
     let mut expand: Vec<&'static str> = Vec::new();
     let mut expand_raw: Vec<String> = Vec::new();
@@ -475,7 +579,10 @@ fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
         let (cu, eu) = te.used(t, p0, now);
         let (cp, ep) = te.projected(t, now);
         let (cn, en) = te.next_period(t, now);
-        for (slot, v) in totals.iter_mut().zip([cu, cp, cn * next_len, eu, ep, en * next_len]) {
+        for (slot, v) in totals
+            .iter_mut()
+            .zip([cu, cp, cn * next_len, eu, ep, en * next_len])
+        {
             *slot += v;
         }
         let (aid, group_name) = te.group(t.group);
@@ -545,7 +652,10 @@ fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
                             *c += 1;
                         }
                     }
-                    ("enterpriseAgents", per_group(&counts, "enterpriseAgentsUsed"))
+                    (
+                        "enterpriseAgents",
+                        per_group(&counts, "enterpriseAgentsUsed"),
+                    )
                 }
                 "enterprise-agent-unit" => {
                     let rows = AGENTS
@@ -569,7 +679,10 @@ fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
                         .collect();
                     ("enterpriseAgentUnits", Value::Array(rows))
                 }
-                "endpoint-agent" => ("endpointAgents", per_group(&te.endpoint, "endpointAgentsUsed")),
+                "endpoint-agent" => (
+                    "endpointAgents",
+                    per_group(&te.endpoint, "endpointAgentsUsed"),
+                ),
                 "endpoint-agent-essential" => (
                     "endpointAgentsEssentials",
                     per_group(&te.essentials, "endpointAgentsEssentialsUsed"),
@@ -649,9 +762,17 @@ fn decode_cursor(raw: &str, tag: &str) -> Option<(u64, u64)> {
 fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpResponse {
     let te = ctx.te;
     let now = ms_i64(ctx.now);
-    let aid = if tests { query_param(rest, "aid").filter(|a| !a.is_empty()) } else { None };
+    let aid = if tests {
+        query_param(rest, "aid").filter(|a| !a.is_empty())
+    } else {
+        None
+    };
     if aid.as_deref().is_some_and(|a| !valid_aid(a)) {
-        return invalid_field("aid", path, Some("aid must be the numeric ID of an account group"));
+        return invalid_field(
+            "aid",
+            path,
+            Some("aid must be the numeric ID of an account group"),
+        );
     }
     let start_raw = query_param(rest, "startDate").filter(|s| !s.is_empty());
     let end_raw = query_param(rest, "endDate").filter(|s| !s.is_empty());
@@ -678,7 +799,11 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
         }
         (Some(a), Some(b)) => {
             if a > b {
-                return invalid_field("startDate", path, Some("startDate must not be after endDate"));
+                return invalid_field(
+                    "startDate",
+                    path,
+                    Some("startDate must not be after endDate"),
+                );
             }
             (a, b.min(now))
         }
@@ -689,24 +814,44 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
         None => (0, 0),
         Some(c) => match decode_cursor(c, &tag) {
             Some(v) => v,
-            None => return invalid_field("cursor", path, Some("the cursor is not valid for this request")),
+            None => {
+                return invalid_field(
+                    "cursor",
+                    path,
+                    Some("the cursor is not valid for this request"),
+                )
+            }
         },
     };
     let page_size = ctx.st.cfg.tepage.unwrap_or(DEFAULT_PAGE).clamp(1, 10_000);
-    let agents = if tests { Vec::new() } else { agent_rows(te, a, b, now) };
+    let agents = if tests {
+        Vec::new()
+    } else {
+        agent_rows(te, a, b, now)
+    };
     let total = if tests {
         ctx.st.cfg.tests.unwrap_or(te.tests.len() as u64)
     } else {
         agents.len() as u64
     };
     if offset > total {
-        return invalid_field("cursor", path, Some("the cursor is not valid for this request"));
+        return invalid_field(
+            "cursor",
+            path,
+            Some("the cursor is not valid for this request"),
+        );
     }
     let rows: Vec<Value> = if tests {
         let end_i = offset.saturating_add(page_size).min(total);
-        (offset..end_i).map(|k| test_row(te, k, a, b, now)).collect()
+        (offset..end_i)
+            .map(|k| test_row(te, k, a, b, now))
+            .collect()
     } else {
-        agents.into_iter().skip(offset as usize).take(page_size as usize).collect()
+        agents
+            .into_iter()
+            .skip(offset as usize)
+            .take(page_size as usize)
+            .collect()
     };
     let next_offset = offset + rows.len() as u64;
     let mut params: Vec<(&str, String)> = Vec::new();
@@ -727,7 +872,7 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
     if next_offset < total {
         let cursor = match &cursor_raw {
             Some(c) if ctx.st.cfg.repeat && page >= 2 => c.clone(),
-            _ => encode_cursor(page + 1, next_offset, &tag),
+            _ => encode_cursor(page.saturating_add(1), next_offset, &tag),
         };
         params.push(("cursor", cursor));
         if let Some(m) = links.as_object_mut() {
@@ -746,7 +891,10 @@ fn test_row(te: &TeCatalog, k: u64, a: i64, b: i64, now: i64) -> Value {
     let (id, name) = if copy == 0 {
         (t.id.clone(), t.name.clone())
     } else {
-        ((200_000 + k).to_string(), format!("{} (copy {copy})", t.name))
+        (
+            (200_000 + k).to_string(),
+            format!("{} (copy {copy})", t.name),
+        )
     };
     let (cu, eu) = te.used(t, a, b);
     let (cp, ep) = te.projected(t, now);
@@ -788,7 +936,9 @@ fn agent_rows(te: &TeCatalog, a: i64, b: i64, now: i64) -> Vec<Value> {
             continue;
         }
         let (g, ag) = (i / AGENTS.len(), i % AGENTS.len());
-        let Some((name, id, _)) = AGENTS.get(ag) else { continue };
+        let Some((name, id, _)) = AGENTS.get(ag) else {
+            continue;
+        };
         let (aid, group_name) = te.group(g);
         let mut row = json!({
             "aid": aid,

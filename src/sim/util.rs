@@ -17,7 +17,7 @@ pub(crate) fn mix(mut z: u64) -> u64 {
 pub(crate) fn hash(parts: &[u64]) -> u64 {
     parts
         .iter()
-        .fold(0x5EED_0F_5111_u64, |acc, p| mix(acc.rotate_left(17) ^ *p))
+        .fold(0x005E_ED0F_5111_u64, |acc, p| mix(acc.rotate_left(17) ^ *p))
 }
 
 /// FNV-1a over the bytes of a string.
@@ -222,7 +222,9 @@ pub(crate) fn parse_iso(s: &str) -> Option<(i64, Precision)> {
                 _ => return None,
             };
             let (oh, om) = match zone.len() {
-                6 if zone.as_bytes().get(3) == Some(&b':') => (digits(zone, 1, 2)?, digits(zone, 4, 2)?),
+                6 if zone.as_bytes().get(3) == Some(&b':') => {
+                    (digits(zone, 1, 2)?, digits(zone, 4, 2)?)
+                }
                 5 => (digits(zone, 1, 2)?, digits(zone, 3, 2)?),
                 3 => (digits(zone, 1, 2)?, 0),
                 _ => return None,
@@ -326,6 +328,7 @@ pub(crate) fn encode_query_value(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -361,7 +364,10 @@ mod tests {
     #[test]
     fn base64_round_trips() {
         for s in ["", "f", "fo", "foo", "{\"offset\":50}"] {
-            assert_eq!(base64_decode(&base64_std(s.as_bytes())).unwrap(), s.as_bytes());
+            assert_eq!(
+                base64_decode(&base64_std(s.as_bytes())).unwrap(),
+                s.as_bytes()
+            );
         }
         assert_eq!(base64_std(b"{\"offset\":50}"), "eyJvZmZzZXQiOjUwfQ==");
         assert!(base64_decode("a$b").is_none());

@@ -32,10 +32,13 @@ use std::rc::Rc;
 
 pub use models::*;
 
-use crate::engine::{BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules};
+use crate::engine::{
+    BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
+};
 use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{
-    path_of, query_param, query_string, AccessToken, Clock, HttpRequest, HttpResponse, Method, Transport,
+    path_of, query_param, query_string, AccessToken, Clock, HttpRequest, HttpResponse, Method,
+    Transport,
 };
 use crate::time::{format_timestamp, parse_instant, Precision};
 
@@ -58,7 +61,10 @@ impl VendorRules for ThousandEyesRules {
     fn rate_limit_wait_ms(&self, response: &HttpResponse, attempt: u32, now_ms: u64) -> u64 {
         if let Some(reset) = response.header_u64("x-organization-rate-limit-reset") {
             // Wait until the window rolls over, plus a little so we land after it.
-            return reset.saturating_mul(1000).saturating_sub(now_ms).saturating_add(250);
+            return reset
+                .saturating_mul(1000)
+                .saturating_sub(now_ms)
+                .saturating_add(250);
         }
         if let Some(secs) = response.header_u64("retry-after") {
             return secs.saturating_mul(1000);
@@ -176,7 +182,8 @@ pub fn check_range(start: Option<&str>, end: Option<&str>) -> Result<Vec<(&'stat
         (None, None) => {}
         (None, Some(_)) => {
             return Err(invalid(
-                "endDate needs a startDate too (ThousandEyes refuses an end without a start)".into(),
+                "endDate needs a startDate too (ThousandEyes refuses an end without a start)"
+                    .into(),
             ))
         }
         (Some(s), e) => {
@@ -196,7 +203,10 @@ pub fn check_range(start: Option<&str>, end: Option<&str>) -> Result<Vec<(&'stat
 
 /// Checks a base URL (default [`DEFAULT_BASE_URL`]); a trailing `/v7` is dropped.
 pub fn resolve_base(base_url: Option<&str>) -> Result<String> {
-    let base = base_url.map(str::trim).filter(|b| !b.is_empty()).unwrap_or(DEFAULT_BASE_URL);
+    let base = base_url
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .unwrap_or(DEFAULT_BASE_URL);
     let base = crate::http::normalize_base_url(base)
         .map_err(|m| invalid(format!("{m}. Leave it empty for {DEFAULT_BASE_URL}.")))?;
     Ok(base.strip_suffix("/v7").unwrap_or(&base).to_string())
@@ -224,7 +234,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
             token,
             transport,
             clock,
-            budget: Rc::new(RefCell::new(RateBudget::new(REQUESTS_PER_MINUTE, 60_000, 2))),
+            budget: Rc::new(RefCell::new(RateBudget::new(
+                REQUESTS_PER_MINUTE,
+                60_000,
+                2,
+            ))),
             policy: RetryPolicy::default(),
         })
     }
@@ -303,18 +317,37 @@ impl<T: Transport, C: Clock> Client<T, C> {
     }
 
     /// Cloud and enterprise units per test over a range, every page merged.
-    pub async fn tests_units_usage(&self, params: &TestsUnitsParams, opts: &RunOptions) -> Result<TestsUsage> {
+    pub async fn tests_units_usage(
+        &self,
+        params: &TestsUnitsParams,
+        opts: &RunOptions,
+    ) -> Result<TestsUsage> {
         opts.validate()?;
         let mut q = Vec::new();
         if let Some(aid) = &params.aid {
             q.push(("aid", check_aid(aid)?));
         }
-        q.extend(check_range(params.start_date.as_deref(), params.end_date.as_deref())?);
+        q.extend(check_range(
+            params.start_date.as_deref(),
+            params.end_date.as_deref(),
+        )?);
         let run = self.run(opts);
         let (rows, links) = self
-            .all_pages::<TestsUsage, UnitsByTests>(&run, "/v7/usage/units/tests", &q, |p| (p.breakdowns, p.links), |rows| TestsUsage { breakdowns: rows, links: None })
+            .all_pages::<TestsUsage, UnitsByTests>(
+                &run,
+                "/v7/usage/units/tests",
+                &q,
+                |p| (p.breakdowns, p.links),
+                |rows| TestsUsage {
+                    breakdowns: rows,
+                    links: None,
+                },
+            )
             .await?;
-        Ok(TestsUsage { breakdowns: rows, links })
+        Ok(TestsUsage {
+            breakdowns: rows,
+            links,
+        })
     }
 
     /// Enterprise-agent units per (account group, agent) over a range, merged.
@@ -332,10 +365,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 "/v7/usage/units/enterprise-agents",
                 &q,
                 |p| (p.breakdowns, p.links),
-                |rows| EnterpriseAgentsUsage { breakdowns: rows, links: None },
+                |rows| EnterpriseAgentsUsage {
+                    breakdowns: rows,
+                    links: None,
+                },
             )
             .await?;
-        Ok(EnterpriseAgentsUsage { breakdowns: rows, links })
+        Ok(EnterpriseAgentsUsage {
+            breakdowns: rows,
+            links,
+        })
     }
 
     /// The quotas the caller may see (read-only).

@@ -276,7 +276,10 @@ pub struct UnitAllocationSummary {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub projected: Option<i64>,
     /// Per product.
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub allocations: Vec<AllocationUnitUsageBreakdown>,
 }
@@ -343,27 +346,45 @@ pub struct UsageDetails {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub enterprise_agents_used: Option<i64>,
     /// Per agent (`expand=enterprise-agent-unit`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub enterprise_agent_units: Vec<EnterpriseAgentUnits>,
     /// Per test (`expand=test`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub tests: Vec<TestUsage>,
     /// Per account group (`expand=endpoint-agent`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub endpoint_agents: Vec<EndpointAgentsUsage>,
     /// Per account group (`expand=endpoint-agent-essential`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub endpoint_agents_essentials: Vec<EndpointAgentsEssentials>,
     /// Per account group (`expand=endpoint-agent-embedded`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub endpoint_agents_embedded: Vec<EndpointAgentsEmbedded>,
     /// Per account group (`expand=enterprise-agent`).
-    #[serde(deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub enterprise_agents: Vec<EnterpriseAgents>,
     /// Units allocated to products.

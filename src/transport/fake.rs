@@ -119,7 +119,11 @@ impl FakeTransport {
 
     /// The URLs requested so far, in order.
     pub fn urls(&self) -> Vec<String> {
-        self.log.borrow().iter().map(|(_, r)| r.url.clone()).collect()
+        self.log
+            .borrow()
+            .iter()
+            .map(|(_, r)| r.url.clone())
+            .collect()
     }
 }
 

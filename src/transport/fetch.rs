@@ -39,7 +39,10 @@ pub struct FetchTransport {
 impl FetchTransport {
     /// A transport for one run: it aborts when `signal` aborts, and after
     /// `timeout_ms` (reported as a timeout).
-    pub fn new(signal: Option<AbortSignal>, timeout_ms: Option<u64>) -> Result<Self, TransportError> {
+    pub fn new(
+        signal: Option<AbortSignal>,
+        timeout_ms: Option<u64>,
+    ) -> Result<Self, TransportError> {
         let controller = AbortController::new()
             .map_err(|_| TransportError::Network("AbortController is not available".into()))?;
         let timed_out = Rc::new(Cell::new(false));
@@ -102,7 +105,8 @@ impl FetchTransport {
 impl Drop for FetchTransport {
     fn drop(&mut self) {
         if let Some((signal, cb)) = &self.forward {
-            let _ = signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+            let _ =
+                signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }
         if let Some((id, _)) = &self.timer {
             clear_timeout(id);
@@ -121,15 +125,16 @@ impl Transport for FetchTransport {
         init.set_signal(Some(&signal));
         let headers = web_sys::Headers::new().map_err(|e| self.classify(e))?;
         for (name, value) in &request.headers {
-            headers
-                .append(name, value)
-                .map_err(|_| TransportError::Network(format!("the header `{name}` is not allowed")))?;
+            headers.append(name, value).map_err(|_| {
+                TransportError::Network(format!("the header `{name}` is not allowed"))
+            })?;
         }
         init.set_headers(&headers);
         if let (Method::Post, Some(body)) = (request.method, &request.body) {
             init.set_body(&JsValue::from_str(body));
         }
-        let req = Request::new_with_str_and_init(&request.url, &init).map_err(|e| self.classify(e))?;
+        let req =
+            Request::new_with_str_and_init(&request.url, &init).map_err(|e| self.classify(e))?;
         let response: Response = JsFuture::from(global_fetch(&req))
             .await
             .map_err(|e| self.classify(e))?
@@ -218,7 +223,10 @@ impl Sleep {
         let on_time = Closure::<dyn FnMut()>::new(finish(state.clone(), SleepEnd::Elapsed));
         let on_abort = Closure::<dyn FnMut()>::new(finish(state.clone(), SleepEnd::Aborted));
         let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        let timer = set_timeout(on_time.as_ref().unchecked_ref(), ms.min(i32::MAX as u64) as f64);
+        let timer = set_timeout(
+            on_time.as_ref().unchecked_ref(),
+            ms.min(i32::MAX as u64) as f64,
+        );
         Sleep {
             state,
             timer,

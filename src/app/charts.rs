@@ -1,0 +1,582 @@
+//! Hand-written SVG charts: stacked daily series with a trend and a 7-day
+//! projection, top-N bars, the status-code breakdown with the 429 share
+//! highlighted, and units against a quota. Every chart has a legend or labels,
+//! `<title>` tooltips, colours from CSS variables (light and dark), and a
+//! visually hidden table for screen readers. Vendor strings are text nodes.
+
+use leptos::prelude::*;
+
+use crate::analysis::{linear_trend, project, GroupTotal, Series};
+
+use super::answer::{group_digits, BarSet, QuotaView};
+
+const W: f64 = 800.0;
+
+/// A compact number: 950, 12.3k, 4.5M, 4.32B.
+pub fn short(n: f64) -> String {
+    let a = n.abs();
+    let (v, suffix) = if a >= 1e9 {
+        (n / 1e9, "B")
+    } else if a >= 1e6 {
+        (n / 1e6, "M")
+    } else if a >= 1e3 {
+        (n / 1e3, "k")
+    } else {
+        return format!("{}", n.round() as i64);
+    };
+    if v.abs() >= 100.0 {
+        format!("{v:.0}{suffix}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}{suffix}")
+    } else {
+        format!("{v:.2}{suffix}")
+    }
+}
+
+/// A round number at or above `v` (1, 2 or 5 times a power of ten).
+pub fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+fn percent(x: f64) -> String {
+    if x > 0.0 && x < 0.001 {
+        "<0.1%".into()
+    } else {
+        format!("{:.1}%", x * 100.0)
+    }
+}
+
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!(
+            "{}…",
+            s.chars().take(n.saturating_sub(1)).collect::<String>()
+        )
+    }
+}
+
+/// Requests over time, stacked by group, with a trend line and a projection.
+#[component]
+pub fn SeriesChart(
+    /// The series.
+    series: Series,
+    /// What the groups are (for the legend's heading).
+    group_label: String,
+    /// Whether to draw the trend and the 7-day projection.
+    #[prop(default = true)]
+    projection: bool,
+) -> impl IntoView {
+    let h = 300.0;
+    let (ml, mr, mt, mb) = (64.0, 16.0, 12.0, 44.0);
+    let pw = W - ml - mr;
+    let ph = h - mt - mb;
+    let totals = series.totals();
+    let n = series.dates.len();
+    let dated = n >= 3 && series.dates.iter().all(|d| d != "total");
+    let show_proj = projection && dated;
+    let proj: Vec<i64> = if show_proj {
+        project(&totals, 7)
+    } else {
+        Vec::new()
+    };
+    let slots = (n + proj.len()).max(1);
+    let max = nice_max(totals.iter().chain(proj.iter()).copied().max().unwrap_or(0) as f64);
+    let slot = pw / slots as f64;
+    let bw = (slot * 0.78).max(1.0);
+    let y = move |v: f64| mt + ph - v / max * ph;
+    let x = move |i: usize| ml + slot * i as f64 + (slot - bw) / 2.0;
+
+    // Stacked bars.
+    let mut rects = Vec::new();
+    for (i, date) in series.dates.iter().enumerate() {
+        let mut acc = 0.0;
+        for (gi, g) in series.groups.iter().enumerate() {
+            let v = g.values.get(i).copied().unwrap_or(0) as f64;
+            if v <= 0.0 {
+                continue;
+            }
+            let top = y(acc + v);
+            let bottom = y(acc);
+            acc += v;
+            let tip = format!("{date} · {}: {} requests", g.name, group_digits(v as i64));
+            rects.push(view! {
+                <rect
+                    class=format!("s{}", gi % 10)
+                    x=format!("{:.2}", x(i))
+                    y=format!("{:.2}", top)
+                    width=format!("{:.2}", bw)
+                    height=format!("{:.2}", (bottom - top).max(0.5))
+                >
+                    <title>{tip}</title>
+                </rect>
+            });
+        }
+    }
+    // Projection bars and the trend line.
+    let proj_rects: Vec<_> = proj
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let top = y(*v as f64);
+            let tip = format!(
+                "Projected, period +{}: {} requests",
+                k + 1,
+                group_digits(*v)
+            );
+            view! {
+                <rect
+                    class="proj"
+                    x=format!("{:.2}", x(n + k))
+                    y=format!("{:.2}", top)
+                    width=format!("{:.2}", bw)
+                    height=format!("{:.2}", (mt + ph - top).max(0.5))
+                >
+                    <title>{tip}</title>
+                </rect>
+            }
+        })
+        .collect();
+    let trend = if show_proj {
+        linear_trend(&totals).map(|(slope, intercept)| {
+            let cx = |i: usize| ml + slot * i as f64 + slot / 2.0;
+            let last = slots - 1;
+            let v0 = intercept.max(0.0);
+            let v1 = (intercept + slope * last as f64).max(0.0);
+            let d = format!("M{:.1},{:.1} L{:.1},{:.1}", cx(0), y(v0), cx(last), y(v1));
+            let per_day = format!("Trend: {} requests per period per period", short(slope));
+            view! {
+                <path class="trend" d=d>
+                    <title>{per_day}</title>
+                </path>
+            }
+        })
+    } else {
+        None
+    };
+    // Axes.
+    let ticks: Vec<_> = (0..=4)
+        .map(|k| {
+            let v = max * k as f64 / 4.0;
+            let yy = y(v);
+            view! {
+                <g class="tick">
+                    <line x1=ml x2=W - mr y1=yy y2=yy class="grid"></line>
+                    <text x=ml - 6.0 y=yy + 4.0 text-anchor="end">{short(v)}</text>
+                </g>
+            }
+        })
+        .collect();
+    let label_every = (n / 7).max(1);
+    let xlabels: Vec<_> = series
+        .dates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % label_every == 0)
+        .map(|(i, d)| {
+            let cx = ml + slot * i as f64 + slot / 2.0;
+            let text = if d.len() >= 10 {
+                d[5..10].to_string()
+            } else {
+                d.clone()
+            };
+            view! {
+                <text class="xlabel" x=cx y=h - mb + 16.0 text-anchor="middle">{text}</text>
+            }
+        })
+        .collect();
+    let proj_label = show_proj.then(|| {
+        let cx = ml + slot * (n as f64 + 3.5);
+        view! {
+            <text class="xlabel proj-label" x=cx y=h - mb + 32.0 text-anchor="middle">"projection"</text>
+        }
+    });
+    let first = series.dates.first().cloned().unwrap_or_default();
+    let last = series.dates.last().cloned().unwrap_or_default();
+    let summary = format!(
+        "Requests per period from {first} to {last}, stacked by {}. Largest period: {} requests.",
+        group_label.to_lowercase(),
+        group_digits(totals.iter().copied().max().unwrap_or(0))
+    );
+    let legend: Vec<_> = series
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let total: i64 = g.values.iter().sum();
+            view! {
+                <li>
+                    <span class=format!("swatch s{}", gi % 10) aria-hidden="true"></span>
+                    <span class="legend-name" title=g.name.clone()>{cut(&g.name, 48)}</span>
+                    <span class="legend-value">{short(total as f64)}</span>
+                </li>
+            }
+        })
+        .collect();
+    let header: Vec<_> = series
+        .groups
+        .iter()
+        .map(|g| view! { <th scope="col">{g.name.clone()}</th> })
+        .collect();
+    let body: Vec<_> = series
+        .dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let cells: Vec<_> = series
+                .groups
+                .iter()
+                .map(|g| view! { <td>{g.values.get(i).copied().unwrap_or(0)}</td> })
+                .collect();
+            view! {
+                <tr>
+                    <th scope="row">{d.clone()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect();
+    view! {
+        <figure class="chart" data-testid="chart-series">
+            <figcaption>
+                {format!("Requests over time by {}", group_label.to_lowercase())}
+                {show_proj.then(|| view! { <span class="hint">" · dashed: trend and next 7 periods"</span> })}
+            </figcaption>
+            <svg
+                viewBox=format!("0 0 {W} {h}")
+                role="img"
+                aria-label=summary
+                preserveAspectRatio="xMidYMid meet"
+            >
+                {ticks}
+                <g class="bars">{rects}</g>
+                <g class="projection">{proj_rects}</g>
+                {trend}
+                <line class="axis" x1=ml x2=W - mr y1=mt + ph y2=mt + ph></line>
+                {xlabels}
+                {proj_label}
+            </svg>
+            <ul class="legend" aria-label=format!("Legend: {}", group_label)>
+                {legend}
+            </ul>
+            <table class="sr-only">
+                <caption>"Requests per period and group"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Period"</th>
+                        {header}
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// Horizontal bars, largest first, "Other" last.
+#[component]
+pub fn BarsChart(
+    /// The bars.
+    set: BarSet,
+    /// 429 shares per bar, to highlight (same order as the bars).
+    #[prop(optional)]
+    shares: Option<Vec<f64>>,
+) -> impl IntoView {
+    let row = 24.0;
+    let lw = 260.0;
+    let vw = 90.0;
+    let h = (set.bars.len() as f64 * row + 8.0).max(row);
+    let max = set.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
+    let unit = set.unit;
+    let rows: Vec<_> = set
+        .bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let yy = 4.0 + i as f64 * row;
+            let width = ((W - lw - vw) * b.value as f64 / max).max(1.0);
+            let share = shares.as_ref().and_then(|s| s.get(i).copied());
+            let hot = share.is_some_and(|s| s >= 0.01);
+            let tip = match share {
+                Some(s) => format!(
+                    "{}: {} {unit}, 429s {}",
+                    b.name,
+                    group_digits(b.value),
+                    percent(s)
+                ),
+                None => format!("{}: {} {unit}", b.name, group_digits(b.value)),
+            };
+            let value_text = match share {
+                Some(s) => format!("{} · {}", short(b.value as f64), percent(s)),
+                None => short(b.value as f64),
+            };
+            let other = b.name == crate::analysis::OTHER;
+            view! {
+                <g class="hbar" class:hot=hot class:other=other>
+                    <text class="label" x=lw - 8.0 y=yy + row * 0.62 text-anchor="end">
+                        {cut(&b.name, 36)}
+                    </text>
+                    <rect class="s0" x=lw y=yy + 3.0 width=format!("{width:.2}") height=row - 6.0>
+                        <title>{tip}</title>
+                    </rect>
+                    <text class="value" x=lw + width + 6.0 y=yy + row * 0.62>{value_text}</text>
+                </g>
+            }
+        })
+        .collect();
+    let body: Vec<_> = set
+        .bars
+        .iter()
+        .map(|b| {
+            view! {
+                <tr>
+                    <th scope="row">{b.name.clone()}</th>
+                    <td>{b.value}</td>
+                </tr>
+            }
+        })
+        .collect();
+    let title = set.title.clone();
+    view! {
+        <figure class="chart" data-testid=format!("chart-top-{}", set.id)>
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=title.clone()>
+                {rows}
+            </svg>
+            <table class="sr-only">
+                <caption>{title}</caption>
+                <tbody>{body}</tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// Status classes per group, the 429 share highlighted.
+#[component]
+pub fn StatusChart(
+    /// Groups, largest first.
+    groups: Vec<GroupTotal>,
+    /// What the groups are.
+    label: String,
+    /// Test id suffix.
+    id: &'static str,
+) -> impl IntoView {
+    let row = 26.0;
+    let lw = 260.0;
+    let vw = 110.0;
+    let h = groups.len() as f64 * row + 8.0;
+    let pw = W - lw - vw;
+    let worst = groups
+        .iter()
+        .filter(|g| g.requests > 0)
+        .map(|g| g.share429)
+        .fold(0.0, f64::max);
+    let rows: Vec<_> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let yy = 4.0 + i as f64 * row;
+            let total = g.requests.max(1) as f64;
+            let s429 = g.status429 as f64;
+            let s4 = (g.status400 - g.status429).max(0) as f64;
+            let s5 = g.status500 as f64;
+            let ok = (g.requests as f64 - s429 - s4 - s5).max(0.0);
+            let mut x = lw;
+            let mut segs = Vec::new();
+            for (class, v, name) in [
+                ("st-ok", ok, "2xx/3xx"),
+                ("st-4xx", s4, "other 4xx"),
+                ("st-429", s429, "429"),
+                ("st-5xx", s5, "5xx"),
+            ] {
+                if v <= 0.0 {
+                    continue;
+                }
+                let w = pw * v / total;
+                let tip = format!("{}: {} {name} ({})", g.name, group_digits(v as i64), percent(v / total));
+                segs.push(view! {
+                    <rect class=class x=format!("{x:.2}") y=yy + 4.0 width=format!("{:.2}", w.max(0.5)) height=row - 8.0>
+                        <title>{tip}</title>
+                    </rect>
+                });
+                x += w;
+            }
+            let hot = g.share429 >= 0.01 || (worst > 0.0 && g.share429 == worst);
+            view! {
+                <g class="hbar" class:hot=hot>
+                    <text class="label" x=lw - 8.0 y=yy + row * 0.62 text-anchor="end">{cut(&g.name, 36)}</text>
+                    {segs}
+                    <text class="value share" x=W - vw + 8.0 y=yy + row * 0.62>
+                        {format!("429: {}", percent(g.share429))}
+                    </text>
+                </g>
+            }
+        })
+        .collect();
+    let body: Vec<_> = groups
+        .iter()
+        .map(|g| {
+            view! {
+                <tr>
+                    <th scope="row">{g.name.clone()}</th>
+                    <td>{g.requests}</td>
+                    <td>{g.status400}</td>
+                    <td>{g.status429}</td>
+                    <td>{g.status500}</td>
+                    <td>{percent(g.share429)}</td>
+                </tr>
+            }
+        })
+        .collect();
+    let caption = format!(
+        "Status codes by {}, 429 share highlighted",
+        label.to_lowercase()
+    );
+    view! {
+        <figure class="chart" data-testid=format!("chart-status-{id}")>
+            <figcaption>{caption.clone()}</figcaption>
+            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=caption.clone()>
+                {rows}
+            </svg>
+            <ul class="legend">
+                <li><span class="swatch st-ok" aria-hidden="true"></span>"2xx/3xx"</li>
+                <li><span class="swatch st-4xx" aria-hidden="true"></span>"other 4xx"</li>
+                <li><span class="swatch st-429" aria-hidden="true"></span>"429 rate limited"</li>
+                <li><span class="swatch st-5xx" aria-hidden="true"></span>"5xx"</li>
+            </ul>
+            <table class="sr-only">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{label}</th>
+                        <th scope="col">"Requests"</th>
+                        <th scope="col">"4xx"</th>
+                        <th scope="col">"429"</th>
+                        <th scope="col">"5xx"</th>
+                        <th scope="col">"429 share"</th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// Units used and projected against the quota of the billing period.
+#[component]
+pub fn QuotaChart(
+    /// One gauge per kind of unit.
+    views: Vec<QuotaView>,
+    /// The billing period.
+    period: Option<(String, String)>,
+) -> impl IntoView {
+    let row = 56.0;
+    let lw = 150.0;
+    let h = views.len() as f64 * row + 8.0;
+    let pw = W - lw - 20.0;
+    let gauges: Vec<_> = views
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let p = &q.projection;
+            let scale = (p.quota.unwrap_or(0).max(p.projected).max(p.used).max(1) as f64) * 1.08;
+            let yy = 6.0 + i as f64 * row;
+            let wu = pw * p.used as f64 / scale;
+            let wp = pw * p.projected as f64 / scale;
+            let quota_line = p.quota.map(|qv| {
+                let qx = lw + pw * qv as f64 / scale;
+                let tip = format!("Quota: {} units", group_digits(qv));
+                view! {
+                    <line class="quota-line" x1=qx x2=qx y1=yy y2=yy + 30.0>
+                        <title>{tip}</title>
+                    </line>
+                }
+            });
+            let used_tip = format!("{}: {} used so far", q.label, group_digits(p.used));
+            let proj_tip = format!("{}: {} projected by the end of the period", q.label, group_digits(p.projected));
+            view! {
+                <g class="gauge" class:over=p.over_quota>
+                    <text class="label" x=lw - 8.0 y=yy + 20.0 text-anchor="end">{q.label.clone()}</text>
+                    <rect class="track" x=lw y=yy + 6.0 width=pw height=20.0></rect>
+                    <rect class="projected" x=lw y=yy + 6.0 width=format!("{wp:.2}") height=20.0>
+                        <title>{proj_tip}</title>
+                    </rect>
+                    <rect class="used" x=lw y=yy + 6.0 width=format!("{wu:.2}") height=20.0>
+                        <title>{used_tip}</title>
+                    </rect>
+                    {quota_line}
+                </g>
+            }
+        })
+        .collect();
+    let facts: Vec<_> = views
+        .iter()
+        .map(|q| {
+            let p = &q.projection;
+            let quota = p.quota.map(|v| group_digits(v)).unwrap_or_else(|| "not set".into());
+            let remaining = p.remaining.map(|v| group_digits(v)).unwrap_or_else(|| "—".into());
+            view! {
+                <div class="quota-facts" class:over=p.over_quota data-testid="quota-facts">
+                    <h4>{q.label.clone()}</h4>
+                    <dl>
+                        <dt>"Used"</dt>
+                        <dd>{group_digits(p.used)}</dd>
+                        <dt>"Projected"</dt>
+                        <dd>{group_digits(p.projected)}</dd>
+                        <dt>"Quota"</dt>
+                        <dd>{quota}</dd>
+                        <dt>"Remaining"</dt>
+                        <dd>{remaining}</dd>
+                        <dt>"Period elapsed"</dt>
+                        <dd>{percent(p.elapsed)}</dd>
+                    </dl>
+                    {p.over_quota.then(|| view! { <p class="warn">"Projected to exceed the quota."</p> })}
+                </div>
+            }
+        })
+        .collect();
+    let caption = match period {
+        Some((a, b)) => format!("Units of the billing period {a} – {b}: used, projected and quota"),
+        None => "Units of the billing period: used, projected and quota".to_string(),
+    };
+    view! {
+        <figure class="chart" data-testid="chart-quota">
+            <figcaption>{caption.clone()}</figcaption>
+            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=caption>
+                {gauges}
+            </svg>
+            <ul class="legend">
+                <li><span class="swatch used" aria-hidden="true"></span>"used"</li>
+                <li><span class="swatch projected" aria-hidden="true"></span>"projected to the end of the period"</li>
+                <li><span class="swatch quota" aria-hidden="true"></span>"quota"</li>
+            </ul>
+            <div class="quota-grid">{facts}</div>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_are_round() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(7.0), 10.0);
+        assert_eq!(nice_max(1234.0), 2000.0);
+        assert_eq!(nice_max(200.0), 200.0);
+        assert_eq!(short(4_320_000_000.0), "4.32B");
+        assert_eq!(short(950.0), "950");
+        assert_eq!(short(12_345.0), "12.3k");
+    }
+}
