@@ -523,8 +523,8 @@ pub fn QuotaChart(
         .iter()
         .map(|q| {
             let p = &q.projection;
-            let quota = p.quota.map(|v| group_digits(v)).unwrap_or_else(|| "not set".into());
-            let remaining = p.remaining.map(|v| group_digits(v)).unwrap_or_else(|| "—".into());
+            let quota = p.quota.map(group_digits).unwrap_or_else(|| "not set".into());
+            let remaining = p.remaining.map(group_digits).unwrap_or_else(|| "—".into());
             view! {
                 <div class="quota-facts" class:over=p.over_quota data-testid="quota-facts">
                     <h4>{q.label.clone()}</h4>

@@ -159,24 +159,21 @@ pub fn DataTable(
                 .enumerate()
                 .map(|(k, &i)| {
                     let pos = first + k;
-                    let cells = table
-                        .rows
-                        .get(i)
-                        .map(|r| {
-                            r.iter()
-                                .enumerate()
-                                .map(|(c, cell)| {
-                                    let numeric = table.numeric.get(c).copied().unwrap_or(false);
-                                    let text = cell.shown();
-                                    let tip = text.clone();
-                                    view! {
-                                        <div role="cell" class="td" class:num=numeric title=tip>
-                                            {text}
-                                        </div>
-                                    }
-                                })
-                                .collect_view()
-                        });
+                    let cells = table.rows.get(i).map(|r| {
+                        r.iter()
+                            .enumerate()
+                            .map(|(c, cell)| {
+                                let numeric = table.numeric.get(c).copied().unwrap_or(false);
+                                let text = cell.shown();
+                                let tip = text.clone();
+                                view! {
+                                    <div role="cell" class="td" class:num=numeric title=tip>
+                                        {text}
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    });
                     view! {
                         <div
                             role="row"

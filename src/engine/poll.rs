@@ -47,7 +47,7 @@ impl PollSchedule {
     /// The grid of check times (ms after submission) that follow `elapsed_ms`:
     /// the first grid point at least `min_gap_ms` later.
     pub fn next_check_at(&self, elapsed_ms: u64) -> u64 {
-        let earliest = elapsed_ms.saturating_add(self.min_gap_ms);
+        let earliest = elapsed_ms.saturating_add(self.min_gap_ms.max(1));
         let factor = if self.factor.is_finite() && self.factor > 1.0 {
             self.factor
         } else {

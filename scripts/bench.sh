@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks that print numbers. Sizes are measured on the real build
+# outputs; the Genesys browser SDK is fetched from npm for comparison.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+
+gz() { gzip -9 -c "$1" | wc -c; }
+
+echo "# usage-lens benchmarks ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo
+cargo bench --quiet --bench engine 2>/dev/null
+
+echo "## Package size (make pkg) vs the Genesys browser SDK"
+bash scripts/pkg.sh >/dev/null
+wasm_raw=$(wc -c < pkg/usage_lens_bg.wasm); wasm_gz=$(gz pkg/usage_lens_bg.wasm)
+js_raw=$(wc -c < pkg/usage_lens.js); js_gz=$(gz pkg/usage_lens.js)
+ours_gz=$((wasm_gz + js_gz))
+sdk_dir="$OUT/genesys-sdk"
+if [ ! -d "$sdk_dir/package" ]; then
+  rm -rf "$sdk_dir"; mkdir -p "$sdk_dir"
+  (cd "$sdk_dir" && npm pack --silent purecloud-platform-client-v2 >/dev/null 2>&1 && tar xzf purecloud-platform-client-v2-*.tgz) || true
+fi
+sdk_file=""; sdk_gz=0
+if [ -d "$sdk_dir/package" ]; then
+  # The smallest minified browser bundle the SDK ships.
+  while IFS= read -r f; do
+    s=$(gz "$f")
+    if [ "$sdk_gz" -eq 0 ] || [ "$s" -lt "$sdk_gz" ]; then sdk_gz=$s; sdk_file=$f; fi
+  done < <(find "$sdk_dir/package" -name '*.min.js' -path '*web*')
+fi
+echo "| file | raw bytes | gzip bytes |"
+echo "|---|---|---|"
+echo "| pkg/usage_lens_bg.wasm | $wasm_raw | $wasm_gz |"
+echo "| pkg/usage_lens.js | $js_raw | $js_gz |"
+echo "| usage-lens total | $((wasm_raw + js_raw)) | $ours_gz |"
+if [ -n "$sdk_file" ]; then
+  sdk_ver=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$sdk_dir/package/package.json" | head -1)
+  echo "| Genesys SDK $sdk_ver ${sdk_file#$sdk_dir/package/} | $(wc -c < "$sdk_file") | $sdk_gz |"
+  python3 -c "print(f'| ratio (gzip) | | {$ours_gz/$sdk_gz:.2f}× (target ≤ 0.50×) |')"
+else
+  echo "| Genesys SDK | (npm registry unreachable) | |"
+fi
+echo
+
+echo "## App size (make dist)"
+trunk build --release >/dev/null 2>&1
+total=0
+echo "| file | raw bytes | gzip bytes |"
+echo "|---|---|---|"
+while IFS= read -r f; do
+  s=$(gz "$f"); total=$((total + s))
+  echo "| ${f#$ROOT/} | $(wc -c < "$f") | $s |"
+done < <(find "$ROOT/dist" -type f | sort)
+echo "| total | | $total (target ≤ 307200) |"
+echo
