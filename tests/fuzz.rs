@@ -1,0 +1,174 @@
+//! Property-based runs over every response decoder, the date and interval
+//! parsers, the cursor and link readers, request validation and the
+//! simulator: arbitrary input never panics. `make test` runs a short pass;
+//! `make fuzz` runs long (PROPTEST_CASES).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use proptest::prelude::*;
+use usage_lens::engine::{PollSchedule, RateBudget, BudgetHint};
+use usage_lens::error::{decode_json, Vendor};
+use usage_lens::genesys::{self, auth::PkceSession};
+use usage_lens::http::{self, HttpRequest, HttpResponse, Method};
+use usage_lens::sim::Sim;
+use usage_lens::thousandeyes;
+use usage_lens::time::{parse_instant, Interval};
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+}
+
+/// Arbitrary JSON values, shaped enough to reach deep into the decoders.
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::json!(f)),
+        "[a-zA-Z0-9 _:/.{}-]{0,12}".prop_map(serde_json::Value::from),
+        prop_oneof![
+            Just("queryStatus"), Just("results"), Just("entities"), Just("cursors"), Just("after"),
+            Just("nextUri"), Just("_links"), Just("next"), Just("href"), Just("breakdowns"),
+            Just("Complete"), Just("Succeeded"), Just(""), Just("usage"), Just("quota"),
+        ]
+        .prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("queryStatus".to_string()), Just("results".to_string()), Just("entities".to_string()),
+                        Just("cursors".to_string()), Just("after".to_string()), Just("nextUri".to_string()),
+                        Just("_links".to_string()), Just("next".to_string()), Just("href".to_string()),
+                        Just("breakdowns".to_string()), Just("requests".to_string()), Just("status429".to_string()),
+                        Just("usage".to_string()), Just("quota".to_string()), Just("errorBody".to_string()),
+                        "[a-z]{1,8}",
+                    ],
+                    inner,
+                ),
+                0..6
+            )
+            .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+fn decode_all(body: &str) {
+    let _ = decode_json::<genesys::ApiUsageQueryResult>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::PublicApiUsageResultsResponse>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::UsageExecutionResult>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::UsageQueryResponse>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::ErrorBody>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::TokenResponse>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::ApiUsageOrganizationQuery>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<genesys::OrganizationPublicApiUsageQueryRequest>(body, Vendor::Genesys, "x");
+    let _ = decode_json::<thousandeyes::Usage>(body, Vendor::ThousandEyes, "x");
+    let _ = decode_json::<thousandeyes::TestsUsage>(body, Vendor::ThousandEyes, "x");
+    let _ = decode_json::<thousandeyes::EnterpriseAgentsUsage>(body, Vendor::ThousandEyes, "x");
+    let _ = decode_json::<thousandeyes::Quotas>(body, Vendor::ThousandEyes, "x");
+    if let Ok(p) = decode_json::<thousandeyes::Problem>(body, Vendor::ThousandEyes, "x") {
+        let _ = p.summary();
+    }
+    let _ = decode_json::<thousandeyes::TestsUnitsParams>(body, Vendor::ThousandEyes, "x");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn decoders_never_panic_on_arbitrary_text(body in ".{0,400}") {
+        decode_all(&body);
+    }
+
+    #[test]
+    fn decoders_never_panic_on_arbitrary_json(value in json()) {
+        decode_all(&value.to_string());
+    }
+
+    #[test]
+    fn error_mapping_never_panics(status in 100u16..600, body in ".{0,200}", retry in ".{0,12}") {
+        use usage_lens::engine::VendorRules;
+        let resp = HttpResponse::new(status, body).with_header("Retry-After", retry.clone())
+            .with_header("X-Organization-Rate-Limit-Reset", retry.clone())
+            .with_header("inin-ratelimit-reset", retry);
+        let req = HttpRequest::new(Method::Get, "https://x.test/api/v2/usage/query");
+        for rules in [&genesys::GenesysRules as &dyn VendorRules, &thousandeyes::ThousandEyesRules] {
+            let e = rules.error_for(&resp, &req);
+            prop_assert!(!e.message.is_empty());
+            let _ = rules.rate_limit_wait_ms(&resp, 3, 1_000);
+            let _ = rules.budget_hint(&resp, 1_000);
+        }
+    }
+
+    #[test]
+    fn date_and_interval_parsers_never_panic(text in ".{0,60}", a in "[0-9T:Z+.-]{0,26}", b in "[0-9T:Z+.-]{0,26}") {
+        let _ = parse_instant(&text);
+        let _ = Interval::parse(&text);
+        if let Ok(i) = Interval::parse(&format!("{a}/{b}")) {
+            prop_assert!(i.start <= i.end);
+            if let Some((x, y)) = i.halves() {
+                prop_assert_eq!(x.end, y.start);
+                prop_assert!(x.start == i.start && y.end == i.end);
+            }
+            // What we format, we read back.
+            let again = Interval::parse(&i.format()).unwrap();
+            prop_assert_eq!(again, i);
+        }
+        let _ = thousandeyes::check_range(Some(&a), Some(&b));
+        let _ = genesys::check_job_interval(&text, 1_780_000_000_000);
+    }
+
+    #[test]
+    fn valid_instants_round_trip(secs in -5_000_000_000i64..250_000_000_000) {
+        let text = usage_lens::time::format_timestamp(secs);
+        prop_assert_eq!(parse_instant(&text).unwrap().secs, secs);
+    }
+
+    #[test]
+    fn url_and_cursor_readers_never_panic(url in ".{0,200}", name in "[a-z]{0,8}") {
+        let _ = http::query_param(&url, &name);
+        let _ = http::query_params(&url);
+        let _ = http::path_of(&url);
+        let _ = http::percent_decode(&url);
+        let _ = http::normalize_base_url(&url);
+        let _ = genesys::Region::find(&url);
+        let _ = genesys::seconds_in_message(&url);
+        let encoded = http::percent_encode(&url);
+        prop_assert!(!encoded.contains(['/', '?', '#', '&']));
+        prop_assert_eq!(http::percent_decode(&encoded), url.clone());
+    }
+
+    #[test]
+    fn ids_and_tokens_are_checked_without_panicking(id in ".{0,80}") {
+        if let Ok(ok) = genesys::requests::check_id("clientId", &id) {
+            prop_assert!(!ok.contains(['/', '?', '#', '%']));
+        }
+        let _ = thousandeyes::check_aid(&id);
+        let _ = http::AccessToken::new(&id);
+        let s = PkceSession::start("mypurecloud.com", "client", "https://app.example/", &[9u8; 64]).unwrap();
+        let _ = s.read_redirect(&id);
+        let _ = genesys::auth::read_implicit_redirect(&id, "state");
+    }
+
+    #[test]
+    fn schedules_and_budgets_never_panic(first in any::<u64>(), factor in any::<f64>(), cap in any::<u64>(), gap in any::<u64>(), at in any::<u64>()) {
+        let s = PollSchedule { first_ms: first % 10_000_000, factor, cap_ms: cap, min_gap_ms: gap % 10_000_000 };
+        let next = s.next_check_at(at % 1_000_000_000_000);
+        prop_assert!(next > at % 1_000_000_000_000 || next == u64::MAX);
+        let mut b = RateBudget::new(cap % 1000, gap % 100_000 + 1, first % 5);
+        b.observe(&BudgetHint { limit: Some(first), remaining: Some(gap), reset_at_ms: Some(at) }, at / 2);
+        b.record(at);
+        let _ = b.wait_ms(at);
+    }
+
+    #[test]
+    fn the_simulator_never_panics(path in "/[a-zA-Z0-9_/.;=%?&{}-]{0,80}", body in ".{0,200}", post in any::<bool>(), now in 0u64..4_000_000_000_000) {
+        let mut sim = Sim::new(3);
+        let method = if post { Method::Post } else { Method::Get };
+        let mut req = HttpRequest::new(method, format!("http://127.0.0.1:1{path}")).header("Authorization", "Bearer t");
+        req.body = Some(body);
+        let res = sim.handle(&req, now);
+        prop_assert!((100..600).contains(&res.status));
+    }
+}
