@@ -24,11 +24,17 @@ fn one_query(schedule: PollSchedule, done_ms: u64) -> (usize, u64) {
     let fake = FakeTransport::new(clock.clone(), move |req, now| {
         if req.method == Method::Post {
             s.set(now);
-            return Ok(HttpResponse::new(202, r#"{"executionId":"e1","resultsUri":"/x"}"#));
+            return Ok(HttpResponse::new(
+                202,
+                r#"{"executionId":"e1","resultsUri":"/x"}"#,
+            ));
         }
         if now - s.get() >= done_ms {
             d.set(now - s.get());
-            Ok(HttpResponse::new(200, r#"{"queryStatus":"Complete","results":[]}"#))
+            Ok(HttpResponse::new(
+                200,
+                r#"{"queryStatus":"Complete","results":[]}"#,
+            ))
         } else {
             Ok(HttpResponse::new(200, r#"{"queryStatus":"Running"}"#))
         }
@@ -76,7 +82,10 @@ fn poll_bench() {
     println!("## Polling: {n} legacy queries, completion log-uniform 1–600 s (submit included)");
     println!("| schedule | requests/query | mean delay (share of completion time) |");
     println!("|---|---|---|");
-    println!("| usage-lens (1 s, ×1.3, cap 60 s) | {ours_req:.2} | {:.1}% |", ours_delay * 100.0);
+    println!(
+        "| usage-lens (1 s, ×1.3, cap 60 s) | {ours_req:.2} | {:.1}% |",
+        ours_delay * 100.0
+    );
     println!("| every 5 s | {five_req:.2} | {:.1}% |", five_delay * 100.0);
     println!(
         "| ratio | {:.2}× (target ≤ 0.75×) | {:.1}% (target ≤ 15%) |",
@@ -94,8 +103,13 @@ fn paging_bench() {
         let clock = VirtualClock::new(T0);
         let sim = Rc::new(RefCell::new(Sim::new(1).with_default_exec_ms(1_500)));
         let t = SimTransport::new(sim.clone(), clock.clone());
-        let c = genesys::Client::new(&format!("https://demo.invalid/_s/id=pg{rows};rows={rows}"), "bench", t, clock.clone())
-            .unwrap();
+        let c = genesys::Client::new(
+            &format!("https://demo.invalid/_s/id=pg{rows};rows={rows}"),
+            "bench",
+            t,
+            clock.clone(),
+        )
+        .unwrap();
         let s = ApiUsageSimpleSearch {
             interval: "2026-05-01/2026-05-08".into(),
             ..Default::default()
@@ -103,7 +117,9 @@ fn paging_bench() {
         let polls = Rc::new(Cell::new(0u32));
         let p = polls.clone();
         let opts = RunOptions {
-            on_progress: Some(Rc::new(move |pr: &usage_lens::engine::Progress| p.set(pr.polls))),
+            on_progress: Some(Rc::new(move |pr: &usage_lens::engine::Progress| {
+                p.set(pr.polls)
+            })),
             ..Default::default()
         };
         let r = block_on(c.simple_search(&s, &opts)).unwrap();
@@ -121,8 +137,15 @@ fn paging_bench() {
     let clock = VirtualClock::new(T0);
     let sim = Rc::new(RefCell::new(Sim::new(1)));
     let t = SimTransport::new(sim.clone(), clock.clone());
-    let c = thousandeyes::Client::new(Some("https://demo.invalid/_s/id=te3;tests=150;tepage=50"), "bench", t, clock.clone()).unwrap();
-    let r = block_on(c.tests_units_usage(&TestsUnitsParams::default(), &RunOptions::default())).unwrap();
+    let c = thousandeyes::Client::new(
+        Some("https://demo.invalid/_s/id=te3;tests=150;tepage=50"),
+        "bench",
+        t,
+        clock.clone(),
+    )
+    .unwrap();
+    let r = block_on(c.tests_units_usage(&TestsUnitsParams::default(), &RunOptions::default()))
+        .unwrap();
     let sent = sim.borrow().stats("te3").requests;
     println!(
         "| ThousandEyes tests units | {} | {sent} | 3 (pages of 50) | {:.2}× |",

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
-use usage_lens::engine::{PollSchedule, RateBudget, BudgetHint};
+use usage_lens::engine::{BudgetHint, PollSchedule, RateBudget};
 use usage_lens::error::{decode_json, Vendor};
 use usage_lens::genesys::{self, auth::PkceSession};
 use usage_lens::http::{self, HttpRequest, HttpResponse, Method};
@@ -14,7 +14,10 @@ use usage_lens::thousandeyes;
 use usage_lens::time::{parse_instant, Interval};
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
 }
 
 /// Arbitrary JSON values, shaped enough to reach deep into the decoders.
@@ -26,9 +29,21 @@ fn json() -> impl Strategy<Value = serde_json::Value> {
         any::<f64>().prop_map(|f| serde_json::json!(f)),
         "[a-zA-Z0-9 _:/.{}-]{0,12}".prop_map(serde_json::Value::from),
         prop_oneof![
-            Just("queryStatus"), Just("results"), Just("entities"), Just("cursors"), Just("after"),
-            Just("nextUri"), Just("_links"), Just("next"), Just("href"), Just("breakdowns"),
-            Just("Complete"), Just("Succeeded"), Just(""), Just("usage"), Just("quota"),
+            Just("queryStatus"),
+            Just("results"),
+            Just("entities"),
+            Just("cursors"),
+            Just("after"),
+            Just("nextUri"),
+            Just("_links"),
+            Just("next"),
+            Just("href"),
+            Just("breakdowns"),
+            Just("Complete"),
+            Just("Succeeded"),
+            Just(""),
+            Just("usage"),
+            Just("quota"),
         ]
         .prop_map(serde_json::Value::from),
     ];
@@ -38,11 +53,21 @@ fn json() -> impl Strategy<Value = serde_json::Value> {
             prop::collection::vec(
                 (
                     prop_oneof![
-                        Just("queryStatus".to_string()), Just("results".to_string()), Just("entities".to_string()),
-                        Just("cursors".to_string()), Just("after".to_string()), Just("nextUri".to_string()),
-                        Just("_links".to_string()), Just("next".to_string()), Just("href".to_string()),
-                        Just("breakdowns".to_string()), Just("requests".to_string()), Just("status429".to_string()),
-                        Just("usage".to_string()), Just("quota".to_string()), Just("errorBody".to_string()),
+                        Just("queryStatus".to_string()),
+                        Just("results".to_string()),
+                        Just("entities".to_string()),
+                        Just("cursors".to_string()),
+                        Just("after".to_string()),
+                        Just("nextUri".to_string()),
+                        Just("_links".to_string()),
+                        Just("next".to_string()),
+                        Just("href".to_string()),
+                        Just("breakdowns".to_string()),
+                        Just("requests".to_string()),
+                        Just("status429".to_string()),
+                        Just("usage".to_string()),
+                        Just("quota".to_string()),
+                        Just("errorBody".to_string()),
                         "[a-z]{1,8}",
                     ],
                     inner,
@@ -62,7 +87,8 @@ fn decode_all(body: &str) {
     let _ = decode_json::<genesys::ErrorBody>(body, Vendor::Genesys, "x");
     let _ = decode_json::<genesys::TokenResponse>(body, Vendor::Genesys, "x");
     let _ = decode_json::<genesys::ApiUsageOrganizationQuery>(body, Vendor::Genesys, "x");
-    let _ = decode_json::<genesys::OrganizationPublicApiUsageQueryRequest>(body, Vendor::Genesys, "x");
+    let _ =
+        decode_json::<genesys::OrganizationPublicApiUsageQueryRequest>(body, Vendor::Genesys, "x");
     let _ = decode_json::<thousandeyes::Usage>(body, Vendor::ThousandEyes, "x");
     let _ = decode_json::<thousandeyes::TestsUsage>(body, Vendor::ThousandEyes, "x");
     let _ = decode_json::<thousandeyes::EnterpriseAgentsUsage>(body, Vendor::ThousandEyes, "x");

@@ -616,38 +616,71 @@ impl QuerySpec {
             .retain(|e| EXPAND_OPTIONS.iter().any(|(w, _)| w == e));
     }
 
-    /// The query as URL parameters (never a token), defaults left out.
+    /// The query as URL parameters (never a token): only what the kind uses,
+    /// defaults left out.
     pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let d = QuerySpec::default();
-        let mut out = vec![("q", self.kind.as_str().to_string())];
+        let k = self.kind;
+        let mut out = vec![("q", k.as_str().to_string())];
         let mut push = |k: &'static str, v: String, dv: String| {
             if v != dv {
                 out.push((k, v));
             }
         };
-        push(
-            "range",
-            self.preset.as_str().into(),
-            d.preset.as_str().into(),
-        );
-        if self.preset == Preset::Custom {
-            push("from", self.from.clone(), String::new());
-            push("to", self.to.clone(), String::new());
+        if k.has_interval() {
+            push(
+                "range",
+                self.preset.as_str().into(),
+                d.preset.as_str().into(),
+            );
+            if self.preset == Preset::Custom {
+                push("from", self.from.clone(), String::new());
+                push("to", self.to.clone(), String::new());
+            }
         }
-        push("gran", self.granularity.clone(), d.granularity.clone());
-        push("group", self.group_by.join(","), d.group_by.join(","));
-        push("metrics", self.metrics.join(","), String::new());
-        push("client", self.client_id.clone(), String::new());
-        push("days", self.days.to_string(), d.days.to_string());
-        push("names", self.client_names.clone(), String::new());
-        push("methods", self.methods.join(","), String::new());
-        push("templates", self.templates.clone(), String::new());
-        push("platforms", self.platforms.clone(), String::new());
-        push("users", self.user_ids.clone(), String::new());
-        push("clients", self.client_ids.clone(), String::new());
-        push("orgs", self.org_ids.clone(), String::new());
-        push("aid", self.aid.clone(), String::new());
-        push("expand", self.expand.join(","), d.expand.join(","));
+        if k.has_granularity() {
+            push("gran", self.granularity.clone(), d.granularity.clone());
+        }
+        if !k.group_by_options().is_empty() {
+            let default_group = k
+                .group_by_options()
+                .first()
+                .map(|(w, _)| w.to_string())
+                .unwrap_or_default();
+            push("group", self.group_by.join(","), default_group);
+        }
+        if !k.metric_options().is_empty() {
+            push("metrics", self.metrics.join(","), String::new());
+        }
+        if k.needs_client_id() {
+            push("client", self.client_id.clone(), String::new());
+        }
+        if k == Kind::Summary {
+            push("days", self.days.to_string(), d.days.to_string());
+        }
+        if !k.method_options().is_empty() {
+            push("methods", self.methods.join(","), String::new());
+            push("templates", self.templates.clone(), String::new());
+        }
+        if k == Kind::Search {
+            push("names", self.client_names.clone(), String::new());
+        }
+        if matches!(k, Kind::Job | Kind::ClientJob) {
+            push("platforms", self.platforms.clone(), String::new());
+        }
+        if k == Kind::Job {
+            push("users", self.user_ids.clone(), String::new());
+            push("clients", self.client_ids.clone(), String::new());
+        }
+        if k == Kind::ClientJob {
+            push("orgs", self.org_ids.clone(), String::new());
+        }
+        if matches!(k, Kind::TeUsage | Kind::TeTests) {
+            push("aid", self.aid.clone(), String::new());
+        }
+        if k == Kind::TeUsage {
+            push("expand", self.expand.join(","), d.expand.join(","));
+        }
         out
     }
 
@@ -678,10 +711,10 @@ impl QuerySpec {
         if let Some(v) = get("gran") {
             s.granularity = v;
         }
-        if let Some(v) = get("group") {
-            s.group_by = list(v);
-        } else if kind != Kind::Org {
-            s.group_by.clear();
+        match get("group") {
+            Some(v) => s.group_by = list(v),
+            // Absent: the kind's default (normalise picks its first grouping).
+            None => s.group_by.clear(),
         }
         if let Some(v) = get("metrics") {
             s.metrics = list(v);

@@ -93,7 +93,7 @@ pub fn DataTable(
             .numeric
             .iter()
             .map(|n| if *n {
-                "minmax(84px, 0.7fr)"
+                "minmax(112px, 0.8fr)"
             } else {
                 "minmax(130px, 1.4fr)"
             })
@@ -102,7 +102,7 @@ pub fn DataTable(
         table
             .numeric
             .iter()
-            .map(|n| if *n { 84 } else { 130 })
+            .map(|n| if *n { 112 } else { 130 })
             .sum::<usize>()
     );
 

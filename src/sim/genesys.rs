@@ -1259,8 +1259,9 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
             Phase::Done(Outcome::Success) => cache.is_none(),
         }
     };
+    let per_day = ctx.st.cfg.per_day;
     let rows_override = ctx.st.cfg.rows;
-    if needs_rows && rows_override.is_none() {
+    if needs_rows && rows_override.is_none() && per_day.is_none() {
         trim_caches(ctx, id);
     }
     let cat = ctx.cat;
@@ -1274,6 +1275,15 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     let ExecKind::Search { query, cache } = &mut e.kind else {
         return Err(execution_not_found());
     };
+    let span_days = {
+        let (first, last) = query.interval.days(created);
+        if last >= first {
+            (last - first + 1) as u64
+        } else {
+            1
+        }
+    };
+    let rows_override = rows_override.or(per_day.map(|p| p.saturating_mul(span_days)));
     let total = match rows_override {
         Some(n) => n.min(SEARCH_CAP),
         None => {
@@ -1288,7 +1298,7 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     let mut results = Vec::new();
     for i in offset..end {
         let rec = match rows_override {
-            Some(_) => synthetic_record(cat, query, created, i),
+            Some(_) => synthetic_record(cat, query, created, i, per_day),
             None => cache
                 .as_ref()
                 .and_then(|c| c.get(i as usize))
@@ -1358,7 +1368,13 @@ fn search_records(cat: &Catalog, q: &SearchQuery, created: u64) -> Vec<(i64, usi
 }
 
 /// Record `i` of a `rows=` scenario: cycles through the streams and the days of the interval.
-fn synthetic_record(cat: &Catalog, q: &SearchQuery, created: u64, i: u64) -> (i64, usize, Counts) {
+fn synthetic_record(
+    cat: &Catalog,
+    q: &SearchQuery,
+    created: u64,
+    i: u64,
+    per_day: Option<u64>,
+) -> (i64, usize, Counts) {
     let n = (cat.streams.len() as u64).max(1);
     let (first, last) = q.interval.days(created);
     let span = if last >= first {
@@ -1366,8 +1382,11 @@ fn synthetic_record(cat: &Catalog, q: &SearchQuery, created: u64, i: u64) -> (i6
     } else {
         1
     };
-    let day = first + ((i / n) % span) as i64;
-    let si = (i % n) as usize;
+    let (day, si) = match per_day.filter(|&p| p > 0) {
+        // Day by day: record i is on day i / p.
+        Some(p) => (first + ((i / p) % span) as i64, ((i % p) % n) as usize),
+        None => (first + ((i / n) % span) as i64, (i % n) as usize),
+    };
     let mut c = cat
         .streams
         .get(si)

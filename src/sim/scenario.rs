@@ -34,6 +34,9 @@ pub(crate) struct Scenario {
     pub never: bool,
     /// `rows=<n>`: simple search matches exactly n records.
     pub rows: Option<u64>,
+    /// `perday=<n>`: simple search matches n records for each day of its
+    /// interval, so a shorter interval matches fewer (for `splitOnCap`).
+    pub per_day: Option<u64>,
     /// `tests=<n>`: ThousandEyes tests units has exactly n rows.
     pub tests: Option<u64>,
     /// `tepage=<n>`: ThousandEyes page size (default 50).
@@ -100,6 +103,7 @@ impl Scenario {
                 "cancel" => s.cancel = flag(&v),
                 "never" => s.never = flag(&v),
                 "rows" => s.rows = num(&v).or(s.rows),
+                "perday" => s.per_day = num(&v).or(s.per_day),
                 "tests" => s.tests = num(&v).map(|n| n.min(100_000)).or(s.tests),
                 "tepage" => s.tepage = num(&v).filter(|n| *n > 0).or(s.tepage),
                 "repeat" => s.repeat = flag(&v),

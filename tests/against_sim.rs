@@ -1,0 +1,257 @@
+//! Both clients against the in-process simulator on a virtual clock: every
+//! query type end to end, the 20,000-record cap and splitting past it, and a
+//! shared rate budget under many concurrent queries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use usage_lens::engine::{Progress, RateBudget, RunOptions};
+use usage_lens::genesys::{self, *};
+use usage_lens::sim::{Sim, SimTransport};
+use usage_lens::thousandeyes::{self, ExpandUsageOptions, UsageParams};
+use usage_lens::transport::fake::{block_on, VirtualClock};
+
+const T0: u64 = 1_782_000_000_000; // 2026-06-21
+
+type Gc = genesys::Client<SimTransport<VirtualClock>, VirtualClock>;
+
+fn setup(scenario: &str) -> (Gc, Rc<RefCell<Sim>>, VirtualClock) {
+    let clock = VirtualClock::new(T0);
+    let sim = Rc::new(RefCell::new(Sim::new(5).with_default_exec_ms(4_000)));
+    let t = SimTransport::new(sim.clone(), clock.clone()).with_latency_ms(40);
+    let c = genesys::Client::new(
+        &format!("https://demo.invalid/_s/{scenario}"),
+        "tok",
+        t,
+        clock.clone(),
+    )
+    .unwrap();
+    (c, sim, clock)
+}
+
+fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
+    let ev: Rc<RefCell<Vec<Progress>>> = Rc::default();
+    let sink = ev.clone();
+    (
+        RunOptions {
+            on_progress: Some(Rc::new(move |p: &Progress| {
+                sink.borrow_mut().push(p.clone())
+            })),
+            ..Default::default()
+        },
+        ev,
+    )
+}
+
+#[test]
+fn every_genesys_query_type_completes_with_rows() {
+    let (c, _, _) = setup("id=all");
+    let week = "2026-06-01/2026-06-08";
+    let org = block_on(c.query_organization_usage(
+        &ApiUsageOrganizationQuery {
+            interval: week.into(),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![OrganizationGroupBy::OAuthClientId]),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    assert!(org
+        .results
+        .iter()
+        .all(|r| r.client_id.is_some() && r.template_uri.is_none()));
+    assert!(org
+        .results
+        .iter()
+        .all(|r| r.date.as_deref().is_some_and(|d| d.ends_with("T00:00:00Z"))));
+    let client_id = org.results[0].client_id.clone().unwrap();
+    let cq = block_on(c.query_client_usage(
+        &client_id,
+        &ApiUsageClientQuery {
+            interval: week.into(),
+            group_by: Some(vec![ClientGroupBy::TemplateUri]),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    assert!(!cq.results.is_empty());
+    let sum =
+        block_on(c.client_usage_summary(&client_id, Some(7), &RunOptions::default())).unwrap();
+    assert_eq!(sum.query_status, Some(QueryStatus::Complete));
+    let ss = block_on(c.simple_search(
+        &ApiUsageSimpleSearch {
+            interval: week.into(),
+            http_methods: Some(vec![SimpleSearchHttpMethod::POST]),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    assert!(!ss.results.is_empty());
+    assert!(ss
+        .results
+        .iter()
+        .all(|r| r.http_method.as_deref() == Some("POST")));
+    let job = block_on(c.aggregates_query(
+        &OrganizationPublicApiUsageQueryRequest {
+            interval: "2026-06-01T00:00:00Z/2026-06-14T00:00:00Z".into(),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![
+                OrganizationJobGroupBy::OauthClientId,
+                OrganizationJobGroupBy::TemplateUri,
+            ]),
+            ..Default::default()
+        },
+        &RunOptions {
+            page_size: Some(200),
+            ..Default::default()
+        },
+    ))
+    .unwrap();
+    assert_eq!(job.query_status, Some(JobStatus::Succeeded));
+    assert!(
+        job.entities.len() > 200,
+        "several pages merged: {}",
+        job.entities.len()
+    );
+    let cj = block_on(c.client_aggregates_query(
+        &client_id,
+        &ClientPublicApiUsageQueryRequest {
+            interval: "2026-06-01T00:00:00Z/2026-06-14T00:00:00Z".into(),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    assert_eq!(cj.query_status, Some(JobStatus::Succeeded));
+}
+
+#[test]
+fn the_cap_is_reported_and_split_on_cap_reads_every_record() {
+    let search = ApiUsageSimpleSearch {
+        interval: "2026-06-01T00:00:00Z/2026-06-11T00:00:00Z".into(),
+        ..Default::default()
+    };
+    let (c, _, _) = setup("id=cap;perday=3000");
+    let capped = block_on(c.simple_search(&search, &RunOptions::default())).unwrap();
+    assert_eq!(capped.results.len(), 20_000);
+    assert!(capped.capped);
+
+    let (c, _, _) = setup("id=split;perday=3000");
+    let (mut opts, events) = recorder();
+    opts.split_on_cap = true;
+    let all = block_on(c.simple_search(&search, &opts)).unwrap();
+    assert_eq!(all.results.len(), 30_000, "ten days of 3,000 records");
+    assert!(!all.capped);
+    let last = events.borrow().last().cloned().unwrap();
+    assert_eq!((last.parts_done, last.parts_total), (Some(2), Some(2)));
+    // Every day appears exactly 3,000 times.
+    let mut per_day = std::collections::BTreeMap::<String, usize>::new();
+    for r in &all.results {
+        *per_day.entry(r.date.clone().unwrap()).or_default() += 1;
+    }
+    assert_eq!(per_day.len(), 10);
+    assert!(per_day.values().all(|&n| n == 3_000), "{per_day:?}");
+}
+
+#[test]
+fn twenty_concurrent_queries_share_the_budget_and_never_exceed_the_limit() {
+    let clock = VirtualClock::new(T0);
+    let sim = Rc::new(RefCell::new(Sim::new(5).with_default_exec_ms(2_000)));
+    let budget = Rc::new(RefCell::new(RateBudget::new(30, 60_000, 2)));
+    let clients: Vec<Gc> = (0..20)
+        .map(|_| {
+            let t = SimTransport::new(sim.clone(), clock.clone()).with_latency_ms(10);
+            genesys::Client::new(
+                "https://demo.invalid/_s/id=crowd;limit=40",
+                "tok",
+                t,
+                clock.clone(),
+            )
+            .unwrap()
+            .with_budget(budget.clone())
+        })
+        .collect();
+    let q = ApiUsageOrganizationQuery {
+        interval: "2026-06-01/2026-06-03".into(),
+        ..Default::default()
+    };
+    let opts = RunOptions::default();
+    // All twenty run interleaved on one thread, as in a browser tab.
+    let futures: Vec<_> = clients
+        .iter()
+        .map(|c| Box::pin(c.query_organization_usage(&q, &opts)))
+        .collect();
+    let results = block_on(join_all(futures));
+    assert!(
+        results.iter().all(|r| r.is_ok()),
+        "{:?}",
+        results.iter().find(|r| r.is_err())
+    );
+    let stats = sim.borrow().stats("crowd");
+    assert!(
+        stats.max_per_minute <= 30,
+        "at most 30 a minute, saw {}",
+        stats.max_per_minute
+    );
+    assert_eq!(stats.rate_limited, 0);
+}
+
+/// Polls every future in turn until all are ready (a tiny join_all).
+async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
+    use std::task::Poll;
+    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut pending = false;
+        for (i, f) in futs.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match std::pin::Pin::new(f).poll(cx) {
+                    Poll::Ready(v) => out[i] = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(out.iter_mut().map(|o| o.take().unwrap()).collect())
+        }
+    })
+    .await
+}
+
+#[test]
+fn thousandeyes_views_read_the_simulated_period() {
+    let clock = VirtualClock::new(T0);
+    let sim = Rc::new(RefCell::new(Sim::new(5)));
+    let t = SimTransport::new(sim.clone(), clock.clone());
+    let c =
+        thousandeyes::Client::new(Some("https://demo.invalid"), "tok", t, clock.clone()).unwrap();
+    let u = block_on(c.usage(
+        &UsageParams {
+            aid: None,
+            expand: Some(vec![
+                ExpandUsageOptions::Test,
+                ExpandUsageOptions::EnterpriseAgentUnit,
+            ]),
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    let d = u.usage.unwrap();
+    assert!(!d.tests.is_empty() && !d.enterprise_agent_units.is_empty());
+    assert_eq!(d.quota.unwrap().cloud_units_included, Some(4_320_000_000));
+    let units = block_on(c.tests_units_usage(&Default::default(), &RunOptions::default())).unwrap();
+    assert!(
+        units.breakdowns.len() > 50,
+        "{} tests over more than one page",
+        units.breakdowns.len()
+    );
+    let agents =
+        block_on(c.enterprise_agent_units_usage(&Default::default(), &RunOptions::default()))
+            .unwrap();
+    assert!(agents.breakdowns.iter().any(|a| a.agent_id.is_none()));
+}
