@@ -103,6 +103,9 @@ if want node; then
   (cd www && npm install --no-save --no-audit --no-fund --loglevel=error "$tarball")
   # npm may rewrite node_modules; keep setup's stamp fresh so the next run skips npm ci.
   touch "$ROOT/www/node_modules/.setup-stamp"
+  step "TypeScript consumer (tsc --noEmit, with lines that must not compile)"
+  (cd www && tsc -p tsconfig.json)
+  step "Node tests of the package"
   (cd www && node --test test/ 2>&1) | tee "$LOGDIR/node.log"
   n=$(grep -Eo '^# pass [0-9]+' "$LOGDIR/node.log" | awk '{print $3}')
   if [ "${n:-0}" -eq 0 ]; then echo "node: no test ran" >&2; exit 1; fi

@@ -503,11 +503,11 @@ pub struct ApiUsageRow {
 
 /// A legacy usage result: status, rows and (simple search) cursors.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
+#[serde(from = "ApiUsageQueryResultWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct ApiUsageQueryResult {
     /// The rows (every page's rows, for a simple search).
-    #[serde(deserialize_with = "null_as_empty")]
     pub results: Vec<ApiUsageRow>,
     /// Execution status.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -522,6 +522,29 @@ pub struct ApiUsageQueryResult {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub capped: bool,
+}
+
+/// The tolerant wire form of [`ApiUsageQueryResult`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct ApiUsageQueryResultWire {
+    #[serde(deserialize_with = "null_as_empty")]
+    results: Vec<ApiUsageRow>,
+    query_status: Option<QueryStatus>,
+    cursors: Option<Cursors>,
+    capped: bool,
+}
+
+impl From<ApiUsageQueryResultWire> for ApiUsageQueryResult {
+    fn from(w: ApiUsageQueryResultWire) -> Self {
+        ApiUsageQueryResult {
+            results: w.results,
+            query_status: w.query_status,
+            cursors: w.cursors,
+            capped: w.capped,
+        }
+    }
 }
 
 /// Answer to the jobs submit calls.
@@ -658,7 +681,8 @@ pub struct PublicApiUsage {
 
 /// Status and one page of rows of an aggregates job.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
+#[serde(from = "PublicApiUsageResultsResponseWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct PublicApiUsageResultsResponse {
     /// Name.
@@ -678,12 +702,38 @@ pub struct PublicApiUsageResultsResponse {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub next_uri: Option<String>,
     /// The rows (every page's rows, in a result from usage-lens).
-    #[serde(deserialize_with = "null_as_empty")]
     pub entities: Vec<PublicApiUsage>,
     /// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub self_uri: Option<String>,
+}
+
+/// The tolerant wire form of [`PublicApiUsageResultsResponse`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct PublicApiUsageResultsResponseWire {
+    name: Option<String>,
+    query_status: Option<JobStatus>,
+    error_body: Option<ErrorBody>,
+    next_uri: Option<String>,
+    #[serde(deserialize_with = "null_as_empty")]
+    entities: Vec<PublicApiUsage>,
+    self_uri: Option<String>,
+}
+
+impl From<PublicApiUsageResultsResponseWire> for PublicApiUsageResultsResponse {
+    fn from(w: PublicApiUsageResultsResponseWire) -> Self {
+        PublicApiUsageResultsResponse {
+            name: w.name,
+            query_status: w.query_status,
+            error_body: w.error_body,
+            next_uri: w.next_uri,
+            entities: w.entities,
+            self_uri: w.self_uri,
+        }
+    }
 }
 
 /// One detail of an error.

@@ -392,7 +392,7 @@ impl GenesysClient {
     pub fn query_organization_usage(
         &self,
         query: Ts<ApiUsageOrganizationQuery>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let q: ApiUsageOrganizationQuery =
@@ -409,9 +409,9 @@ impl GenesysClient {
     #[wasm_bindgen(js_name = queryClientUsage, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
     pub fn query_client_usage(
         &self,
-        client_id: String,
+        #[wasm_bindgen(js_name = clientId)] client_id: String,
         query: Ts<ApiUsageClientQuery>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let q: ApiUsageClientQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys)
@@ -428,9 +428,9 @@ impl GenesysClient {
     #[wasm_bindgen(js_name = clientUsageSummary, unchecked_return_type = "Promise<ApiUsageQueryResult>")]
     pub fn client_usage_summary(
         &self,
-        client_id: String,
-        days: Option<f64>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(js_name = clientId)] client_id: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] days: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let days = match days.map(JsValue::from_f64) {
@@ -450,7 +450,7 @@ impl GenesysClient {
     pub fn simple_search(
         &self,
         search: Ts<ApiUsageSimpleSearch>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let s: ApiUsageSimpleSearch =
@@ -469,7 +469,7 @@ impl GenesysClient {
     pub fn aggregates_query(
         &self,
         request: Ts<OrganizationPublicApiUsageQueryRequest>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let r: OrganizationPublicApiUsageQueryRequest =
@@ -487,9 +487,9 @@ impl GenesysClient {
     #[wasm_bindgen(js_name = clientAggregatesQuery, unchecked_return_type = "Promise<PublicApiUsageResultsResponse>")]
     pub fn client_aggregates_query(
         &self,
-        client_id: String,
+        #[wasm_bindgen(js_name = clientId)] client_id: String,
         request: Ts<ClientPublicApiUsageQueryRequest>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let r: ClientPublicApiUsageQueryRequest =
@@ -579,8 +579,8 @@ impl ThousandEyesClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Usage>")]
     pub fn usage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "UsageParams")] params: Option<Object>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "UsageParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let p: UsageParams = match optional_params(
@@ -597,8 +597,8 @@ impl ThousandEyesClient {
     #[wasm_bindgen(js_name = testUnitsUsage, unchecked_return_type = "Promise<TestsUsage>")]
     pub fn test_units_usage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "TestsUnitsParams")] params: Option<Object>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "TestsUnitsParams")] params: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let p: TestsUnitsParams = match optional_params(
@@ -617,10 +617,9 @@ impl ThousandEyesClient {
     #[wasm_bindgen(js_name = enterpriseAgentUnitsUsage, unchecked_return_type = "Promise<EnterpriseAgentsUsage>")]
     pub fn enterprise_agent_units_usage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EnterpriseAgentsUnitsParams")] params: Option<
-            Object,
-        >,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "EnterpriseAgentsUnitsParams")]
+        params: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let p: EnterpriseAgentsUnitsParams = match optional_params(
@@ -639,7 +638,7 @@ impl ThousandEyesClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Quotas>")]
     pub fn quotas(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] opts: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         self.start(&opts, |c, run| async move { c.quotas(&run).await })

@@ -436,16 +436,35 @@ te_struct! {
 
 /// Answer of `GET /v7/usage/units/tests`; from usage-lens, every page merged.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "TestsUsageWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct TestsUsage {
     /// The rows.
-    #[serde(deserialize_with = "null_as_empty")]
     pub breakdowns: Vec<UnitsByTests>,
     /// Links.
     #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub links: Option<PaginationLinks>,
+}
+
+/// The tolerant wire form of [`TestsUsage`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct TestsUsageWire {
+    #[serde(deserialize_with = "null_as_empty")]
+    breakdowns: Vec<UnitsByTests>,
+    #[serde(rename = "_links")]
+    links: Option<PaginationLinks>,
+}
+
+impl From<TestsUsageWire> for TestsUsage {
+    fn from(w: TestsUsageWire) -> Self {
+        TestsUsage {
+            breakdowns: w.breakdowns,
+            links: w.links,
+        }
+    }
 }
 
 te_struct! {
@@ -468,16 +487,35 @@ te_struct! {
 
 /// Answer of `GET /v7/usage/units/enterprise-agents`; every page merged.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "EnterpriseAgentsUsageWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct EnterpriseAgentsUsage {
     /// The rows.
-    #[serde(deserialize_with = "null_as_empty")]
     pub breakdowns: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
     /// Links.
     #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub links: Option<PaginationLinks>,
+}
+
+/// The tolerant wire form of [`EnterpriseAgentsUsage`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct EnterpriseAgentsUsageWire {
+    #[serde(deserialize_with = "null_as_empty")]
+    breakdowns: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
+    #[serde(rename = "_links")]
+    links: Option<PaginationLinks>,
+}
+
+impl From<EnterpriseAgentsUsageWire> for EnterpriseAgentsUsage {
+    fn from(w: EnterpriseAgentsUsageWire) -> Self {
+        EnterpriseAgentsUsage {
+            breakdowns: w.breakdowns,
+            links: w.links,
+        }
+    }
 }
 
 te_struct! {
@@ -502,7 +540,8 @@ te_struct! {
 
 /// One organization's quotas.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
+#[serde(from = "QuotaWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct Quota {
     /// The organization's quota.
@@ -510,22 +549,59 @@ pub struct Quota {
     #[cfg_attr(feature = "js", tsify(optional))]
     pub organization_quota: Option<OrganizationQuota>,
     /// Its account groups' quotas.
-    #[serde(deserialize_with = "null_as_empty")]
     pub account_group_quotas: Vec<AccountGroupQuota>,
+}
+
+/// The tolerant wire form of [`Quota`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct QuotaWire {
+    organization_quota: Option<OrganizationQuota>,
+    #[serde(deserialize_with = "null_as_empty")]
+    account_group_quotas: Vec<AccountGroupQuota>,
+}
+
+impl From<QuotaWire> for Quota {
+    fn from(w: QuotaWire) -> Self {
+        Quota {
+            organization_quota: w.organization_quota,
+            account_group_quotas: w.account_group_quotas,
+        }
+    }
 }
 
 /// Answer of `GET /v7/quotas`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "QuotasWire")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct Quotas {
     /// Quotas per organization.
-    #[serde(deserialize_with = "null_as_empty")]
     pub quotas: Vec<Quota>,
     /// Links.
     #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub links: Option<PaginationLinks>,
+}
+
+/// The tolerant wire form of [`Quotas`]: anything missing is empty.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
+struct QuotasWire {
+    #[serde(deserialize_with = "null_as_empty")]
+    quotas: Vec<Quota>,
+    #[serde(rename = "_links")]
+    links: Option<PaginationLinks>,
+}
+
+impl From<QuotasWire> for Quotas {
+    fn from(w: QuotasWire) -> Self {
+        Quotas {
+            quotas: w.quotas,
+            links: w.links,
+        }
+    }
 }
 
 te_struct! {
