@@ -63,6 +63,8 @@ start_sim() {
 if want lint; then
   step "cargo fmt --check"
   cargo fmt --all -- --check
+  step "dependency licences"
+  python3 scripts/licenses.py
   step "clippy (host: default, sim-server)"
   cargo clippy --quiet --all-targets -- -D warnings
   cargo clippy --quiet --all-targets --features sim-server -- -D warnings
