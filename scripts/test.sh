@@ -40,7 +40,11 @@ stop_static() {
   fi
   STATIC_PID=""
 }
-trap 'stop_sim; stop_static' EXIT INT TERM
+WWW_PID=""
+stop_www() {
+  if [ -n "$WWW_PID" ] && kill -0 "$WWW_PID" 2>/dev/null; then kill "$WWW_PID" 2>/dev/null || true; wait "$WWW_PID" 2>/dev/null || true; fi
+}
+trap 'stop_sim; stop_static; stop_www' EXIT INT TERM
 
 start_sim() {
   [ -n "$SIM_PID" ] && return 0
@@ -112,6 +116,10 @@ if want node; then
   n=$(grep -Eo '^# pass [0-9]+' "$LOGDIR/node.log" | awk '{print $3}')
   if [ "${n:-0}" -eq 0 ]; then echo "node: no test ran" >&2; exit 1; fi
   if grep -Eq '^# fail [1-9]' "$LOGDIR/node.log"; then exit 1; fi
+  step "bundler check (esbuild bundles a bare usage-lens import)"
+  rm -rf www/example/bundle
+  (cd www && esbuild example/bundled.js --bundle --format=esm --target=es2022 --outdir=example/bundle --log-level=warning)
+  cp www/node_modules/usage-lens/usage_lens_bg.wasm www/example/bundle/
 fi
 
 # ---------------------------------------------------------------- end to end
@@ -123,6 +131,10 @@ if want e2e; then
   python3 -m http.server "$port" --bind 127.0.0.1 --directory "$ROOT/dist" >"$LOGDIR/static.log" 2>&1 &
   STATIC_PID=$!
   export APP_URL="http://127.0.0.1:$port/"
+  wport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 -m http.server "$wport" --bind 127.0.0.1 --directory "$ROOT/www" >"$LOGDIR/static-www.log" 2>&1 &
+  WWW_PID=$!
+  export WWW_URL="http://127.0.0.1:$wport/"
   for _ in $(seq 1 50); do curl -sf "$APP_URL" >/dev/null && break; sleep 0.1; done
   mkdir -p "$ROOT/target/screenshots"
   (cd www && node --test e2e/ 2>&1) | tee "$LOGDIR/e2e.log"

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::engine::{Progress, RateBudget, RunOptions};
 use crate::genesys;
-use crate::http::{Clock, HttpRequest, Method, Transport};
+use crate::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use crate::sim::SimTransport;
 use crate::thousandeyes;
 use crate::transport::fetch::FetchTransport;
@@ -174,6 +174,33 @@ pub fn start(ctx: Ctx, refresh: bool) {
     });
 }
 
+/// The transport of one run: the browser's `fetch`, or the demo's in-browser
+/// simulator (whose waits still run on the run's abortable clock). One type,
+/// so the clients are compiled once.
+enum AppTransport {
+    Fetch(Rc<FetchTransport>),
+    Demo(SimTransport<Rc<FetchTransport>>),
+}
+
+impl Transport for AppTransport {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        match self {
+            AppTransport::Fetch(f) => f.send(request).await,
+            AppTransport::Demo(s) => s.send(request).await,
+        }
+    }
+}
+
+fn transport_for(
+    fetch: &Rc<FetchTransport>,
+    sim: Option<Rc<RefCell<crate::sim::Sim>>>,
+) -> Rc<AppTransport> {
+    Rc::new(match sim {
+        Some(sim) => AppTransport::Demo(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS)),
+        None => AppTransport::Fetch(fetch.clone()),
+    })
+}
+
 async fn execute(
     conn: &Conn,
     req: &Request,
@@ -183,20 +210,12 @@ async fn execute(
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
 ) -> Result<Answer, Error> {
-    let fetch = Rc::new(FetchTransport::new(Some(signal), None).map_err(|e| {
-        Error::new(
-            ErrorKind::Network,
-            format!("The browser cannot send requests: {e}"),
-        )
-    })?);
-    match sim {
-        Some(sim) => {
-            let transport =
-                Rc::new(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS));
-            run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
-        }
-        None => run_request(conn, req, fetch.clone(), fetch, opts, budgets, now_secs).await,
-    }
+    let fetch = Rc::new(
+        FetchTransport::new(Some(signal), None)
+            .map_err(|e| Error::new(ErrorKind::Network, format!("The browser cannot send requests: {e}")))?,
+    );
+    let transport = transport_for(&fetch, sim);
+    run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
 }
 
 fn not_connected(what: &str) -> Error {
@@ -206,11 +225,11 @@ fn not_connected(what: &str) -> Error {
     )
 }
 
-async fn run_request<T: Transport + Clone, C: Clock + Clone>(
+async fn run_request(
     conn: &Conn,
     req: &Request,
-    transport: T,
-    clock: C,
+    transport: Rc<AppTransport>,
+    clock: Rc<FetchTransport>,
     opts: &RunOptions,
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
@@ -281,12 +300,8 @@ pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
     let req = HttpRequest::new(Method::Get, format!("{base}/api/v2/tokens/me"))
         .header("Authorization", token.bearer())
         .header("Accept", "application/json");
-    let fetch = FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?;
-    let response = if conn.demo {
-        SimTransport::new(ctx.simulator(), &fetch).send(&req).await
-    } else {
-        fetch.send(&req).await
-    };
+    let fetch = Rc::new(FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?);
+    let response = transport_for(&fetch, conn.demo.then(|| ctx.simulator())).send(&req).await;
     let response = response.map_err(|e| match e {
         crate::http::TransportError::Network(_) => format!(
             "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."
