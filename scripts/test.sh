@@ -92,7 +92,7 @@ if want browser; then
   export CHROMEDRIVER=/usr/bin/chromedriver
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
   export WASM_BINDGEN_TEST_TIMEOUT=180
-  cargo test --target wasm32-unknown-unknown --features js --test browser 2>&1 | tee "$LOGDIR/browser.log"
+  cargo test --target wasm32-unknown-unknown --features js --test browser --test browser_faults 2>&1 | tee "$LOGDIR/browser.log"
   cargo test --target wasm32-unknown-unknown --features app --test app_dom 2>&1 | tee "$LOGDIR/app_dom.log"
   cargo_count "$LOGDIR/browser.log" "browser (library)"
   cargo_count "$LOGDIR/app_dom.log" "browser (app components)"

@@ -196,7 +196,9 @@ fn transport_for(
     sim: Option<Rc<RefCell<crate::sim::Sim>>>,
 ) -> Rc<AppTransport> {
     Rc::new(match sim {
-        Some(sim) => AppTransport::Demo(SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS)),
+        Some(sim) => AppTransport::Demo(
+            SimTransport::new(sim, fetch.clone()).with_latency_ms(DEMO_LATENCY_MS),
+        ),
         None => AppTransport::Fetch(fetch.clone()),
     })
 }
@@ -210,10 +212,12 @@ async fn execute(
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
 ) -> Result<Answer, Error> {
-    let fetch = Rc::new(
-        FetchTransport::new(Some(signal), None)
-            .map_err(|e| Error::new(ErrorKind::Network, format!("The browser cannot send requests: {e}")))?,
-    );
+    let fetch = Rc::new(FetchTransport::new(Some(signal), None).map_err(|e| {
+        Error::new(
+            ErrorKind::Network,
+            format!("The browser cannot send requests: {e}"),
+        )
+    })?);
     let transport = transport_for(&fetch, sim);
     run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
 }
@@ -301,7 +305,9 @@ pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
         .header("Authorization", token.bearer())
         .header("Accept", "application/json");
     let fetch = Rc::new(FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?);
-    let response = transport_for(&fetch, conn.demo.then(|| ctx.simulator())).send(&req).await;
+    let response = transport_for(&fetch, conn.demo.then(|| ctx.simulator()))
+        .send(&req)
+        .await;
     let response = response.map_err(|e| match e {
         crate::http::TransportError::Network(_) => format!(
             "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."

@@ -208,6 +208,11 @@ fn serve_one(sim: &Mutex<Sim>, mut request: Request, verbose: bool) {
         };
         guard.handle(&req, now_ms())
     };
+    if resp.status == usage_lens::sim::DROPPED {
+        // No CORS headers: a browser sees a failed fetch, as for a dropped connection.
+        let _ = request.respond(Response::from_data(Vec::new()).with_status_code(502));
+        return;
+    }
     respond(
         request,
         resp.status,

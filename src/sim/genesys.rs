@@ -375,6 +375,7 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
     let cid = ctx.correlation_id();
     let resp = match gate_result {
         Gate::Html => return html_login_page(),
+        Gate::Dropped => return HttpResponse::new(super::DROPPED, ""),
         Gate::Pass => match route {
             Ok(r) => match answer(ctx, req, rest, &r) {
                 Ok(resp) => resp,

@@ -47,7 +47,8 @@
 //! | `expire=<n>` | the token works for n API requests, then 401 |
 //! | `deny=1` | 403 with the endpoint's permission message |
 //! | `limit=<n>` | requests per one-minute window (default Genesys 300, ThousandEyes 240) |
-//! | `faultafter=<n>` | `r429`/`e5xx` start only after n successful (2xx) requests |
+//! | `drop=<n>` | the next n API requests get no response (a dropped connection) |
+//! | `faultafter=<n>` | `r429`/`e5xx`/`drop` start only after n successful (2xx) requests |
 //!
 //! # Synthetic data
 //!
@@ -348,7 +349,14 @@ pub(crate) enum Gate {
     },
     /// An injected 5xx (`e5xx=`).
     Injected5xx(u16),
+    /// A dropped connection (`drop=`).
+    Dropped,
 }
+
+/// The status of a response that stands for "no response at all": a dropped
+/// connection. [`SimTransport`] turns it into a network error, and the server
+/// answers without CORS headers, which a browser reports the same way.
+pub const DROPPED: u16 = 0;
 
 /// The rate-limit window after counting one request.
 #[derive(Clone, Copy, Debug, Default)]
@@ -421,6 +429,10 @@ pub(crate) fn gate(
         if ctx.st.e5xx_left > 0 {
             ctx.st.e5xx_left -= 1;
             return (Gate::Injected5xx(cfg.code), info);
+        }
+        if ctx.st.drop_left > 0 {
+            ctx.st.drop_left -= 1;
+            return (Gate::Dropped, info);
         }
     }
     (Gate::Pass, info)
@@ -505,6 +517,12 @@ impl<C: Clock> Transport for SimTransport<C> {
             .sim
             .try_borrow_mut()
             .map_err(|_| TransportError::Network("the simulator is busy".to_string()))?;
-        Ok(sim.handle(request, now))
+        let response = sim.handle(request, now);
+        if response.status == DROPPED {
+            return Err(TransportError::Network(
+                "the connection was dropped".to_string(),
+            ));
+        }
+        Ok(response)
     }
 }

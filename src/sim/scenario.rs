@@ -24,6 +24,10 @@ pub(crate) struct Scenario {
     pub wait_s: u64,
     /// `e5xx=<n>`: the next n API requests answer 5xx.
     pub e5xx: u64,
+    /// `drop=<n>`: the next n API requests get no usable response (a
+    /// dropped connection; the server leaves out the CORS headers, which a
+    /// browser reports the same way).
+    pub drop: u64,
     /// `code=<status>`: which 5xx (500, 502, 503, 504; default 503).
     pub code: u16,
     /// `fail=1`: executions and jobs end `Failed`.
@@ -92,6 +96,7 @@ impl Scenario {
                 "ra" => s.retry_after = flag(&v),
                 "wait" => s.wait_s = num(&v).unwrap_or(s.wait_s).min(86_400),
                 "e5xx" => s.e5xx = num(&v).unwrap_or(s.e5xx),
+                "drop" => s.drop = num(&v).unwrap_or(s.drop),
                 "code" => {
                     if let Some(c) = num(&v).and_then(|c| u16::try_from(c).ok()) {
                         if (500..=599).contains(&c) {
@@ -183,6 +188,8 @@ pub(crate) struct ScenarioState<K> {
     pub r429_left: u64,
     /// Remaining injected 5xx.
     pub e5xx_left: u64,
+    /// Remaining dropped connections.
+    pub drop_left: u64,
     /// 2xx responses served.
     pub successes: u64,
     /// API requests that passed the bearer-token check.
@@ -215,6 +222,7 @@ impl<K> ScenarioState<K> {
         ScenarioState {
             r429_left: cfg.r429,
             e5xx_left: cfg.e5xx,
+            drop_left: cfg.drop,
             cfg,
             successes: 0,
             authed: 0,

@@ -450,6 +450,7 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
     let mut reset_ms = info.reset_ms;
     let resp = match gate_result {
         Gate::Html => return html_login_page(),
+        Gate::Dropped => return HttpResponse::new(super::DROPPED, ""),
         Gate::NoToken | Gate::BadToken | Gate::Expired => json_response(
             401,
             "application/problem+json",
