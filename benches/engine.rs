@@ -2,6 +2,8 @@
 //! page walk, measured by running the real clients on a virtual clock.
 //! Prints a table; `make bench` runs it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 

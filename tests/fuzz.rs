@@ -2,6 +2,7 @@
 //! parsers, the cursor and link readers, request validation and the
 //! simulator: arbitrary input never panics. `make test` runs a short pass;
 //! `make fuzz` runs long (PROPTEST_CASES).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
