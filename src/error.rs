@@ -168,10 +168,8 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
     vendor: Vendor,
     what: &str,
 ) -> Result<T> {
-    let de = &mut serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
+    serde_json::from_str(body).map_err(|e| {
+        let path = json_path_at(body, e.line(), e.column());
         let snippet = snippet(body, 200);
         let looks_html = body.trim_start().starts_with('<');
         let hint = if looks_html {
@@ -179,17 +177,91 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
         } else {
             ""
         };
-        let at = if path == "." || path.is_empty() {
+        let at = if path.is_empty() {
             String::new()
         } else {
             format!(" at `{path}`")
         };
         Error::new(
             ErrorKind::Decode,
-            format!("{vendor} sent a {what} that could not be read{at}: {inner}.{hint} Body starts: {snippet}"),
+            format!("{vendor} sent a {what} that could not be read{at}: {e}.{hint} Body starts: {snippet}"),
         )
         .with_vendor(vendor)
     })
+}
+
+/// The path (`rows[1].count`) of the value at a 1-based line and column of a
+/// JSON text, found by scanning the text up to that point. One small generic
+/// function instead of a path-tracking deserializer per type.
+pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    // Byte offset of (line, column).
+    let mut offset = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line {
+            offset += column.saturating_sub(1).min(l.len());
+            break;
+        }
+        offset += l.len() + 1;
+    }
+    let bytes = text.as_bytes();
+    let end = offset.min(bytes.len());
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    let mut last_string: Option<String> = None;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                last_string = text.get(start..i.min(bytes.len())).map(str::to_string);
+            }
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object(key)) = stack.last_mut() {
+                    *key = last_string.take();
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(key)) => *key = None,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(k)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => {
+                path.push('[');
+                path.push_str(&n.to_string());
+                path.push(']');
+            }
+        }
+    }
+    path
 }
 
 /// At most `max` characters of `s`, on a character boundary, with `…` if cut.
@@ -228,6 +300,22 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Decode);
         assert!(err.message.contains("rows[1].count"), "{}", err.message);
         assert!(err.message.contains(r#"{"rows""#));
+    }
+
+    #[test]
+    fn paths_are_found_from_positions() {
+        let text = "{\"a\": [1, {\"b\": \"x\"}], \"c\": {\"d\": [0, 0, true]}}";
+        let at = |needle: &str| {
+            let off = text.find(needle).unwrap();
+            json_path_at(text, 1, off + needle.len())
+        };
+        assert_eq!(at("\"x\""), "a[1].b");
+        assert_eq!(at("true"), "c.d[2]");
+        assert_eq!(
+            json_path_at("{\n\"rows\": [\n {\"n\": 1},\n {\"n\": \"x\"}]}", 4, 9),
+            "rows[1].n"
+        );
+        assert_eq!(json_path_at("", 1, 1), "");
     }
 
     #[test]

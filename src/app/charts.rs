@@ -12,6 +12,41 @@ use super::answer::{group_digits, BarSet, QuotaView};
 
 const W: f64 = 800.0;
 
+/// `v` with `decimals` digits after the point, without the float formatter
+/// of `core::fmt` (which would add to the download).
+pub fn fixed(v: f64, decimals: u32) -> String {
+    if !v.is_finite() {
+        return "0".into();
+    }
+    let p = 10u64.pow(decimals);
+    let scaled = (v * p as f64).round() as i64;
+    let mut out = String::new();
+    if scaled < 0 {
+        out.push('-');
+    }
+    let a = scaled.unsigned_abs();
+    out.push_str(&(a / p).to_string());
+    if decimals > 0 {
+        let frac = (a % p).to_string();
+        out.push('.');
+        for _ in frac.len()..decimals as usize {
+            out.push('0');
+        }
+        out.push_str(&frac);
+    }
+    out
+}
+
+/// An SVG coordinate (one decimal).
+fn fx(v: f64) -> String {
+    fixed(v, 1)
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent1(x: f64) -> String {
+    format!("{}%", fixed(x * 100.0, 1))
+}
+
 /// A compact number: 950, 12.3k, 4.5M, 4.32B.
 pub fn short(n: f64) -> String {
     let a = n.abs();
@@ -25,11 +60,11 @@ pub fn short(n: f64) -> String {
         return format!("{}", n.round() as i64);
     };
     if v.abs() >= 100.0 {
-        format!("{v:.0}{suffix}")
+        format!("{}{suffix}", fixed(v, 0))
     } else if v.abs() >= 10.0 {
-        format!("{v:.1}{suffix}")
+        format!("{}{suffix}", fixed(v, 1))
     } else {
-        format!("{v:.2}{suffix}")
+        format!("{}{suffix}", fixed(v, 2))
     }
 }
 
@@ -51,7 +86,7 @@ fn percent(x: f64) -> String {
     if x > 0.0 && x < 0.001 {
         "<0.1%".into()
     } else {
-        format!("{:.1}%", x * 100.0)
+        percent1(x)
     }
 }
 
@@ -113,10 +148,10 @@ pub fn SeriesChart(
             rects.push(view! {
                 <rect
                     class=format!("s{}", gi % 10)
-                    x=format!("{:.2}", x(i))
-                    y=format!("{:.2}", top)
-                    width=format!("{:.2}", bw)
-                    height=format!("{:.2}", (bottom - top).max(0.5))
+                    x=fx(x(i))
+                    y=fx(top)
+                    width=fx(bw)
+                    height=fx((bottom - top).max(0.5))
                 >
                     <title>{tip}</title>
                 </rect>
@@ -137,10 +172,10 @@ pub fn SeriesChart(
             view! {
                 <rect
                     class="proj"
-                    x=format!("{:.2}", x(n + k))
-                    y=format!("{:.2}", top)
-                    width=format!("{:.2}", bw)
-                    height=format!("{:.2}", (mt + ph - top).max(0.5))
+                    x=fx(x(n + k))
+                    y=fx(top)
+                    width=fx(bw)
+                    height=fx((mt + ph - top).max(0.5))
                 >
                     <title>{tip}</title>
                 </rect>
@@ -153,7 +188,13 @@ pub fn SeriesChart(
             let last = slots - 1;
             let v0 = intercept.max(0.0);
             let v1 = (intercept + slope * last as f64).max(0.0);
-            let d = format!("M{:.1},{:.1} L{:.1},{:.1}", cx(0), y(v0), cx(last), y(v1));
+            let d = format!(
+                "M{},{} L{},{}",
+                fx(cx(0)),
+                fx(y(v0)),
+                fx(cx(last)),
+                fx(y(v1))
+            );
             let per_day = format!("Trend: {} requests per period per period", short(slope));
             view! {
                 <path class="trend" d=d>
@@ -171,8 +212,8 @@ pub fn SeriesChart(
             let yy = y(v);
             view! {
                 <g class="tick">
-                    <line x1=ml x2=W - mr y1=yy y2=yy class="grid"></line>
-                    <text x=ml - 6.0 y=yy + 4.0 text-anchor="end">{short(v)}</text>
+                    <line x1=fx(ml) x2=fx(W - mr) y1=fx(yy) y2=fx(yy) class="grid"></line>
+                    <text x=fx(ml - 6.0) y=fx(yy + 4.0) text-anchor="end">{short(v)}</text>
                 </g>
             }
         })
@@ -191,14 +232,14 @@ pub fn SeriesChart(
                 d.clone()
             };
             view! {
-                <text class="xlabel" x=cx y=h - mb + 16.0 text-anchor="middle">{text}</text>
+                <text class="xlabel" x=fx(cx) y=fx(h - mb + 16.0) text-anchor="middle">{text}</text>
             }
         })
         .collect();
     let proj_label = show_proj.then(|| {
         let cx = ml + slot * (n as f64 + 3.5);
         view! {
-            <text class="xlabel proj-label" x=cx y=h - mb + 32.0 text-anchor="middle">"projection"</text>
+            <text class="xlabel proj-label" x=fx(cx) y=fx(h - mb + 32.0) text-anchor="middle">"projection"</text>
         }
     });
     let first = series.dates.first().cloned().unwrap_or_default();
@@ -253,7 +294,7 @@ pub fn SeriesChart(
                 {show_proj.then(|| view! { <span class="hint">" · dashed: trend and next 7 periods"</span> })}
             </figcaption>
             <svg
-                viewBox=format!("0 0 {W} {h}")
+                viewBox=format!("0 0 {} {}", fx(W), fx(h))
                 role="img"
                 aria-label=summary
                 preserveAspectRatio="xMidYMid meet"
@@ -262,7 +303,7 @@ pub fn SeriesChart(
                 <g class="bars">{rects}</g>
                 <g class="projection">{proj_rects}</g>
                 {trend}
-                <line class="axis" x1=ml x2=W - mr y1=mt + ph y2=mt + ph></line>
+                <line class="axis" x1=fx(ml) x2=fx(W - mr) y1=fx(mt + ph) y2=fx(mt + ph)></line>
                 {xlabels}
                 {proj_label}
             </svg>
@@ -323,13 +364,13 @@ pub fn BarsChart(
             let other = b.name == crate::analysis::OTHER;
             view! {
                 <g class="hbar" class:hot=hot class:other=other>
-                    <text class="label" x=lw - 8.0 y=yy + row * 0.62 text-anchor="end">
+                    <text class="label" x=fx(lw - 8.0) y=fx(yy + row * 0.62) text-anchor="end">
                         {cut(&b.name, 36)}
                     </text>
-                    <rect class="s0" x=lw y=yy + 3.0 width=format!("{width:.2}") height=row - 6.0>
+                    <rect class="s0" x=fx(lw) y=fx(yy + 3.0) width=fx(width) height=fx(row - 6.0)>
                         <title>{tip}</title>
                     </rect>
-                    <text class="value" x=lw + width + 6.0 y=yy + row * 0.62>{value_text}</text>
+                    <text class="value" x=fx(lw + width + 6.0) y=fx(yy + row * 0.62)>{value_text}</text>
                 </g>
             }
         })
@@ -350,7 +391,7 @@ pub fn BarsChart(
     view! {
         <figure class="chart" data-testid=format!("chart-top-{}", set.id)>
             <figcaption>{title.clone()}</figcaption>
-            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=title.clone()>
+            <svg viewBox=format!("0 0 {} {}", fx(W), fx(h)) role="img" aria-label=title.clone()>
                 {rows}
             </svg>
             <table class="sr-only">
@@ -405,7 +446,7 @@ pub fn StatusChart(
                 let w = pw * v / total;
                 let tip = format!("{}: {} {name} ({})", g.name, group_digits(v as i64), percent(v / total));
                 segs.push(view! {
-                    <rect class=class x=format!("{x:.2}") y=yy + 4.0 width=format!("{:.2}", w.max(0.5)) height=row - 8.0>
+                    <rect class=class x=fx(x) y=fx(yy + 4.0) width=fx(w.max(0.5)) height=fx(row - 8.0)>
                         <title>{tip}</title>
                     </rect>
                 });
@@ -414,9 +455,9 @@ pub fn StatusChart(
             let hot = g.share429 >= 0.01 || (worst > 0.0 && g.share429 == worst);
             view! {
                 <g class="hbar" class:hot=hot>
-                    <text class="label" x=lw - 8.0 y=yy + row * 0.62 text-anchor="end">{cut(&g.name, 36)}</text>
+                    <text class="label" x=fx(lw - 8.0) y=fx(yy + row * 0.62) text-anchor="end">{cut(&g.name, 36)}</text>
                     {segs}
-                    <text class="value share" x=W - vw + 8.0 y=yy + row * 0.62>
+                    <text class="value share" x=fx(W - vw + 8.0) y=fx(yy + row * 0.62)>
                         {format!("429: {}", percent(g.share429))}
                     </text>
                 </g>
@@ -445,7 +486,7 @@ pub fn StatusChart(
     view! {
         <figure class="chart" data-testid=format!("chart-status-{id}")>
             <figcaption>{caption.clone()}</figcaption>
-            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=caption.clone()>
+            <svg viewBox=format!("0 0 {} {}", fx(W), fx(h)) role="img" aria-label=caption.clone()>
                 {rows}
             </svg>
             <ul class="legend">
@@ -497,7 +538,7 @@ pub fn QuotaChart(
                 let qx = lw + pw * qv as f64 / scale;
                 let tip = format!("Quota: {} units", group_digits(qv));
                 view! {
-                    <line class="quota-line" x1=qx x2=qx y1=yy y2=yy + 30.0>
+                    <line class="quota-line" x1=fx(qx) x2=fx(qx) y1=fx(yy) y2=fx(yy + 30.0)>
                         <title>{tip}</title>
                     </line>
                 }
@@ -506,12 +547,12 @@ pub fn QuotaChart(
             let proj_tip = format!("{}: {} projected by the end of the period", q.label, group_digits(p.projected));
             view! {
                 <g class="gauge" class:over=p.over_quota>
-                    <text class="label" x=lw - 8.0 y=yy + 20.0 text-anchor="end">{q.label.clone()}</text>
-                    <rect class="track" x=lw y=yy + 6.0 width=pw height=20.0></rect>
-                    <rect class="projected" x=lw y=yy + 6.0 width=format!("{wp:.2}") height=20.0>
+                    <text class="label" x=fx(lw - 8.0) y=fx(yy + 20.0) text-anchor="end">{q.label.clone()}</text>
+                    <rect class="track" x=fx(lw) y=fx(yy + 6.0) width=fx(pw) height=fx(20.0)></rect>
+                    <rect class="projected" x=fx(lw) y=fx(yy + 6.0) width=fx(wp) height=fx(20.0)>
                         <title>{proj_tip}</title>
                     </rect>
-                    <rect class="used" x=lw y=yy + 6.0 width=format!("{wu:.2}") height=20.0>
+                    <rect class="used" x=fx(lw) y=fx(yy + 6.0) width=fx(wu) height=fx(20.0)>
                         <title>{used_tip}</title>
                     </rect>
                     {quota_line}
@@ -552,7 +593,7 @@ pub fn QuotaChart(
     view! {
         <figure class="chart" data-testid="chart-quota">
             <figcaption>{caption.clone()}</figcaption>
-            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-label=caption>
+            <svg viewBox=format!("0 0 {} {}", fx(W), fx(h)) role="img" aria-label=caption>
                 {gauges}
             </svg>
             <ul class="legend">

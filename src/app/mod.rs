@@ -72,6 +72,11 @@ pub fn App() -> impl IntoView {
     let had_query = from_url.is_some();
     let ctx = Ctx::new(from_url.unwrap_or_default());
     provide_context(ctx);
+    if had_query {
+        // The address as the app writes it, so edits compare equal.
+        browser::replace_search(&run::spec_search(&ctx.spec.get_untracked()));
+        ctx.entry_committed.set_value(true);
+    }
 
     // Finish a sign-in that came back to us, then check who is connected.
     connect::on_load(ctx, had_query);
@@ -79,11 +84,13 @@ pub fn App() -> impl IntoView {
     // The query lives in the address bar: keep it there while it is edited…
     Effect::new(move |_| {
         let spec = ctx.spec.get();
-        browser::replace_search(&run::spec_search(&spec));
+        run::note_edit(ctx, &spec);
     });
     // …and follow back/forward.
     let listener = window_event_listener(leptos::ev::popstate, move |_| {
         if let Some(spec) = spec_from_address() {
+            ctx.entry_committed.set_value(true);
+            browser::replace_search(&run::spec_search(&spec));
             ctx.spec.set(spec.clone());
             run::show_cached(ctx, &spec);
         }

@@ -33,6 +33,16 @@ fn phase_words(p: &Progress, genesys: bool) -> String {
     }
 }
 
+fn phase_id(p: Phase) -> &'static str {
+    match p {
+        Phase::Submitting => "submitting",
+        Phase::Waiting => "waiting",
+        Phase::Paging => "paging",
+        Phase::Retrying => "retrying",
+        Phase::Done => "done",
+    }
+}
+
 fn phase_share(p: &Progress) -> f64 {
     match p.phase {
         Phase::Submitting => 0.08,
@@ -49,7 +59,7 @@ fn phase_share(p: &Progress) -> f64 {
 fn elapsed_words(ms: f64) -> String {
     let s = (ms / 1000.0).max(0.0);
     if s < 60.0 {
-        format!("{s:.1} s")
+        format!("{} s", super::charts::fixed(s, 1))
     } else {
         format!("{}:{:02} min", (s / 60.0) as u64, (s % 60.0) as u64)
     }
@@ -80,7 +90,7 @@ pub fn RunStatus() -> impl IntoView {
     let genesys = move || ctx.spec.with(|s| !s.kind.is_te());
 
     view! {
-        <div class="run-status" aria-live="polite">
+        <div class="run-status" class:running=move || ctx.running.get() aria-live="polite">
             {move || {
                 let running = ctx.running.get();
                 let p = ctx.progress.get()?;
@@ -105,7 +115,7 @@ pub fn RunStatus() -> impl IntoView {
                             class:retrying=retrying
                             class:done=!running
                             data-testid="progress"
-                            data-phase=format!("{:?}", p.phase).to_lowercase()
+                            data-phase=phase_id(p.phase)
                         >
                             <div class="progress-head">
                                 <strong data-testid="progress-phase">{phase_words(&p, genesys())}</strong>
@@ -119,9 +129,9 @@ pub fn RunStatus() -> impl IntoView {
                                 aria-label="Run progress"
                                 aria-valuemin="0"
                                 aria-valuemax="100"
-                                aria-valuenow=format!("{:.0}", share * 100.0)
+                                aria-valuenow=super::charts::fixed(share * 100.0, 0)
                             >
-                                <div class="fill" style=format!("width: {:.1}%", share * 100.0)></div>
+                                <div class="fill" style=format!("width: {}%", super::charts::fixed(share * 100.0, 1))></div>
                             </div>
                             <p class="counts" data-testid="progress-counts">
                                 {format!(

@@ -346,7 +346,7 @@ pub const EXPAND_OPTIONS: [(&str, &str); 6] = [
 ];
 
 /// A request ready for a client, checked.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Request {
     /// Organization usage.
     Org(ApiUsageOrganizationQuery),

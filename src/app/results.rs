@@ -138,7 +138,7 @@ fn GenesysCharts(records: Vec<Record>, kind: Kind) -> impl IntoView {
             <div class:hot=hot429>
                 <dt>"429 rate"</dt>
                 <dd data-testid="headline-429">
-                    {format!("{:.2}%", h.rate429 * 100.0)}
+                    {format!("{}%", super::charts::fixed(h.rate429 * 100.0, 2))}
                     <small>{format!(" ({})", group_digits(h.status429))}</small>
                 </dd>
             </div>

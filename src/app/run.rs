@@ -24,18 +24,56 @@ use super::state::{Conn, Ctx, DEMO_BASE};
 /// Simulated network latency of the demo, per request.
 const DEMO_LATENCY_MS: u64 = 40;
 
-/// The URL query string of a spec.
+/// The URL query string of a spec (`?q=org&range=30d`), commas kept readable.
 pub fn spec_search(spec: &QuerySpec) -> String {
     let pairs: Vec<(&str, String)> = spec.to_params();
-    crate::http::query_string(&pairs)
+    crate::http::query_string(&pairs).replace("%2C", ",")
+}
+
+/// Keeps an edited query in the address bar: the first edit after a run
+/// starts a new history entry (so Back returns to the run), later edits
+/// replace it.
+pub fn note_edit(ctx: Ctx, spec: &QuerySpec) {
+    let search = spec_search(spec);
+    if search == browser::location_search() {
+        return;
+    }
+    if ctx.entry_committed.get_value() {
+        browser::push_search(&search);
+        ctx.entry_committed.set_value(false);
+    } else {
+        browser::replace_search(&search);
+    }
+}
+
+/// Records a run's query in the address bar as a history entry of its own.
+fn note_run(ctx: Ctx, spec: &QuerySpec) {
+    let search = spec_search(spec);
+    if ctx.entry_committed.get_value() {
+        browser::push_search(&search);
+    } else {
+        browser::replace_search(&search);
+    }
+    ctx.entry_committed.set_value(true);
 }
 
 fn cache_key(conn: &Conn, kind: Kind, req: &Request) -> String {
+    let body = match req {
+        Request::Org(q) => serde_json::to_string(q),
+        Request::Client(id, q) => serde_json::to_string(&(id, q)),
+        Request::Summary(id, days) => serde_json::to_string(&(id, days)),
+        Request::Search(q) => serde_json::to_string(q),
+        Request::Job(q) => serde_json::to_string(q),
+        Request::ClientJob(id, q) => serde_json::to_string(&(id, q)),
+        Request::TeUsage(p) => serde_json::to_string(p),
+        Request::TeTests(p) => serde_json::to_string(p),
+        Request::TeAgents(p) => serde_json::to_string(p),
+    };
     format!(
-        "{}|{}|{:?}",
+        "{}|{}|{}",
         conn.identity(kind.is_te()),
         kind.as_str(),
-        req
+        body.unwrap_or_default()
     )
 }
 
@@ -93,7 +131,7 @@ pub fn start(ctx: Ctx, refresh: bool) {
         ));
         return;
     }
-    browser::push_search(&spec_search(&spec));
+    note_run(ctx, &spec);
     let key = cache_key(&conn, spec.kind, &req);
     if !refresh && show_cached(ctx, &spec) {
         return;

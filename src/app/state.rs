@@ -171,6 +171,9 @@ pub struct Ctx {
     pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     /// The demo simulator, created on first use.
     pub sim: StoredValue<Option<Rc<RefCell<Sim>>>, LocalStorage>,
+    /// Whether the address bar's entry belongs to a run (or to history):
+    /// the next edit then starts a new entry instead of overwriting it.
+    pub entry_committed: StoredValue<bool>,
     /// The Genesys rate budget shared by every run of this tab.
     pub genesys_budget: StoredValue<Rc<RefCell<RateBudget>>, LocalStorage>,
     /// The ThousandEyes rate budget shared by every run of this tab.
@@ -198,6 +201,7 @@ impl Ctx {
             partial: RwSignal::new(None),
             cache: StoredValue::new(HashMap::new()),
             run_seq: StoredValue::new(0),
+            entry_committed: StoredValue::new(false),
             abort: StoredValue::new_local(None),
             sim: StoredValue::new_local(None),
             genesys_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
@@ -224,9 +228,11 @@ impl Ctx {
         sim
     }
 
-    /// Changes the connection and saves it.
+    /// Changes the connection and saves it. Cached answers belonged to the
+    /// previous connection, so they are forgotten.
     pub fn set_conn(&self, conn: Conn) {
         conn.save();
+        self.cache.update_value(|c| c.clear());
         self.conn.set(conn);
     }
 }

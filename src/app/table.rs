@@ -10,6 +10,8 @@ use super::export;
 
 /// Row height in pixels (must match the CSS).
 const ROW_H: f64 = 32.0;
+/// The same, as a whole number for styles.
+const ROW_PX: usize = 32;
 /// Rows rendered beyond the visible ones, above and below.
 const OVERSCAN: usize = 8;
 /// Rows visible in the scroll box at most (its height is at most 600 px).
@@ -180,7 +182,7 @@ pub fn DataTable(
                             class="tr"
                             class:odd=pos % 2 == 1
                             aria-rowindex=pos + 2
-                            style=format!("transform: translateY({}px)", pos as f64 * ROW_H)
+                            style=format!("transform: translateY({}px)", pos * ROW_PX)
                         >
                             {cells}
                         </div>
@@ -261,7 +263,7 @@ pub fn DataTable(
                     <div
                         class="tbody"
                         role="rowgroup"
-                        style=move || format!("height: {}px", order.with(|o| o.0.len()) as f64 * ROW_H)
+                        style=move || format!("height: {}px", order.with(|o| o.0.len()) * ROW_PX)
                     >
                         {rows_view}
                     </div>

@@ -169,15 +169,14 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> 
     if text.len() > 1_000_000 {
         return Err(invalid(vendor, format!("{what} is larger than 1 MB")));
     }
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let at = if path == "." {
+    serde_json::from_str(&text).map_err(|e| {
+        let path = crate::error::json_path_at(&text, e.line(), e.column());
+        let at = if path.is_empty() {
             String::new()
         } else {
             format!(" at `{path}`")
         };
-        invalid(vendor, format!("{what}{at}: {}", e.into_inner()))
+        invalid(vendor, format!("{what}{at}: {e}"))
     })
 }
 
@@ -188,15 +187,21 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 fn whole_number(
     v: &JsValue,
     what: &str,
-    min: f64,
-    max: f64,
+    min: u32,
+    max: u32,
     vendor: Vendor,
-) -> Result<Option<f64>, Error> {
+) -> Result<Option<u32>, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n)),
+        Some(n)
+            if n.is_finite()
+                && n.fract() == 0.0
+                && (f64::from(min)..=f64::from(max)).contains(&n) =>
+        {
+            Ok(Some(n as u32))
+        }
         _ => Err(invalid(
             vendor,
             format!("{what} must be a whole number from {min} to {max}"),
@@ -251,16 +256,9 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
             let _ = f.call1(&JsValue::NULL, &json_to_js(p));
         }));
     }
-    out.run.timeout_ms = whole_number(
-        &get(opts, "timeoutMs"),
-        "timeoutMs",
-        1.0,
-        86_400_000.0,
-        vendor,
-    )?
-    .map(|n| n as u64);
-    out.run.page_size =
-        whole_number(&get(opts, "pageSize"), "pageSize", 1.0, 1000.0, vendor)?.map(|n| n as u32);
+    out.run.timeout_ms =
+        whole_number(&get(opts, "timeoutMs"), "timeoutMs", 1, 86_400_000, vendor)?.map(u64::from);
+    out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", 1, 1000, vendor)?;
     let split = get(opts, "splitOnCap");
     if !split.is_undefined() && !split.is_null() {
         out.run.split_on_cap = split
@@ -434,8 +432,8 @@ impl GenesysClient {
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let days = match days.map(JsValue::from_f64) {
-            Some(d) => match whole_number(&d, "days", 1.0, 3650.0, Vendor::Genesys) {
-                Ok(n) => n.map(|n| n as u32),
+            Some(d) => match whole_number(&d, "days", 1, 3650, Vendor::Genesys) {
+                Ok(n) => n,
                 Err(e) => return rejected(e),
             },
             None => None,
