@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::{period_projection, Dimension, PeriodProjection, Record, OTHER};
+use crate::error::decode_json;
 use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
 use crate::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
 
@@ -49,13 +50,26 @@ impl Cell {
         use std::cmp::Ordering;
         match (self, other) {
             (Cell::Num(a), Cell::Num(b)) => a.cmp(b),
-            (Cell::Text(a), Cell::Text(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+            (Cell::Text(a), Cell::Text(b)) => text_order(a, b),
             (Cell::Empty, Cell::Empty) => Ordering::Equal,
             (Cell::Empty, _) => Ordering::Greater,
             (_, Cell::Empty) => Ordering::Less,
             (Cell::Num(_), Cell::Text(_)) => Ordering::Less,
             (Cell::Text(_), Cell::Num(_)) => Ordering::Greater,
         }
+    }
+}
+
+/// Case-insensitive order without allocating (fast for ASCII).
+fn text_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .cmp(b.chars().flat_map(char::to_lowercase))
     }
 }
 
@@ -561,18 +575,25 @@ impl Answer {
 
     /// The rows fetched before a failure, read back from `Error::partial`.
     pub fn from_partial(kind: Kind, value: &serde_json::Value) -> Option<Answer> {
+        // Read back through the library's own decoder, so no second copy of
+        // every model's deserializer is compiled in.
+        let text = value.to_string();
+        let g = crate::Vendor::Genesys;
+        let t = crate::Vendor::ThousandEyes;
         let mut answer = match kind {
             Kind::Org | Kind::Client | Kind::Summary | Kind::Search => {
-                let r: ApiUsageQueryResult = serde_json::from_value(value.clone()).ok()?;
+                let r: ApiUsageQueryResult = decode_json(&text, g, "partial result").ok()?;
                 Answer::from_usage(kind, &r)
             }
             Kind::Job | Kind::ClientJob => {
                 let r: PublicApiUsageResultsResponse =
-                    serde_json::from_value(value.clone()).ok()?;
+                    decode_json(&text, g, "partial result").ok()?;
                 Answer::from_job(kind, &r)
             }
-            Kind::TeTests => Answer::from_te_tests(&serde_json::from_value(value.clone()).ok()?),
-            Kind::TeAgents => Answer::from_te_agents(&serde_json::from_value(value.clone()).ok()?),
+            Kind::TeTests => Answer::from_te_tests(&decode_json(&text, t, "partial result").ok()?),
+            Kind::TeAgents => {
+                Answer::from_te_agents(&decode_json(&text, t, "partial result").ok()?)
+            }
             Kind::TeUsage => return None,
         };
         answer.partial = true;

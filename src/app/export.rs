@@ -34,7 +34,7 @@ pub fn json_of(table: &Table, order: &[usize]) -> String {
             serde_json::Value::Object(obj)
         })
         .collect();
-    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
 }
 
 /// Downloads the shown rows as `{stem}.csv`.
