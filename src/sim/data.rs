@@ -406,6 +406,11 @@ const CLIENTS: &[ClientSpec] = &[
     ),
 ];
 
+/// `xss=1`: the client (`Nightly CRM sync`) whose name becomes [`XSS_NAME`].
+pub(crate) const XSS_CLIENT_ID: &str = "7de3af06-c0b3-4f9b-af45-72f4a14037cc";
+/// `xss=1`: a client name that runs script if a page renders it as HTML.
+pub(crate) const XSS_NAME: &str = "<img src=x onerror=alert(1)>";
+
 /// Templates whose streams get bursts of 429s on some days.
 const BURSTY: &[usize] = &[1, 9, 20, 24, 31, 4];
 
@@ -469,6 +474,14 @@ impl Catalog {
             streams,
             seed,
         }
+    }
+
+    /// The same catalog with [`XSS_CLIENT_ID`] named [`XSS_NAME`] (`xss=1`).
+    pub fn with_xss_name(mut self) -> Catalog {
+        for c in self.clients.iter_mut().filter(|c| c.id == XSS_CLIENT_ID) {
+            c.name = XSS_NAME.to_string();
+        }
+        self
     }
 
     /// The index of a client by id.

@@ -19,6 +19,8 @@
 //!   `Cancelled` (200). Default page size 100, max 1000.
 //! * Starting an execution or a job answers HTTP 202.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 
 use crate::encoding::base64url;
@@ -1083,6 +1085,20 @@ fn trim_caches(ctx: &mut Ctx<'_>, keep: &str) {
     }
 }
 
+/// The catalog a results request reads: the whole one or one client's, with
+/// `xss=1` naming one client like an HTML injection.
+fn catalog_of<'c>(cat: &'c Catalog, client: Option<&str>, xss: bool) -> Cow<'c, Catalog> {
+    let cat = match client {
+        Some(id) => Cow::Owned(cat.for_client(id)),
+        None => Cow::Borrowed(cat),
+    };
+    if xss {
+        Cow::Owned(cat.into_owned().with_xss_name())
+    } else {
+        cat
+    }
+}
+
 fn execution_not_found() -> ApiError {
     ApiError::not_found(
         "The requested execution was not found. It may have expired; submit the query again.",
@@ -1119,14 +1135,8 @@ fn legacy_results(
     if needs_rows {
         trim_caches(ctx, id);
     }
-    let cat_client;
-    let cat: &Catalog = match client {
-        Some(c) => {
-            cat_client = ctx.cat.for_client(c);
-            &cat_client
-        }
-        None => ctx.cat,
-    };
+    let cat = catalog_of(ctx.cat, client.map(String::as_str), ctx.st.cfg.xss);
+    let cat: &Catalog = &cat;
     let e = ctx
         .st
         .executions
@@ -1265,7 +1275,8 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     if needs_rows && rows_override.is_none() && per_day.is_none() {
         trim_caches(ctx, id);
     }
-    let cat = ctx.cat;
+    let cat = catalog_of(ctx.cat, None, ctx.st.cfg.xss);
+    let cat: &Catalog = &cat;
     let repeat = ctx.st.cfg.repeat;
     let e = ctx
         .st
@@ -1490,14 +1501,8 @@ fn job_results(
     if needs_rows {
         trim_caches(ctx, id);
     }
-    let cat_client;
-    let cat: &Catalog = match client {
-        Some(c) => {
-            cat_client = ctx.cat.for_client(c);
-            &cat_client
-        }
-        None => ctx.cat,
-    };
+    let cat = catalog_of(ctx.cat, client.map(String::as_str), ctx.st.cfg.xss);
+    let cat: &Catalog = &cat;
     let repeat = ctx.st.cfg.repeat;
     let e = ctx
         .st

@@ -49,6 +49,7 @@
 //! | `limit=<n>` | requests per one-minute window (default Genesys 300, ThousandEyes 240) |
 //! | `drop=<n>` | the next n API requests get no response (a dropped connection) |
 //! | `faultafter=<n>` | `r429`/`e5xx`/`drop` start only after n successful (2xx) requests |
+//! | `xss=1` | the OAuth client `Nightly CRM sync` is named `<img src=x onerror=alert(1)>` (pages must show it as text) |
 //!
 //! # Synthetic data
 //!

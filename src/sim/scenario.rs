@@ -59,6 +59,9 @@ pub(crate) struct Scenario {
     pub limit: Option<u64>,
     /// `faultafter=<n>`: r429/e5xx start only after n successful requests.
     pub fault_after: u64,
+    /// `xss=1`: one OAuth client (`Nightly CRM sync`) is named
+    /// `<img src=x onerror=alert(1)>`, to check that pages show it as text.
+    pub xss: bool,
 }
 
 fn flag(v: &str) -> bool {
@@ -118,6 +121,7 @@ impl Scenario {
                 "deny" => s.deny = flag(&v),
                 "limit" => s.limit = num(&v).or(s.limit),
                 "faultafter" => s.fault_after = num(&v).unwrap_or(s.fault_after),
+                "xss" => s.xss = flag(&v),
                 _ => {}
             }
         }

@@ -501,6 +501,78 @@ fn simple_search_filters_real_data() {
 }
 
 #[test]
+fn xss_scenario_names_one_client_like_an_html_injection() {
+    let evil = "<img src=x onerror=alert(1)>";
+    let mut s = sim();
+    let req = json!({ "interval": "2026-05-01/2026-05-08", "groupBy": ["OAuthClientId"] });
+    // Without the key, nobody has that name.
+    let start = post(&mut s, "/api/v2/usage/query", &req, NOW);
+    let plain = run_execution(&mut s, "", start);
+    let names = |v: &Value| -> Vec<String> {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["clientName"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(names(&plain).contains(&"Nightly CRM sync".to_string()));
+    assert!(!names(&plain).contains(&evil.to_string()));
+    // Legacy organization usage, one client's usage, simple search and jobs.
+    let p = "/_s/xss=1";
+    let start = post(&mut s, &format!("{p}/api/v2/usage/query"), &req, NOW);
+    let done = run_execution(&mut s, p, start);
+    assert!(names(&done).contains(&evil.to_string()));
+    assert!(!names(&done).contains(&"Nightly CRM sync".to_string()));
+    let client = "7de3af06-c0b3-4f9b-af45-72f4a14037cc";
+    let start = post(
+        &mut s,
+        &format!("{p}/api/v2/oauth/clients/{client}/usage/query"),
+        &req,
+        NOW,
+    );
+    let done = run_execution(&mut s, p, start);
+    assert!(names(&done).iter().all(|n| n == evil), "{done}");
+    let search = json!({
+        "interval": "2026-05-01T00:00:00Z/2026-05-03T00:00:00Z",
+        "metrics": ["Date", "ClientName", "Status200"],
+        "oauthClientNames": [evil],
+    });
+    let start = post(
+        &mut s,
+        &format!("{p}/api/v2/usage/simplesearch"),
+        &search,
+        NOW,
+    );
+    assert_eq!(start.status, 202, "{}", start.body);
+    let uri = body(&start)["resultsUri"].as_str().unwrap().to_string();
+    let page = body(&get(&mut s, &format!("{p}{uri}"), NOW + 5_000));
+    assert!(!names(&page).is_empty());
+    assert!(names(&page).iter().all(|n| n == evil));
+    let job = json!({ "interval": "2026-05-01T00:00:00Z/2026-05-08T00:00:00Z", "groupBy": ["OauthClientId"] });
+    let start = post(
+        &mut s,
+        &format!("{p}/api/v2/usage/aggregates/query/jobs"),
+        &job,
+        NOW,
+    );
+    assert_eq!(start.status, 202, "{}", start.body);
+    let uri = body(&start)["resultsUri"].as_str().unwrap().to_string();
+    let done = body(&get(
+        &mut s,
+        &format!("{p}{uri}?pageSize=1000"),
+        NOW + 5_000,
+    ));
+    let job_names: Vec<&str> = done["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["oauthClient"]["name"].as_str())
+        .collect();
+    assert!(job_names.contains(&evil), "{done}");
+}
+
+#[test]
 fn repeat_scenario_repeats_the_second_pages_cursor() {
     let mut s = sim();
     let pages = search_pages(&mut s, "/_s/rows=5000;repeat=1", Some(1000));
