@@ -6,6 +6,7 @@
 //! set of functions serves them all.
 
 pub mod csv;
+pub mod format;
 
 use std::collections::HashMap;
 
@@ -485,6 +486,50 @@ pub fn days_between(a: &str, b: &str) -> Option<i64> {
     Some((b - a) / DAY)
 }
 
+/// A named number for bar charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: i64,
+}
+
+/// Sums values per name.
+pub fn sum_by(items: impl Iterator<Item = (String, i64)>) -> Vec<Bar> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Bar> = Vec::new();
+    for (name, value) in items {
+        match index.get(&name) {
+            Some(&i) => {
+                if let Some(b) = out.get_mut(i) {
+                    b.value += value;
+                }
+            }
+            None => {
+                index.insert(name.clone(), out.len());
+                out.push(Bar { name, value });
+            }
+        }
+    }
+    out
+}
+
+/// The `n` largest bars, then one "Other" bar with the rest.
+pub fn top_with_other(mut bars: Vec<Bar>, n: usize) -> Vec<Bar> {
+    bars.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
+    if bars.len() <= n + 1 {
+        return bars;
+    }
+    let rest: i64 = bars.iter().skip(n).map(|b| b.value).sum();
+    bars.truncate(n);
+    bars.push(Bar {
+        name: OTHER.to_string(),
+        value: rest,
+    });
+    bars
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +567,19 @@ mod tests {
             (OTHER, 6, 5)
         );
         assert!((t[0].share429 - 10.0 / 220.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn top_with_other_sums_the_rest() {
+        let bars = sum_by(
+            [("a", 5), ("b", 3), ("a", 1), ("c", 2), ("d", 1)]
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v)),
+        );
+        let t = top_with_other(bars, 2);
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].name.as_str(), t[0].value), ("a", 6));
+        assert_eq!((t[2].name.as_str(), t[2].value), (OTHER, 3));
     }
 
     #[test]

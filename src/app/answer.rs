@@ -2,9 +2,9 @@
 //! need, built from any endpoint's result with the pure functions of
 //! `crate::analysis`.
 
-use std::collections::HashMap;
-
-use crate::analysis::{period_projection, Dimension, PeriodProjection, Record, OTHER};
+pub use crate::analysis::format::group_digits;
+use crate::analysis::{period_projection, Dimension, PeriodProjection, Record};
+pub use crate::analysis::{sum_by, top_with_other, Bar};
 use crate::error::decode_json;
 use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
 use crate::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
@@ -73,22 +73,6 @@ fn text_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub fn group_digits(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Rows with named columns.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
@@ -98,15 +82,6 @@ pub struct Table {
     pub numeric: Vec<bool>,
     /// The rows.
     pub rows: Vec<Vec<Cell>>,
-}
-
-/// A named number for bar charts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bar {
-    /// Name.
-    pub name: String,
-    /// Value.
-    pub value: i64,
 }
 
 /// A bar chart's data.
@@ -625,65 +600,5 @@ fn test_name(name: &Option<String>, id: &Option<String>) -> String {
         (Some(n), _) => n.to_string(),
         (None, Some(i)) => format!("test {i}"),
         (None, None) => "(unnamed)".into(),
-    }
-}
-
-/// Sums values per name.
-pub fn sum_by(items: impl Iterator<Item = (String, i64)>) -> Vec<Bar> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Bar> = Vec::new();
-    for (name, value) in items {
-        match index.get(&name) {
-            Some(&i) => {
-                if let Some(b) = out.get_mut(i) {
-                    b.value += value;
-                }
-            }
-            None => {
-                index.insert(name.clone(), out.len());
-                out.push(Bar { name, value });
-            }
-        }
-    }
-    out
-}
-
-/// The `n` largest bars, then one "Other" bar with the rest.
-pub fn top_with_other(mut bars: Vec<Bar>, n: usize) -> Vec<Bar> {
-    bars.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
-    if bars.len() <= n + 1 {
-        return bars;
-    }
-    let rest: i64 = bars.iter().skip(n).map(|b| b.value).sum();
-    bars.truncate(n);
-    bars.push(Bar {
-        name: OTHER.to_string(),
-        value: rest,
-    });
-    bars
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digits_are_grouped() {
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(1234567), "1,234,567");
-        assert_eq!(group_digits(-1000), "-1,000");
-    }
-
-    #[test]
-    fn top_with_other_sums_the_rest() {
-        let bars = sum_by(
-            [("a", 5), ("b", 3), ("a", 1), ("c", 2), ("d", 1)]
-                .into_iter()
-                .map(|(n, v)| (n.to_string(), v)),
-        );
-        let t = top_with_other(bars, 2);
-        assert_eq!(t.len(), 3);
-        assert_eq!((t[0].name.as_str(), t[0].value), ("a", 6));
-        assert_eq!((t[2].name.as_str(), t[2].value), (OTHER, 3));
     }
 }

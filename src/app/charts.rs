@@ -8,78 +8,15 @@ use leptos::prelude::*;
 
 use crate::analysis::{linear_trend, project, GroupTotal, Series};
 
+pub use crate::analysis::format::{fixed, nice_max, percent1, short};
+
 use super::answer::{group_digits, BarSet, QuotaView};
 
 const W: f64 = 800.0;
 
-/// `v` with `decimals` digits after the point, without the float formatter
-/// of `core::fmt` (which would add to the download).
-pub fn fixed(v: f64, decimals: u32) -> String {
-    if !v.is_finite() {
-        return "0".into();
-    }
-    let p = 10u64.pow(decimals);
-    let scaled = (v * p as f64).round() as i64;
-    let mut out = String::new();
-    if scaled < 0 {
-        out.push('-');
-    }
-    let a = scaled.unsigned_abs();
-    out.push_str(&(a / p).to_string());
-    if decimals > 0 {
-        let frac = (a % p).to_string();
-        out.push('.');
-        for _ in frac.len()..decimals as usize {
-            out.push('0');
-        }
-        out.push_str(&frac);
-    }
-    out
-}
-
 /// An SVG coordinate (one decimal).
 fn fx(v: f64) -> String {
     fixed(v, 1)
-}
-
-/// A share as a percentage with one decimal.
-pub fn percent1(x: f64) -> String {
-    format!("{}%", fixed(x * 100.0, 1))
-}
-
-/// A compact number: 950, 12.3k, 4.5M, 4.32B.
-pub fn short(n: f64) -> String {
-    let a = n.abs();
-    let (v, suffix) = if a >= 1e9 {
-        (n / 1e9, "B")
-    } else if a >= 1e6 {
-        (n / 1e6, "M")
-    } else if a >= 1e3 {
-        (n / 1e3, "k")
-    } else {
-        return format!("{}", n.round() as i64);
-    };
-    if v.abs() >= 100.0 {
-        format!("{}{suffix}", fixed(v, 0))
-    } else if v.abs() >= 10.0 {
-        format!("{}{suffix}", fixed(v, 1))
-    } else {
-        format!("{}{suffix}", fixed(v, 2))
-    }
-}
-
-/// A round number at or above `v` (1, 2 or 5 times a power of ten).
-pub fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
-        return 1.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if m * p >= v {
-            return m * p;
-        }
-    }
-    10.0 * p
 }
 
 fn percent(x: f64) -> String {
@@ -603,21 +540,5 @@ pub fn QuotaChart(
             </ul>
             <div class="quota-grid">{facts}</div>
         </figure>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scales_are_round() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(1234.0), 2000.0);
-        assert_eq!(nice_max(200.0), 200.0);
-        assert_eq!(short(4_320_000_000.0), "4.32B");
-        assert_eq!(short(950.0), "950");
-        assert_eq!(short(12_345.0), "12.3k");
     }
 }

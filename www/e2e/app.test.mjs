@@ -3,47 +3,379 @@
 // in for the vendors. Screenshots go to target/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
-
-const APP = process.env.APP_URL;
-const SIM = process.env.SIM_URL;
-const SHOTS = new URL("../../target/screenshots/", import.meta.url).pathname;
-assert.ok(APP && SIM, "APP_URL and SIM_URL must be set (make test sets them)");
+import {
+  APP,
+  SIM,
+  LONG,
+  chartMarks,
+  launch,
+  uid,
+  scenario,
+  simStats,
+  open as openIn,
+  waitSettled,
+  runAndWait,
+  rowCount,
+  chooseKind,
+  pasteGenesysToken,
+  signInWithGenesys,
+  download,
+  parseCsv,
+  shot,
+} from "./helpers.mjs";
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
-/** A fresh page; fails the test on any uncaught page error. */
-async function open(t, url = APP, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors.map(String), [], "no uncaught errors in the page");
-  });
-  await page.goto(url);
-  return page;
+/** A fresh page; fails the test on page errors, dialogs and CSP violations. */
+async function open(t, url = APP, opts = {}) {
+  return (await openIn(t, browser, url, opts)).page;
 }
 
-const chartBars = "[data-testid=chart-series] rect, [data-testid=chart-series] path";
+const chartBars = chartMarks("chart-series");
+const XSS = "<img src=x onerror=alert(1)>";
 
 test("Demo: one click, run, and a chart with data", async (t) => {
   const page = await open(t);
   await page.click("[data-testid=connect-demo]");
   await page.click("[data-testid=run]");
-  await page.waitForSelector(chartBars, { timeout: 60_000 });
+  await page.waitForSelector(chartBars, { timeout: LONG });
   assert.ok((await page.locator(chartBars).count()) > 3, "the chart has marks");
-  await page.screenshot({ path: join(SHOTS, "demo-genesys.png"), fullPage: true });
+  await shot(page, "demo-genesys.png", { fullPage: true });
+});
+
+test("Demo: every Genesys query type answers with charts, headline numbers and rows", async (t) => {
+  const page = await open(t);
+  await page.click("[data-testid=connect-demo]");
+  await page.waitForSelector("[data-testid=connection]:has-text('Demo')");
+  const kinds = [
+    ["org", "Organization usage"],
+    ["client", "One OAuth client's usage"],
+    ["summary", "OAuth client summary"],
+    ["search", null],
+    ["job", null],
+    ["client-job", null],
+  ];
+  for (const [kind, label] of kinds) {
+    await chooseKind(page, kind);
+    await runAndWait(page);
+    assert.match(page.url(), new RegExp(`[?&]q=${kind}(&|$)`), `${kind}: the query is in the address`);
+    const heading = await page.textContent("#answer-h");
+    assert.match(heading, /^Genesys Cloud · /, `${kind}: answer heading`);
+    if (label) assert.ok(heading.includes(label), `${kind}: heading "${heading}" names the query`);
+    assert.ok((await page.locator(chartBars).count()) >= 1, `${kind}: the requests-over-time chart has marks`);
+    const bars = await page.locator("[data-testid^=chart-top-] rect, [data-testid^=chart-status-] rect").count();
+    assert.ok(bars >= 1, `${kind}: top-N or status charts have bars`);
+    const requests = Number((await page.textContent("[data-testid=headline-requests]")).replace(/\D/g, ""));
+    assert.ok(requests > 0, `${kind}: the headline counts requests`);
+    const { total } = await rowCount(page);
+    assert.ok(total > 0, `${kind}: the table has rows`);
+    assert.equal(await page.locator("[data-testid=empty]").count(), 0);
+    if (kind === "org") await shot(page, "demo-org-chart.png", { fullPage: true });
+  }
+});
+
+test("Demo: the ThousandEyes views (usage, test units, agent units) answer with charts", async (t) => {
+  const page = await open(t);
+  await page.click("[data-testid=connect-demo]");
+
+  await chooseKind(page, "te-usage");
+  await runAndWait(page);
+  assert.match(await page.textContent("#answer-h"), /^ThousandEyes · /);
+  assert.ok((await page.locator(chartMarks("chart-quota")).count()) >= 2, "the quota chart has bars");
+  const facts = await page.textContent("[data-testid=quota-facts]");
+  for (const word of ["Used", "Projected", "Quota", "Remaining"]) assert.ok(facts.includes(word), `quota facts say ${word}: ${facts}`);
+  assert.match(facts, /\d{1,3}(,\d{3})+/, "the quota facts hold numbers");
+  assert.ok((await page.locator(chartMarks("chart-top-test")).count()) >= 3, "units by test");
+  assert.ok((await rowCount(page)).total > 0);
+  await shot(page, "te-usage.png", { fullPage: true });
+
+  await chooseKind(page, "te-tests");
+  await runAndWait(page);
+  assert.ok((await page.locator(chartMarks("chart-top-test")).count()) >= 3, "test units by test");
+  assert.ok((await page.locator(chartMarks("chart-top-test-type")).count()) >= 1, "test units by test type");
+  assert.ok((await rowCount(page)).total > 0);
+  await shot(page, "te-tests.png", { fullPage: true });
+
+  await chooseKind(page, "te-agents");
+  await runAndWait(page);
+  assert.ok((await page.locator(chartMarks("chart-top-agent")).count()) >= 3, "agent units by agent");
+  assert.ok((await rowCount(page)).total > 0);
+});
+
+test("Sign in with Genesys (PKCE) against the simulator, come back connected, and the query runs", async (t) => {
+  const id = uid("pkce");
+  const page = await open(t, `${APP}?q=org&range=7d&gran=Day`);
+  const navigated = [];
+  page.on("framenavigated", (f) => f === page.mainFrame() && navigated.push(f.url()));
+  await signInWithGenesys(page, scenario(id, "exec=300"));
+  // Back on the app, the code exchanged; the address is the query again, with no code.
+  await page.waitForFunction(() => !location.search.includes("code="), null, { timeout: 10_000 });
+  assert.ok(navigated.some((u) => u.startsWith(SIM) && u.includes("/oauth/authorize")), "went to the login host");
+  assert.ok(navigated.some((u) => u.startsWith(APP) && /[?&]code=/.test(u)), "came back with a code");
+  assert.match(await page.textContent("[data-testid=genesys-connected]"), /Usage Lens Demo Org/, "shows the organization");
+  assert.match(await page.textContent("[data-testid=connection]"), /Genesys: Usage Lens Demo Org/);
+  // The query of the address ran against the simulator with the new token.
+  await page.waitForSelector(chartBars, { timeout: LONG });
+  await waitSettled(page);
+  assert.equal(await page.locator("[data-testid=error]").count(), 0);
+  assert.match(page.url(), /[?&]q=org/);
+  const stats = await simStats(id);
+  const paths = stats.lastPaths.join("\n");
+  assert.match(paths, /\/oauth\/authorize/);
+  assert.match(paths, /\/oauth\/token/);
+  assert.match(paths, /\/api\/v2\/usage\/query/);
+  // Another query runs with the same connection.
+  await chooseKind(page, "search");
+  await runAndWait(page);
+  assert.ok((await rowCount(page)).total > 0);
+});
+
+test("A mismatched or unsolicited sign-in answer is refused in words", async (t) => {
+  const id = uid("pkce-bad");
+  const page = await open(t);
+  const tokenRequests = [];
+  page.on("request", (r) => r.url().includes("/oauth/token") && tokenRequests.push(r.url()));
+  // The login host answers with a state this tab never sent.
+  await page.route(`${SIM}/_s/**/oauth/authorize**`, (route) =>
+    route.fulfill({ status: 302, headers: { Location: `${APP}?code=x&state=wrong` } }),
+  );
+  await page.fill("[data-testid=genesys-base-url]", scenario(id));
+  await page.fill("[data-testid=genesys-client-id]", "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa");
+  await page.click("[data-testid=genesys-sign-in]");
+  const error = page.locator("[data-testid=connect-error]");
+  await error.waitFor({ timeout: 20_000 });
+  const words = await error.textContent();
+  assert.match(words, /state|sign in again|did not start/i, `refusal in words: ${words}`);
+  assert.equal(await page.locator("[data-testid=genesys-connected]").count(), 0, "not connected");
+  assert.equal(await page.evaluate(() => location.search), "", "the code left the address");
+  assert.deepEqual(tokenRequests, [], "the code was never exchanged");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("usage-lens.pkce")), null, "the pending sign-in is gone");
+  await shot(page, "sign-in-refused.png");
+
+  // The same answer arriving in a tab that started no sign-in.
+  await page.goto(`${APP}?code=x&state=wrong`);
+  await error.waitFor({ timeout: 20_000 });
+  assert.match(await error.textContent(), /did not start a sign-in|sign in again/i);
+  assert.equal(await page.locator("[data-testid=genesys-connected]").count(), 0);
+  assert.deepEqual(tokenRequests, []);
+  assert.equal((await simStats(id)).requests, 0, "the simulator heard nothing");
+});
+
+test("Cancel stops the run at once and the simulator hears nothing afterwards", async (t) => {
+  const id = uid("cancel");
+  const page = await open(t);
+  await pasteGenesysToken(page, scenario(id, "never=1"), "good-token-cancel");
+  await page.click("[data-testid=run]");
+  // Waiting for Genesys: polls are going out.
+  await page.waitForSelector("[data-testid=progress][data-phase=waiting]", { timeout: 10_000 });
+  await page.waitForFunction(() => /\b[1-9]\d* polls\b/.test(document.querySelector("[data-testid=progress-counts]")?.textContent ?? ""), null, { timeout: 15_000 });
+  assert.ok(await page.isEnabled("[data-testid=cancel]"));
+  const after = [];
+  let cancelled = false;
+  page.on("request", (r) => cancelled && r.url().startsWith(SIM) && after.push(r.url()));
+  cancelled = true;
+  await page.click("[data-testid=cancel]");
+  await page.waitForSelector("[data-testid=notice]", { timeout: 5_000 });
+  assert.match(await page.textContent("[data-testid=notice]"), /Cancelled/);
+  assert.ok(await page.isDisabled("[data-testid=cancel]"), "nothing is running");
+  assert.equal(await page.locator("[data-testid=error]").count(), 0, "a cancel is not an error");
+  await page.waitForTimeout(300); // a request already on the wire may still land
+  const atCancel = (await simStats(id)).requests;
+  // Unchecked, polls would go out about every second.
+  await page.waitForTimeout(3_500);
+  assert.equal((await simStats(id)).requests, atCancel, "no request reached the simulator after the cancel");
+  assert.deepEqual(after, [], "the page sent nothing after the cancel");
+  // And the form works again.
+  assert.ok(await page.isEnabled("[data-testid=run]"));
+});
+
+test("Export CSV and JSON hold exactly the rows shown, with the table's header", async (t) => {
+  const page = await open(t);
+  await page.click("[data-testid=connect-demo]");
+  await page.selectOption("[data-testid=interval-preset]", "30d");
+  await page.click("[data-testid=gran-Week]");
+  await page.click("[data-testid=group-TemplateUri]");
+  await runAndWait(page);
+  const header = (await page.locator("[data-testid=table] [role=columnheader] button").allTextContents()).map((h) => h.replace(/[↑↓]/g, "").trim());
+  assert.ok(header.length >= 3, `columns: ${header}`);
+  const { total } = await rowCount(page);
+  assert.ok(total > 10, `enough rows to mean something: ${total}`);
+  await shot(page, "table.png", { fullPage: false, clip: await page.locator(".table-section").boundingBox() });
+
+  const csv = await download(page, "export-csv");
+  assert.match(csv.name, /^usage-lens_org_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d_week\.csv$/, csv.name);
+  const rows = parseCsv(csv.text.replace(/\n$/, ""));
+  assert.deepEqual(rows[0], header, "the CSV header is the table's");
+  assert.equal(rows.length - 1, total, "one CSV line per row of the table");
+  assert.ok(rows.slice(1).every((r) => r.length === header.length), "every line has every column");
+  // The first line is the first row of the table (numbers without separators).
+  const first = await page.locator("[data-testid=table] .tbody .tr").first().locator("[role=cell]").evaluateAll((cells) =>
+    cells.map((c) => (c.classList.contains("num") ? c.textContent.replace(/[,\s\u202f]/g, "") : c.textContent)),
+  );
+  assert.deepEqual(rows[1], first);
+
+  // Filtered, the export holds only what is shown.
+  await page.fill("[data-testid=table-filter]", "users");
+  const filtered = await rowCount(page);
+  assert.ok(filtered.shown > 0 && filtered.shown < total, `filter narrows: ${JSON.stringify(filtered)}`);
+  const csv2 = parseCsv((await download(page, "export-csv")).text.replace(/\n$/, ""));
+  assert.equal(csv2.length - 1, filtered.shown);
+  assert.ok(csv2.slice(1).every((r) => r.join(" ").toLowerCase().includes("users")));
+
+  const json = await download(page, "export-json");
+  assert.match(json.name, /_week\.json$/);
+  const data = JSON.parse(json.text);
+  assert.ok(Array.isArray(data));
+  assert.equal(data.length, filtered.shown);
+  assert.deepEqual(Object.keys(data[0]), header);
+  const numeric = header.filter((h) => typeof data[0][h] === "number");
+  assert.ok(numeric.length >= 1, "counts are numbers in JSON");
+});
+
+test("Reload restores the query from the address, which never holds the token", async (t) => {
+  const id = uid("reload");
+  const token = `reload-token-${uid("s")}`;
+  const page = await open(t);
+  const seen = [];
+  page.on("framenavigated", (f) => f === page.mainFrame() && seen.push(f.url()));
+  page.on("request", (r) => seen.push(r.url()));
+  await pasteGenesysToken(page, scenario(id, "exec=200"), token);
+  await chooseKind(page, "search", { demoClient: false });
+  await page.selectOption("[data-testid=interval-preset]", "30d");
+  await page.click("[data-testid=method-GET]");
+  await runAndWait(page);
+  const before = page.url();
+  assert.match(before, /[?&]q=search/);
+  assert.match(before, /range=30d/);
+  const rows = (await rowCount(page)).total;
+  assert.ok(rows > 0);
+
+  await page.reload();
+  // Still connected (this tab's session), the form as it was, and the query ran again.
+  await page.waitForSelector("[data-testid=genesys-connected]", { timeout: 10_000 });
+  await page.waitForSelector("[data-testid=row-count]", { timeout: LONG });
+  await waitSettled(page);
+  assert.equal(page.url(), before);
+  assert.equal(await page.inputValue("[data-testid=query-kind]"), "search");
+  assert.equal(await page.inputValue("[data-testid=interval-preset]"), "30d");
+  assert.ok(await page.isChecked("[data-testid=method-GET]"));
+  assert.equal((await rowCount(page)).total, rows, "the same answer");
+
+  // Back goes to the previous query, forward returns.
+  await chooseKind(page, "org", { demoClient: false });
+  await runAndWait(page);
+  assert.match(page.url(), /[?&]q=org/);
+  await page.goBack();
+  await page.waitForFunction(() => /[?&]q=search/.test(location.search), null, { timeout: 5_000 });
+  await page.waitForFunction(() => document.querySelector("[data-testid=query-kind]")?.value === "search", null, { timeout: 5_000 });
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector("[data-testid=query-kind]")?.value === "org", null, { timeout: 5_000 });
+
+  const leaks = seen.filter((u) => u.includes(token) || decodeURIComponent(u).includes(token));
+  assert.deepEqual(leaks, [], "the token is in no address and no request URL");
+  assert.ok(!(await page.evaluate(() => JSON.stringify({ ...localStorage }))).includes(token), "nor in localStorage");
+});
+
+test("A vendor string containing HTML is shown as text and never run", async (t) => {
+  const id = uid("xss");
+  const { page, dialogs } = await openIn(t, browser, APP);
+  await pasteGenesysToken(page, scenario(id, "xss=1;exec=200"), "good-token-xss");
+  await runAndWait(page);
+  await page.fill("[data-testid=table-filter]", "onerror");
+  const { shown } = await rowCount(page);
+  assert.ok(shown >= 1, "the client's rows are there");
+  const cells = await page.locator("[data-testid=table] [role=cell]").allTextContents();
+  assert.ok(cells.includes(XSS), `the name is shown literally in the table: ${cells.slice(0, 8)}`);
+  const text = await page.evaluate(() => document.body.innerText);
+  assert.ok(text.includes(XSS), "visible as text");
+  // Nothing was parsed as HTML: no such image, no handler, no dialog.
+  assert.equal(await page.locator("img[src=x]").count(), 0);
+  assert.equal(await page.locator("[onerror]").count(), 0);
+  // The charts label bars with the name, as SVG text.
+  await page.fill("[data-testid=table-filter]", "");
+  const svgText = await page.locator("svg text, svg title").allTextContents();
+  assert.ok(svgText.some((s) => s.includes(XSS)), "the charts name the client as text");
+  await page.waitForTimeout(300); // an onerror would fire by now
+  assert.deepEqual(dialogs, []);
+  assert.equal(await page.locator("img").count(), 0);
+  await shot(page, "xss-as-text.png", { fullPage: true });
+});
+
+test("Errors in words: a missing permission is named", async (t) => {
+  const id = uid("deny");
+  const page = await open(t);
+  await pasteGenesysToken(page, scenario(id, "deny=1"), "good-token-deny");
+  await page.click("[data-testid=run]");
+  await waitSettled(page);
+  const error = page.locator("[data-testid=error]");
+  assert.equal(await error.getAttribute("data-kind"), "forbidden");
+  const words = await error.textContent();
+  assert.match(words, /usage:organization:view/, `names the permission: ${words}`);
+  assert.match(words, /permission/i);
+  assert.match(words, /HTTP 403/);
+  assert.ok(await error.isVisible());
+  await shot(page, "error-permission.png", { fullPage: true });
+});
+
+test("Errors in words: rate limited, retrying at hh:mm:ss, then the answer", async (t) => {
+  const id = uid("r429");
+  const page = await open(t);
+  // The connection check passes; the query's first two requests get 429 with Retry-After: 2.
+  await pasteGenesysToken(page, scenario(id, "faultafter=1;r429=2;ra=1;wait=2;exec=200"), "good-token-429");
+  await page.click("[data-testid=run]");
+  await page.waitForSelector("[data-testid=progress][data-phase=retrying]", { timeout: 15_000 });
+  const phase = await page.textContent("[data-testid=progress-phase]");
+  assert.match(phase, /rate limit|429/i, phase);
+  assert.match(phase, /retrying at \d\d:\d\d:\d\d/, phase);
+  await shot(page, "retrying.png");
+  await waitSettled(page);
+  assert.equal(await page.locator("[data-testid=error]").count(), 0, "it recovered");
+  assert.ok((await rowCount(page)).total > 0);
+  assert.match(await page.textContent("[data-testid=progress-counts]"), /\b2 retries\b/);
+  assert.equal((await simStats(id)).rateLimited, 2);
+});
+
+test("Errors in words: a token expiring mid-run offers the rows fetched so far", async (t) => {
+  const id = uid("expire");
+  const page = await open(t);
+  // Simple search of 20,000 rows in pages; the token stops working after 8 requests.
+  await pasteGenesysToken(page, scenario(id, "rows=20000;expire=8;exec=200"), "good-token-expire");
+  await chooseKind(page, "search", { demoClient: false });
+  await page.click("[data-testid=run]");
+  await waitSettled(page);
+  const error = page.locator("[data-testid=error]");
+  assert.equal(await error.getAttribute("data-kind"), "unauthorized");
+  assert.match(await error.textContent(), /sign in again/i);
+  const offer = page.locator("[data-testid=show-partial]");
+  await offer.waitFor({ timeout: 5_000 });
+  const note = await page.locator(".partial").textContent();
+  const fetched = Number(/([\d,]+) rows were fetched/.exec(note)[1].replaceAll(",", ""));
+  assert.ok(fetched > 0 && fetched < 20_000, note);
+  await offer.click();
+  await page.waitForSelector("[data-testid=partial]");
+  assert.equal((await rowCount(page)).total, fetched, "the rows offered are the rows shown");
+  const csv = parseCsv((await download(page, "export-csv")).text.replace(/\n$/, ""));
+  assert.equal(csv.length - 1, fetched, "and they export");
+});
+
+test("Looks: 375 px wide and dark mode", async (t) => {
+  const mobile = await open(t, APP, { viewport: { width: 375, height: 800 } });
+  await mobile.click("[data-testid=connect-demo]");
+  await runAndWait(mobile);
+  assert.ok(await mobile.isVisible("[data-testid=chart-series]"));
+  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 375 px (${overflow} px too wide)`);
+  await shot(mobile, "mobile-375.png", { fullPage: true });
+
+  const dark = await open(t, APP, { viewport: { width: 1440, height: 900 }, colorScheme: "dark" });
+  await dark.click("[data-testid=connect-demo]");
+  await runAndWait(dark);
+  const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 200, `a dark background in dark mode: ${bg}`);
+  await shot(dark, "dark.png", { fullPage: true });
 });
