@@ -7,6 +7,8 @@ cd "$ROOT"
 export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
+LOGDIR="$OUT/logs"
+source "$ROOT/scripts/lib.sh"
 
 gz() { gzip -9 -c "$1" | wc -c; }
 
@@ -15,7 +17,7 @@ echo
 cargo bench --quiet --bench engine 2>/dev/null
 
 echo "## Package size (make pkg) vs the Genesys browser SDK"
-bash scripts/pkg.sh >/dev/null
+install_pkg >/dev/null
 wasm_raw=$(wc -c < pkg/usage_lens_bg.wasm); wasm_gz=$(gz pkg/usage_lens_bg.wasm)
 js_raw=$(wc -c < pkg/usage_lens.js); js_gz=$(gz pkg/usage_lens.js)
 ours_gz=$((wasm_gz + js_gz))
@@ -57,3 +59,9 @@ while IFS= read -r f; do
 done < <(find "$ROOT/dist" -type f | sort)
 echo "| total | | $total (target ≤ 307200) |"
 echo
+
+start_sim >/dev/null
+serve_dir "$ROOT/dist" dist APP_URL
+serve_dir "$ROOT/www" www WWW_URL
+(cd www && node bench/first-chart.mjs)
+(cd www && node bench/handoff.mjs)
