@@ -23,7 +23,7 @@ pkg: setup
 
 ## The release build of the app in dist/.
 dist: setup
-	trunk build --release
+	@bash scripts/dist.sh
 
 ## Benchmarks that print numbers.
 bench: setup

@@ -49,7 +49,7 @@ fi
 echo
 
 echo "## App size (make dist)"
-trunk build --release >/dev/null 2>&1
+bash scripts/dist.sh >/dev/null
 total=0
 echo "| file | raw bytes | gzip bytes |"
 echo "|---|---|---|"

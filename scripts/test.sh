@@ -23,45 +23,9 @@ cargo_count() { # log label
   echo "$2: $n passed"
 }
 
-# ---------------------------------------------------------------- the simulator server
-SIM_PID=""
-stop_sim() {
-  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-    kill "$SIM_PID" 2>/dev/null || true
-    wait "$SIM_PID" 2>/dev/null || true
-  fi
-  SIM_PID=""
-}
-STATIC_PID=""
-stop_static() {
-  if [ -n "$STATIC_PID" ] && kill -0 "$STATIC_PID" 2>/dev/null; then
-    kill "$STATIC_PID" 2>/dev/null || true
-    wait "$STATIC_PID" 2>/dev/null || true
-  fi
-  STATIC_PID=""
-}
-WWW_PID=""
-stop_www() {
-  if [ -n "$WWW_PID" ] && kill -0 "$WWW_PID" 2>/dev/null; then kill "$WWW_PID" 2>/dev/null || true; wait "$WWW_PID" 2>/dev/null || true; fi
-}
-trap 'stop_sim; stop_static; stop_www' EXIT INT TERM
-
-start_sim() {
-  [ -n "$SIM_PID" ] && return 0
-  cargo build --quiet --features sim-server --bin sim-server
-  local fifo="$LOGDIR/sim.out"
-  rm -f "$fifo"
-  "$ROOT/target/debug/sim-server" --port 0 --exec-ms 400 >"$fifo" 2>"$LOGDIR/sim.err" &
-  SIM_PID=$!
-  for _ in $(seq 1 100); do
-    if grep -q 'listening on' "$fifo" 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  SIM_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$fifo" | head -1)
-  if [ -z "$SIM_URL" ]; then echo "the simulator server did not start" >&2; cat "$LOGDIR/sim.err" >&2; exit 1; fi
-  export SIM_URL USAGE_LENS_SIM_URL="$SIM_URL"
-  echo "simulator server: $SIM_URL"
-}
+# Servers (simulator, static files) and the package install are shared with
+# scripts/bench.sh; everything they start is stopped on exit, also on failure.
+source "$ROOT/scripts/lib.sh"
 
 # ---------------------------------------------------------------- lint
 if want lint; then
@@ -102,13 +66,7 @@ fi
 if want node; then
   start_sim
   step "npm package (make pkg) installed and called from Node"
-  bash scripts/pkg.sh
-  (cd pkg && npm pack --silent --pack-destination "$LOGDIR" >/dev/null)
-  tarball=$(ls -t "$LOGDIR"/usage-lens-*.tgz | head -1)
-  rm -rf "$ROOT/www/node_modules/usage-lens"
-  (cd www && npm install --no-save --no-audit --no-fund --loglevel=error "$tarball")
-  # npm may rewrite node_modules; keep setup's stamp fresh so the next run skips npm ci.
-  touch "$ROOT/www/node_modules/.setup-stamp"
+  install_pkg
   step "TypeScript consumer (tsc --noEmit, with lines that must not compile)"
   (cd www && tsc -p tsconfig.json)
   step "Node tests of the package"
@@ -126,16 +84,9 @@ fi
 if want e2e; then
   start_sim
   step "end to end (Playwright + Chromium against the release build)"
-  trunk build --release 2>&1 | tail -3
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$ROOT/dist" >"$LOGDIR/static.log" 2>&1 &
-  STATIC_PID=$!
-  export APP_URL="http://127.0.0.1:$port/"
-  wport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 -m http.server "$wport" --bind 127.0.0.1 --directory "$ROOT/www" >"$LOGDIR/static-www.log" 2>&1 &
-  WWW_PID=$!
-  export WWW_URL="http://127.0.0.1:$wport/"
-  for _ in $(seq 1 50); do curl -sf "$APP_URL" >/dev/null && break; sleep 0.1; done
+  bash scripts/dist.sh
+  serve_dir "$ROOT/dist" dist APP_URL
+  serve_dir "$ROOT/www" www WWW_URL
   mkdir -p "$ROOT/target/screenshots"
   (cd www && node --test e2e/ 2>&1) | tee "$LOGDIR/e2e.log"
   n=$(grep -Eo '^# pass [0-9]+' "$LOGDIR/e2e.log" | awk '{print $3}')

@@ -16,25 +16,38 @@ pub fn csv_of(table: &Table, order: &[usize]) -> String {
     to_csv(&header, &rows)
 }
 
-/// The shown rows as a JSON array of objects keyed by column name.
+/// The shown rows as a JSON array of objects keyed by column name, with the
+/// keys in the table's column order (a JSON map would sort them).
 pub fn json_of(table: &Table, order: &[usize]) -> String {
-    let rows: Vec<serde_json::Value> = order
+    let names: Vec<String> = table
+        .columns
         .iter()
-        .filter_map(|&i| table.rows.get(i))
-        .map(|r| {
-            let mut obj = serde_json::Map::new();
-            for (name, cell) in table.columns.iter().zip(r) {
-                let v = match cell {
-                    Cell::Text(s) => serde_json::Value::String(s.clone()),
-                    Cell::Num(n) => serde_json::Value::from(*n),
-                    Cell::Empty => serde_json::Value::Null,
-                };
-                obj.insert(name.clone(), v);
-            }
-            serde_json::Value::Object(obj)
-        })
+        .map(|n| serde_json::to_string(n).unwrap_or_else(|_| "\"\"".into()))
         .collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+    let mut out = String::from("[");
+    for (k, row) in order.iter().filter_map(|&i| table.rows.get(i)).enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        for (j, (name, cell)) in names.iter().zip(row).enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(name);
+            out.push(':');
+            match cell {
+                Cell::Text(s) => {
+                    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".into()))
+                }
+                Cell::Num(n) => out.push_str(&n.to_string()),
+                Cell::Empty => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
 }
 
 /// Downloads the shown rows as `{stem}.csv`.

@@ -140,7 +140,7 @@ pub fn RunStatus() -> impl IntoView {
                                     p.pages,
                                     group_digits(p.rows as i64),
                                     p.requests,
-                                    if p.retries > 0 { format!(" · {} retries", p.retries) } else { String::new() },
+                                    match p.retries { 0 => String::new(), 1 => " · 1 retry".to_string(), n => format!(" · {n} retries") },
                                     parts,
                                 )}
                             </p>

@@ -14,6 +14,8 @@ assert.ok(APP && SIM, "APP_URL and SIM_URL must be set (make test sets them)");
 
 /** Every wait is bounded by this (ms). */
 export const LONG = 60_000;
+/** And every test by this: a hung step fails its test instead of the stage. */
+export const BOUNDED = { timeout: 120_000 };
 
 export const chartMarks = (id) => `[data-testid=${id}] rect, [data-testid=${id}] path`;
 
@@ -115,12 +117,17 @@ export async function chooseKind(page, kind, { demoClient = true } = {}) {
   }
 }
 
-/** Connects to Genesys Cloud with a pasted token and a custom base URL. */
-export async function pasteGenesysToken(page, base, token) {
+/**
+ * Connects to Genesys Cloud with a pasted token and a custom base URL, and
+ * (unless told not to) waits for the connection check to name the
+ * organization, so that the check's request is done before a query starts.
+ */
+export async function pasteGenesysToken(page, base, token, { waitForOrg = true } = {}) {
   await page.fill("[data-testid=genesys-base-url]", base);
   await page.fill("[data-testid=genesys-token]", token);
   await page.click("[data-testid=genesys-connect]");
   await page.waitForSelector("[data-testid=genesys-connected]", { timeout: 10_000 });
+  if (waitForOrg) await page.waitForSelector("[data-testid=genesys-connected]:has-text('Usage Lens Demo Org')", { timeout: 10_000 });
 }
 
 /** Connects to ThousandEyes with a pasted token and a base URL. */

@@ -24,6 +24,7 @@ import {
   signInWithGenesys,
   download,
   shot,
+  BOUNDED,
 } from "./helpers.mjs";
 
 const SIM_LOGS = process.env.SIM_LOG_DIR ?? new URL("../../target/test-logs/", import.meta.url).pathname;
@@ -78,7 +79,7 @@ async function signOutBoth(page) {
   await page.waitForSelector("[data-testid=te-token]");
 }
 
-test("Tokens never leak: sign in, paste, run, fail, export, sign out, then search everywhere", async (t) => {
+test("Tokens never leak: sign in, paste, run, fail, export, sign out, then search everywhere", BOUNDED, async (t) => {
   const gid = uid("sec-g");
   const tid = uid("sec-te");
   const teToken = `te-secret-${randomBytes(12).toString("hex")}`;
@@ -163,7 +164,7 @@ test("Tokens never leak: sign in, paste, run, fail, export, sign out, then searc
 
   // The search is meaningful: each place was recorded.
   assert.ok(rec.urls.some((u) => u.includes("/oauth/authorize")) && rec.urls.some((u) => u.includes("/v7/usage")));
-  assert.ok(rec.console.length >= 0 && messages.length >= failures.length, "error messages were collected");
+  assert.ok(messages.length >= failures.length, "error messages were collected");
   assert.equal(files.length, 4);
   assert.ok(simLog.includes(`/_s/id=${gid}`) && simLog.includes(`/_s/id=${tid}`), "the simulator logged this test's requests (run with --verbose)");
   assert.ok(messages.some((m) => /permission/i.test(m)) && messages.some((m) => /sign in again|token/i.test(m)));
@@ -197,7 +198,7 @@ async function readSimLog() {
   return parts.join("\n");
 }
 
-test("PKCE: a random verifier used once and removed, the state checked, the app's own address as redirect", async (t) => {
+test("PKCE: a random verifier used once and removed, the state checked, the app's own address as redirect", BOUNDED, async (t) => {
   const id = uid("sec-pkce");
   const { page } = await open(t, browser, null);
   // Count the bytes the page draws from crypto.getRandomValues, across navigations.
@@ -280,7 +281,7 @@ test("PKCE: a random verifier used once and removed, the state checked, the app'
   assert.notEqual(authorize[1].searchParams.get("code_challenge"), a.get("code_challenge"));
 });
 
-test("Content-Security-Policy: the served page has it, Demo runs under it, other hosts are blocked", async (t) => {
+test("Content-Security-Policy: the served page has it, Demo runs under it, other hosts are blocked", BOUNDED, async (t) => {
   const html = await (await fetch(APP)).text();
   const m = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
   assert.ok(m, "the page carries a CSP meta");
@@ -297,7 +298,7 @@ test("Content-Security-Policy: the served page has it, Demo runs under it, other
   // Scripts: the app's own files, WebAssembly, and Trunk's inline loader by its hash, nothing else.
   const scripts = csp["script-src"];
   assert.deepEqual(scripts.slice(0, 2), ["'self'", "'wasm-unsafe-eval'"]);
-  assert.ok(!scripts.some((s) => /unsafe-inline|unsafe-eval'|\*|https?:/.test(s)), scripts.join(" "));
+  assert.ok(!scripts.some((s) => ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "data:", "blob:"].includes(s) || /^https?:/.test(s)), scripts.join(" "));
   const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((x) => `'sha256-${createHash("sha256").update(x[1]).digest("base64")}'`);
   assert.ok(inline.length >= 1);
   assert.deepEqual(scripts.slice(2).sort(), [...new Set(inline)].sort(), "exactly the inline scripts' hashes");

@@ -517,7 +517,7 @@ function __wbg_get_imports() {
       return ret;
     },
     __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-      const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf3ab20a01c386a8e);
+      const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h730df3648b2703c8);
       return ret;
     },
     __wbindgen_generic_0000000000000003: function(arg0) {
@@ -542,8 +542,8 @@ function __wbg_get_imports() {
     "./usage_lens_bg.js": import0
   };
 }
-function wasm_bindgen__convert__closures_____invoke__hf3ab20a01c386a8e(arg0, arg1) {
-  wasm.wasm_bindgen__convert__closures_____invoke__hf3ab20a01c386a8e(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h730df3648b2703c8(arg0, arg1) {
+  wasm.wasm_bindgen__convert__closures_____invoke__h730df3648b2703c8(arg0, arg1);
 }
 function wasm_bindgen__convert__closures_____invoke__h5e84aab8614c9381(arg0, arg1, arg2) {
   const ret = wasm.wasm_bindgen__convert__closures_____invoke__h5e84aab8614c9381(arg0, arg1, arg2);
