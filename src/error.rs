@@ -78,6 +78,20 @@ impl ErrorKind {
     }
 }
 
+impl ErrorKind {
+    /// The kind of a final (not retried) non-2xx status.
+    pub fn for_status(status: u16) -> ErrorKind {
+        match status {
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            s if s >= 500 => ErrorKind::Server,
+            _ => ErrorKind::Http,
+        }
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -140,6 +154,25 @@ impl Error {
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
+    }
+
+    /// The error for a final non-2xx response: its kind from the status, the
+    /// vendor's message, and the body (as JSON, when it is JSON) in `details`.
+    pub fn from_response(
+        vendor: Vendor,
+        status: u16,
+        body: &str,
+        message: String,
+        correlation_id: Option<String>,
+    ) -> Self {
+        let mut err = Error::new(ErrorKind::for_status(status), message)
+            .with_vendor(vendor)
+            .with_status(status);
+        err.correlation_id = correlation_id;
+        err.details = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .map(Arc::new);
+        err
     }
 
     /// Attaches the rows fetched so far, unless a deeper layer already did.

@@ -125,48 +125,30 @@ impl VendorRules for GenesysRules {
             .and_then(|b| b.code.clone())
             .unwrap_or_default();
         let path = path_of(&request.url);
-        let (kind, message) = match response.status {
-            401 => (
-                ErrorKind::Unauthorized,
-                format!("Genesys Cloud did not accept the token{}: sign in again.{said}",
+        let message = match response.status {
+            401 => format!("Genesys Cloud did not accept the token{}: sign in again.{said}",
                     if code == "credentials.expired" { " because it has expired" } else { " (it is missing, invalid or expired)" }),
-            ),
-            403 => (
-                ErrorKind::Forbidden,
-                format!(
+            403 => format!(
                     "Your Genesys Cloud role lacks the permission for this query: it needs {}. Ask an administrator to add it, then sign in again.{said}",
                     permissions_for(path)
                 ),
-            ),
-            404 => (
-                ErrorKind::NotFound,
-                format!("Genesys Cloud did not find this resource: check the OAuth client id, or run the query again (results expire).{said}"),
-            ),
-            429 => (
-                ErrorKind::RateLimited,
-                format!("Genesys Cloud is rate limiting this token and retrying did not get through. Wait a minute and run the query again.{said}"),
-            ),
-            400 => (
-                ErrorKind::Http,
-                format!("Genesys Cloud rejected the query as invalid (400).{said}"),
-            ),
-            s if s >= 500 => (
-                ErrorKind::Server,
-                format!("Genesys Cloud had a server error ({s}) and retrying did not help. Try again in a few minutes.{said}"),
-            ),
-            s => (ErrorKind::Http, format!("Genesys Cloud answered HTTP {s}.{said}")),
+            404 => format!("Genesys Cloud did not find this resource: check the OAuth client id, or run the query again (results expire).{said}"),
+            429 => format!("Genesys Cloud is rate limiting this token and retrying did not get through. Wait a minute and run the query again.{said}"),
+            400 => format!("Genesys Cloud rejected the query as invalid (400).{said}"),
+            s if s >= 500 => format!("Genesys Cloud had a server error ({s}) and retrying did not help. Try again in a few minutes.{said}"),
+            s => format!("Genesys Cloud answered HTTP {s}.{said}"),
         };
-        let mut err = Error::new(kind, message)
-            .with_vendor(Vendor::Genesys)
-            .with_status(response.status);
-        err.correlation_id = response
+        let correlation_id = response
             .header("inin-correlation-id")
             .map(str::to_string)
             .or_else(|| body.as_ref().and_then(|b| b.context_id.clone()));
-        err.details = serde_json::from_str::<serde_json::Value>(&response.body)
-            .ok()
-            .map(std::sync::Arc::new);
-        err
+        Error::from_response(
+            Vendor::Genesys,
+            response.status,
+            &response.body,
+            message,
+            correlation_id,
+        )
     }
 
     fn network_error(&self, detail: &str) -> Error {

@@ -95,44 +95,26 @@ impl VendorRules for ThousandEyesRules {
         } else {
             "View organization usage"
         };
-        let (kind, message) = match response.status {
-            401 => (
-                ErrorKind::Unauthorized,
-                format!("ThousandEyes did not accept the token: it is invalid or expired, or the account is locked. Create a new one under Manage > Account Settings > Users and Roles > Profile > User API Tokens.{said}"),
-            ),
-            403 => (
-                ErrorKind::Forbidden,
-                format!("Your ThousandEyes role lacks the permission \"{permission}\" (and \"API access\"). Ask an administrator to add it.{said}"),
-            ),
-            404 => (
-                ErrorKind::NotFound,
-                format!("ThousandEyes did not find this resource; check the base URL (it should end before /v7).{said}"),
-            ),
-            429 => (
-                ErrorKind::RateLimited,
-                format!("ThousandEyes is rate limiting your organization (240 requests a minute, shared by every integration) and retrying did not get through. Wait a minute and try again.{said}"),
-            ),
-            400 => (
-                ErrorKind::Http,
-                format!("ThousandEyes rejected the request as invalid (400).{said}"),
-            ),
-            s if s >= 500 => (
-                ErrorKind::Server,
-                format!("ThousandEyes had a server error ({s}) and retrying did not help. Try again in a few minutes.{said}"),
-            ),
-            s => (ErrorKind::Http, format!("ThousandEyes answered HTTP {s}.{said}")),
+        let message = match response.status {
+            401 => format!("ThousandEyes did not accept the token: it is invalid or expired, or the account is locked. Create a new one under Manage > Account Settings > Users and Roles > Profile > User API Tokens.{said}"),
+            403 => format!("Your ThousandEyes role lacks the permission \"{permission}\" (and \"API access\"). Ask an administrator to add it.{said}"),
+            404 => format!("ThousandEyes did not find this resource; check the base URL (it should end before /v7).{said}"),
+            429 => format!("ThousandEyes is rate limiting your organization (240 requests a minute, shared by every integration) and retrying did not get through. Wait a minute and try again.{said}"),
+            400 => format!("ThousandEyes rejected the request as invalid (400).{said}"),
+            s if s >= 500 => format!("ThousandEyes had a server error ({s}) and retrying did not help. Try again in a few minutes.{said}"),
+            s => format!("ThousandEyes answered HTTP {s}.{said}"),
         };
-        let mut err = Error::new(kind, message)
-            .with_vendor(Vendor::ThousandEyes)
-            .with_status(response.status);
-        err.correlation_id = response
+        let correlation_id = response
             .header("x-request-id")
             .map(str::to_string)
             .or_else(|| problem.as_ref().and_then(|p| p.instance.clone()));
-        err.details = serde_json::from_str::<serde_json::Value>(&response.body)
-            .ok()
-            .map(std::sync::Arc::new);
-        err
+        Error::from_response(
+            Vendor::ThousandEyes,
+            response.status,
+            &response.body,
+            message,
+            correlation_id,
+        )
     }
 
     fn network_error(&self, detail: &str) -> Error {
