@@ -110,6 +110,35 @@ async fn a_connection_dropped_mid_run_is_retried() {
 }
 
 #[wasm_bindgen_test]
+async fn a_stalled_answer_is_given_up_on_and_sent_again() {
+    let t = Rc::new(
+        FetchTransport::new(None, None)
+            .unwrap()
+            .with_request_timeout_ms(1_500),
+    );
+    let c = genesys::Client::new(
+        &format!("{SIM}/_s/id=f19;stall=1;faultafter=1;exec=0"),
+        "fault-test",
+        t.clone(),
+        t,
+    )
+    .unwrap();
+    let started = js_sys::Date::now();
+    // The submit is answered; the first status check's answer is held back 5 s.
+    // After 1.5 s without an answer it counts as dropped and is sent again.
+    let r = c
+        .query_organization_usage(&org(), &RunOptions::default())
+        .await
+        .unwrap();
+    assert!(!r.results.is_empty());
+    let took = js_sys::Date::now() - started;
+    assert!(
+        took < 5_000.0,
+        "did not wait out the stalled answer: {took} ms"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_network_gone_mid_page_keeps_the_pages_already_read() {
     let opts = RunOptions {
         timeout_ms: Some(5_000),

@@ -24,7 +24,7 @@ use usage_lens::sim::Sim;
 /// Largest request body read (bytes); larger bodies get 413.
 const MAX_BODY: u64 = 1_048_576;
 /// Worker threads sharing the simulator.
-const WORKERS: usize = 4;
+const WORKERS: usize = 16;
 
 const EXPOSED: &str =
     "Retry-After, ININ-Correlation-Id, inin-ratelimit-allowed, inin-ratelimit-count, \
@@ -201,13 +201,17 @@ fn serve_one(sim: &Mutex<Sim>, mut request: Request, verbose: bool) {
     if method == Method::Post || !bytes.is_empty() {
         req.body = Some(String::from_utf8_lossy(&bytes).into_owned());
     }
-    let resp: HttpResponse = {
+    let mut resp: HttpResponse = {
         let mut guard = match sim.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         guard.handle(&req, now_ms())
     };
+    if let Some(ms) = usage_lens::sim::take_stall(&mut resp) {
+        // A stalled connection: the answer comes, but late.
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(120_000)));
+    }
     if resp.status == usage_lens::sim::DROPPED {
         // No CORS headers: a browser sees a failed fetch, as for a dropped connection.
         let _ = request.respond(Response::from_data(Vec::new()).with_status_code(502));

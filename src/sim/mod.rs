@@ -48,6 +48,7 @@
 //! | `deny=1` | 403 with the endpoint's permission message |
 //! | `limit=<n>` | requests per one-minute window (default Genesys 300, ThousandEyes 240) |
 //! | `drop=<n>` | the next n API requests get no response (a dropped connection) |
+//! | `stall=<n>`, `stallms=<ms>` | the answers to the next n API requests are held back (default 5000 ms) |
 //! | `faultafter=<n>` | `r429`/`e5xx`/`drop` start only after n successful (2xx) requests |
 //! | `xss=1` | the OAuth client `Nightly CRM sync` is named `<img src=x onerror=alert(1)>` (pages must show it as text) |
 //!
@@ -185,7 +186,16 @@ impl Sim {
             st,
             oauth: &mut self.oauth,
         };
-        let resp = route(&mut ctx, req, rest, path);
+        let mut resp = route(&mut ctx, req, rest, path);
+        if ctx.st.stall_left > 0 && ctx.st.successes >= ctx.st.cfg.fault_after {
+            ctx.st.stall_left -= 1;
+            let ms = if ctx.st.cfg.stall_ms == 0 {
+                5_000
+            } else {
+                ctx.st.cfg.stall_ms
+            };
+            resp = resp.with_header(STALL_HEADER, ms.to_string());
+        }
         if resp.status == 429 {
             ctx.st.stats.rate_limited = ctx.st.stats.rate_limited.saturating_add(1);
         }
@@ -354,6 +364,10 @@ pub(crate) enum Gate {
     Dropped,
 }
 
+/// A header on a response whose delivery the transport (or the server) must
+/// hold back this many milliseconds (`stall=`); it is removed before delivery.
+pub const STALL_HEADER: &str = "x-sim-stall-ms";
+
 /// The status of a response that stands for "no response at all": a dropped
 /// connection. [`SimTransport`] turns it into a network error, and the server
 /// answers without CORS headers, which a browser reports the same way.
@@ -514,11 +528,16 @@ impl<C: Clock> Transport for SimTransport<C> {
             self.clock.sleep(self.latency_ms).await?;
         }
         let now = self.clock.now_ms();
-        let mut sim = self
-            .sim
-            .try_borrow_mut()
-            .map_err(|_| TransportError::Network("the simulator is busy".to_string()))?;
-        let response = sim.handle(request, now);
+        let mut response = {
+            let mut sim = self
+                .sim
+                .try_borrow_mut()
+                .map_err(|_| TransportError::Network("the simulator is busy".to_string()))?;
+            sim.handle(request, now)
+        };
+        if let Some(ms) = take_stall(&mut response) {
+            self.clock.sleep(ms).await?;
+        }
         if response.status == DROPPED {
             return Err(TransportError::Network(
                 "the connection was dropped".to_string(),
@@ -526,4 +545,14 @@ impl<C: Clock> Transport for SimTransport<C> {
         }
         Ok(response)
     }
+}
+
+/// Removes the stall marker from a response and says how long to hold it back.
+pub fn take_stall(response: &mut HttpResponse) -> Option<u64> {
+    let i = response
+        .headers
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case(STALL_HEADER))?;
+    let (_, v) = response.headers.remove(i);
+    v.parse().ok()
 }

@@ -24,6 +24,11 @@ pub(crate) struct Scenario {
     pub wait_s: u64,
     /// `e5xx=<n>`: the next n API requests answer 5xx.
     pub e5xx: u64,
+    /// `stall=<n>`: the answers to the next n API requests are held back
+    /// `stallms` milliseconds (default 5000), like a stalled connection.
+    pub stall: u64,
+    /// `stallms=<ms>`: how long a stalled answer is held back.
+    pub stall_ms: u64,
     /// `drop=<n>`: the next n API requests get no usable response (a
     /// dropped connection; the server leaves out the CORS headers, which a
     /// browser reports the same way).
@@ -100,6 +105,8 @@ impl Scenario {
                 "wait" => s.wait_s = num(&v).unwrap_or(s.wait_s).min(86_400),
                 "e5xx" => s.e5xx = num(&v).unwrap_or(s.e5xx),
                 "drop" => s.drop = num(&v).unwrap_or(s.drop),
+                "stall" => s.stall = num(&v).unwrap_or(s.stall),
+                "stallms" => s.stall_ms = num(&v).unwrap_or(s.stall_ms),
                 "code" => {
                     if let Some(c) = num(&v).and_then(|c| u16::try_from(c).ok()) {
                         if (500..=599).contains(&c) {
@@ -194,6 +201,8 @@ pub(crate) struct ScenarioState<K> {
     pub e5xx_left: u64,
     /// Remaining dropped connections.
     pub drop_left: u64,
+    /// Remaining stalled answers.
+    pub stall_left: u64,
     /// 2xx responses served.
     pub successes: u64,
     /// API requests that passed the bearer-token check.
@@ -227,6 +236,7 @@ impl<K> ScenarioState<K> {
             r429_left: cfg.r429,
             e5xx_left: cfg.e5xx,
             drop_left: cfg.drop,
+            stall_left: cfg.stall,
             cfg,
             successes: 0,
             authed: 0,

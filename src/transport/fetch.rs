@@ -27,9 +27,15 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
 }
 
+/// How long one request may go without an answer before it counts as a
+/// dropped connection (and is retried like one). A usage page is small; a
+/// silent minute means the connection stalled.
+pub const REQUEST_TIMEOUT_MS: u64 = 60_000;
+
 /// Sends requests with `fetch` and waits with `setTimeout`, both cancelled by
 /// one abort signal. Implements [`Transport`] and [`Clock`].
 pub struct FetchTransport {
+    request_timeout_ms: u64,
     controller: AbortController,
     timed_out: Rc<Cell<bool>>,
     forward: Option<(AbortSignal, Closure<dyn FnMut()>)>,
@@ -69,11 +75,18 @@ impl FetchTransport {
             timer = Some((id, cb));
         }
         Ok(FetchTransport {
+            request_timeout_ms: REQUEST_TIMEOUT_MS,
             controller,
             timed_out,
             forward,
             timer,
         })
+    }
+
+    /// Changes how long one request may go without an answer.
+    pub fn with_request_timeout_ms(mut self, ms: u64) -> Self {
+        self.request_timeout_ms = ms.max(1);
+        self
     }
 
     /// The signal every request and wait of this run listens to.
@@ -114,12 +127,73 @@ impl Drop for FetchTransport {
     }
 }
 
+/// One request's own abort controller: it follows the run's signal and
+/// aborts by itself after the request time limit. Dropping it clears both.
+struct RequestGuard {
+    controller: AbortController,
+    stalled: Rc<Cell<bool>>,
+    run_signal: AbortSignal,
+    forward: Closure<dyn FnMut()>,
+    timer: JsValue,
+    _on_timer: Closure<dyn FnMut()>,
+}
+
+impl RequestGuard {
+    fn new(run_signal: AbortSignal, timeout_ms: u64) -> Result<RequestGuard, TransportError> {
+        let controller = AbortController::new()
+            .map_err(|_| TransportError::Network("AbortController is not available".into()))?;
+        let ours = controller.clone();
+        let forward = Closure::<dyn FnMut()>::new(move || ours.abort());
+        let _ =
+            run_signal.add_event_listener_with_callback("abort", forward.as_ref().unchecked_ref());
+        let stalled = Rc::new(Cell::new(false));
+        let (flag, ours) = (stalled.clone(), controller.clone());
+        let on_timer = Closure::<dyn FnMut()>::new(move || {
+            flag.set(true);
+            ours.abort();
+        });
+        let timer = set_timeout(on_timer.as_ref().unchecked_ref(), timeout_ms as f64);
+        Ok(RequestGuard {
+            controller,
+            stalled,
+            run_signal,
+            forward,
+            timer,
+            _on_timer: on_timer,
+        })
+    }
+}
+
+impl Drop for RequestGuard {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        let _ = self
+            .run_signal
+            .remove_event_listener_with_callback("abort", self.forward.as_ref().unchecked_ref());
+    }
+}
+
+impl FetchTransport {
+    /// Maps a failure of one request: a stall is a network failure (retried),
+    /// an abort of the run is an abort or the run's timeout.
+    fn request_failed(&self, guard: &RequestGuard, err: JsValue) -> TransportError {
+        if guard.stalled.get() && !self.signal().aborted() {
+            return TransportError::Network(format!(
+                "no answer within {} ms",
+                self.request_timeout_ms
+            ));
+        }
+        self.classify(err)
+    }
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        let signal = self.signal();
-        if signal.aborted() {
+        if self.signal().aborted() {
             return Err(self.stopped());
         }
+        let guard = RequestGuard::new(self.signal(), self.request_timeout_ms)?;
+        let signal = guard.controller.signal();
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_signal(Some(&signal));
@@ -137,7 +211,7 @@ impl Transport for FetchTransport {
             Request::new_with_str_and_init(&request.url, &init).map_err(|e| self.classify(e))?;
         let response: Response = JsFuture::from(global_fetch(&req))
             .await
-            .map_err(|e| self.classify(e))?
+            .map_err(|e| self.request_failed(&guard, e))?
             .dyn_into()
             .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
         let mut header_list = Vec::new();
@@ -152,7 +226,7 @@ impl Transport for FetchTransport {
         let text = response.text().map_err(|e| self.classify(e))?;
         let body = JsFuture::from(text)
             .await
-            .map_err(|e| self.classify(e))?
+            .map_err(|e| self.request_failed(&guard, e))?
             .as_string()
             .unwrap_or_default();
         Ok(HttpResponse {

@@ -104,6 +104,10 @@ test("invalid input is refused before any request", async () => {
   await rejects(c.queryOrganizationUsage({ interval: "2026-05-08/2026-05-01" }), "invalidInput");
   await rejects(c.queryOrganizationUsage({ interval: 42 }), "invalidInput");
   await rejects(c.queryOrganizationUsage(null), "invalidInput");
+  await rejects(c.queryOrganizationUsage({ interval: "2026-05-01/".padEnd(2_000_000, "9") }), "invalidInput");
+  await rejects(c.queryOrganizationUsage({ interval: week, metrics: ["Requests", 7] }), "invalidInput");
+  await rejects(c.queryClientUsage("x".repeat(100_000), { interval: week }), "invalidInput");
+  await rejects(c.simpleSearch({ interval: week, oauthClientNames: [""] }), "invalidInput");
   await rejects(c.queryOrganizationUsage({ interval: week, groupby: [] }), "invalidInput");
   await rejects(c.simpleSearch({ interval: week }, { pageSize: 5000 }), "invalidInput");
   await rejects(c.simpleSearch({ interval: week }, { pagesize: 10 }), "invalidInput");
