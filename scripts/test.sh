@@ -27,6 +27,15 @@ cargo_count() { # log label
 # scripts/bench.sh; everything they start is stopped on exit, also on failure.
 source "$ROOT/scripts/lib.sh"
 
+# Reads node --test's summary: fails on zero passed or any failure.
+node_count() { # log label
+  local n
+  n=$(grep -Eo '^# pass [0-9]+' "$1" | awk '{print $3}')
+  if [ "${n:-0}" -eq 0 ]; then echo "$2: no test ran" >&2; exit 1; fi
+  if grep -Eq '^# fail [1-9]' "$1"; then echo "$2: tests failed" >&2; exit 1; fi
+  echo "$2: $n passed"
+}
+
 # ---------------------------------------------------------------- lint
 if want lint; then
   step "cargo fmt --check"
@@ -71,9 +80,7 @@ if want node; then
   (cd www && tsc -p tsconfig.json)
   step "Node tests of the package"
   (cd www && node --test test/ 2>&1) | tee "$LOGDIR/node.log"
-  n=$(grep -Eo '^# pass [0-9]+' "$LOGDIR/node.log" | awk '{print $3}')
-  if [ "${n:-0}" -eq 0 ]; then echo "node: no test ran" >&2; exit 1; fi
-  if grep -Eq '^# fail [1-9]' "$LOGDIR/node.log"; then exit 1; fi
+  node_count "$LOGDIR/node.log" "node"
   step "bundler check (esbuild bundles a bare usage-lens import)"
   rm -rf www/example/bundle
   (cd www && esbuild example/bundled.js --bundle --format=esm --target=es2022 --outdir=example/bundle --log-level=warning)
@@ -89,9 +96,7 @@ if want e2e; then
   serve_dir "$ROOT/www" www WWW_URL
   mkdir -p "$ROOT/target/screenshots"
   (cd www && node --test e2e/ 2>&1) | tee "$LOGDIR/e2e.log"
-  n=$(grep -Eo '^# pass [0-9]+' "$LOGDIR/e2e.log" | awk '{print $3}')
-  if [ "${n:-0}" -eq 0 ]; then echo "e2e: no test ran" >&2; exit 1; fi
-  if grep -Eq '^# fail [1-9]' "$LOGDIR/e2e.log"; then exit 1; fi
+  node_count "$LOGDIR/e2e.log" "e2e"
 fi
 
 echo

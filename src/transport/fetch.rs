@@ -32,14 +32,78 @@ extern "C" {
 /// silent minute means the connection stalled.
 pub const REQUEST_TIMEOUT_MS: u64 = 60_000;
 
+/// An `AbortController` that follows a parent signal and aborts by itself
+/// after a time limit (remembering that it was the limit). Dropping it removes
+/// the listener and clears the timer. The run and each request have one.
+struct LinkedAbort {
+    controller: AbortController,
+    timed_out: Rc<Cell<bool>>,
+    parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    timer: Option<(JsValue, Closure<dyn FnMut()>)>,
+}
+
+impl LinkedAbort {
+    fn new(parent: Option<AbortSignal>, timeout_ms: Option<u64>) -> Result<Self, TransportError> {
+        let controller = AbortController::new()
+            .map_err(|_| TransportError::Network("AbortController is not available".into()))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let mut linked = None;
+        if let Some(parent) = parent {
+            if parent.aborted() {
+                controller.abort();
+            } else {
+                let ours = controller.clone();
+                let cb = Closure::<dyn FnMut()>::new(move || ours.abort());
+                let _ =
+                    parent.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+                linked = Some((parent, cb));
+            }
+        }
+        let mut timer = None;
+        if let Some(ms) = timeout_ms {
+            let (ours, flag) = (controller.clone(), timed_out.clone());
+            let cb = Closure::<dyn FnMut()>::new(move || {
+                flag.set(true);
+                ours.abort();
+            });
+            let id = set_timeout(cb.as_ref().unchecked_ref(), ms as f64);
+            timer = Some((id, cb));
+        }
+        Ok(LinkedAbort {
+            controller,
+            timed_out,
+            parent: linked,
+            timer,
+        })
+    }
+
+    fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    /// Whether the time limit (not the parent) aborted it.
+    fn timed_out(&self) -> bool {
+        self.timed_out.get()
+    }
+}
+
+impl Drop for LinkedAbort {
+    fn drop(&mut self) {
+        if let Some((signal, cb)) = &self.parent {
+            let _ =
+                signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        }
+        if let Some((id, _)) = &self.timer {
+            clear_timeout(id);
+        }
+    }
+}
+
 /// Sends requests with `fetch` and waits with `setTimeout`, both cancelled by
 /// one abort signal. Implements [`Transport`] and [`Clock`].
 pub struct FetchTransport {
     request_timeout_ms: u64,
-    controller: AbortController,
-    timed_out: Rc<Cell<bool>>,
-    forward: Option<(AbortSignal, Closure<dyn FnMut()>)>,
-    timer: Option<(JsValue, Closure<dyn FnMut()>)>,
+    run: LinkedAbort,
 }
 
 impl FetchTransport {
@@ -49,37 +113,9 @@ impl FetchTransport {
         signal: Option<AbortSignal>,
         timeout_ms: Option<u64>,
     ) -> Result<Self, TransportError> {
-        let controller = AbortController::new()
-            .map_err(|_| TransportError::Network("AbortController is not available".into()))?;
-        let timed_out = Rc::new(Cell::new(false));
-        let mut forward = None;
-        if let Some(user) = signal {
-            if user.aborted() {
-                controller.abort();
-            } else {
-                let ours = controller.clone();
-                let cb = Closure::<dyn FnMut()>::new(move || ours.abort());
-                let _ = user.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-                forward = Some((user, cb));
-            }
-        }
-        let mut timer = None;
-        if let Some(ms) = timeout_ms {
-            let ours = controller.clone();
-            let flag = timed_out.clone();
-            let cb = Closure::<dyn FnMut()>::new(move || {
-                flag.set(true);
-                ours.abort();
-            });
-            let id = set_timeout(cb.as_ref().unchecked_ref(), ms as f64);
-            timer = Some((id, cb));
-        }
         Ok(FetchTransport {
             request_timeout_ms: REQUEST_TIMEOUT_MS,
-            controller,
-            timed_out,
-            forward,
-            timer,
+            run: LinkedAbort::new(signal, timeout_ms)?,
         })
     }
 
@@ -91,11 +127,11 @@ impl FetchTransport {
 
     /// The signal every request and wait of this run listens to.
     pub fn signal(&self) -> AbortSignal {
-        self.controller.signal()
+        self.run.signal()
     }
 
     fn stopped(&self) -> TransportError {
-        if self.timed_out.get() {
+        if self.run.timed_out() {
             TransportError::Timeout
         } else {
             TransportError::Aborted
@@ -113,71 +149,11 @@ impl FetchTransport {
             .unwrap_or_else(|| "fetch failed".to_string());
         TransportError::Network(text)
     }
-}
 
-impl Drop for FetchTransport {
-    fn drop(&mut self) {
-        if let Some((signal, cb)) = &self.forward {
-            let _ =
-                signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        }
-        if let Some((id, _)) = &self.timer {
-            clear_timeout(id);
-        }
-    }
-}
-
-/// One request's own abort controller: it follows the run's signal and
-/// aborts by itself after the request time limit. Dropping it clears both.
-struct RequestGuard {
-    controller: AbortController,
-    stalled: Rc<Cell<bool>>,
-    run_signal: AbortSignal,
-    forward: Closure<dyn FnMut()>,
-    timer: JsValue,
-    _on_timer: Closure<dyn FnMut()>,
-}
-
-impl RequestGuard {
-    fn new(run_signal: AbortSignal, timeout_ms: u64) -> Result<RequestGuard, TransportError> {
-        let controller = AbortController::new()
-            .map_err(|_| TransportError::Network("AbortController is not available".into()))?;
-        let ours = controller.clone();
-        let forward = Closure::<dyn FnMut()>::new(move || ours.abort());
-        let _ =
-            run_signal.add_event_listener_with_callback("abort", forward.as_ref().unchecked_ref());
-        let stalled = Rc::new(Cell::new(false));
-        let (flag, ours) = (stalled.clone(), controller.clone());
-        let on_timer = Closure::<dyn FnMut()>::new(move || {
-            flag.set(true);
-            ours.abort();
-        });
-        let timer = set_timeout(on_timer.as_ref().unchecked_ref(), timeout_ms as f64);
-        Ok(RequestGuard {
-            controller,
-            stalled,
-            run_signal,
-            forward,
-            timer,
-            _on_timer: on_timer,
-        })
-    }
-}
-
-impl Drop for RequestGuard {
-    fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        let _ = self
-            .run_signal
-            .remove_event_listener_with_callback("abort", self.forward.as_ref().unchecked_ref());
-    }
-}
-
-impl FetchTransport {
     /// Maps a failure of one request: a stall is a network failure (retried),
     /// an abort of the run is an abort or the run's timeout.
-    fn request_failed(&self, guard: &RequestGuard, err: JsValue) -> TransportError {
-        if guard.stalled.get() && !self.signal().aborted() {
+    fn request_failed(&self, request: &LinkedAbort, err: JsValue) -> TransportError {
+        if request.timed_out() && !self.signal().aborted() {
             return TransportError::Network(format!(
                 "no answer within {} ms",
                 self.request_timeout_ms
@@ -192,8 +168,9 @@ impl Transport for FetchTransport {
         if self.signal().aborted() {
             return Err(self.stopped());
         }
-        let guard = RequestGuard::new(self.signal(), self.request_timeout_ms)?;
-        let signal = guard.controller.signal();
+        // This request's own limit; it also follows the run's signal.
+        let guard = LinkedAbort::new(Some(self.signal()), Some(self.request_timeout_ms))?;
+        let signal = guard.signal();
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_signal(Some(&signal));

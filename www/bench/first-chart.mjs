@@ -1,7 +1,7 @@
 // Time to first chart: the release build served on loopback, from navigation
 // to the first Demo chart drawn, next to the time the same page takes to reach
 // `load` (the floor: HTML, JS and wasm fetched, nothing run yet). Median of RUNS.
-import { launch, median } from "./chromium.mjs";
+import { launch, median } from "../chromium.mjs";
 
 const APP = process.env.APP_URL;
 const RUNS = Number(process.env.RUNS ?? 7);

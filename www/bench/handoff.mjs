@@ -1,7 +1,7 @@
 // Handing 20,000 simple-search rows to JavaScript: GenesysClient.simpleSearch
 // against the simulator server vs a bare fetch + response.json() of the same
 // pages, in the same page, alternating, median of RUNS each.
-import { launch, median } from "./chromium.mjs";
+import { launch, median } from "../chromium.mjs";
 
 const { WWW_URL, SIM_URL } = process.env;
 const RUNS = Number(process.env.RUNS ?? 7);

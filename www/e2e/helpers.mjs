@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 
 export const APP = process.env.APP_URL;
 export const SIM = process.env.SIM_URL;
@@ -19,13 +18,7 @@ export const BOUNDED = { timeout: 120_000 };
 
 export const chartMarks = (id) => `[data-testid=${id}] rect, [data-testid=${id}] path`;
 
-export async function launch() {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
-}
+export { launch } from "../chromium.mjs";
 
 /** A scenario id unique to this run, so counters of earlier runs never mix in. */
 export function uid(name) {

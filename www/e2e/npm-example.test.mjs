@@ -3,7 +3,7 @@
 // all against the simulator server. WWW_URL serves www/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "../chromium.mjs";
 
 const WWW = process.env.WWW_URL;
 const SIM = process.env.SIM_URL;
@@ -11,10 +11,7 @@ assert.ok(WWW && SIM, "WWW_URL and SIM_URL must be set (make test sets them)");
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
