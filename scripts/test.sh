@@ -76,6 +76,7 @@ if want node; then
   start_sim
   step "npm package (make pkg) installed and called from Node"
   install_pkg
+  python3 scripts/size_budget.py pkg
   step "TypeScript consumer (tsc --noEmit, with lines that must not compile)"
   (cd www && tsc -p tsconfig.json)
   step "Node tests of the package"
@@ -92,6 +93,7 @@ if want e2e; then
   start_sim
   step "end to end (Playwright + Chromium against the release build)"
   bash scripts/dist.sh
+  python3 scripts/size_budget.py dist
   serve_dir "$ROOT/dist" dist APP_URL
   serve_dir "$ROOT/www" www WWW_URL
   mkdir -p "$ROOT/target/screenshots"

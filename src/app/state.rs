@@ -14,6 +14,9 @@ use crate::sim::Sim;
 use crate::Error;
 
 use super::answer::Answer;
+
+/// How long a Demo execution or job takes in the in-browser simulator.
+pub const DEMO_EXECUTION_MS: u64 = 900;
 use super::browser;
 use super::query_spec::QuerySpec;
 
@@ -218,12 +221,18 @@ impl Ctx {
     }
 
     /// The demo simulator (created on first use).
+    ///
+    /// Its executions take [`DEMO_EXECUTION_MS`]: long enough to see the run
+    /// wait and poll, short enough that the first status check (1 s after the
+    /// submit) already finds the answer.
     pub fn simulator(&self) -> Rc<RefCell<Sim>> {
         if let Some(sim) = self.sim.with_value(|s| s.clone()) {
             return sim;
         }
         let seed = 20_260_701;
-        let sim = Rc::new(RefCell::new(Sim::new(seed).with_default_exec_ms(2_500)));
+        let sim = Rc::new(RefCell::new(
+            Sim::new(seed).with_default_exec_ms(DEMO_EXECUTION_MS),
+        ));
         self.sim.set_value(Some(sim.clone()));
         sim
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Fails when the npm package or the app grows past its size budget.
+
+    scripts/size_budget.py pkg    # pkg/: wasm + JS, gzip -9
+    scripts/size_budget.py dist   # dist/: every file, gzip -9
+
+The budget is what the build measures today plus a little room, so growth
+is a decision someone makes on purpose (raise the number here, in the same
+commit, and say why). The targets are the ones `make bench` reports against;
+while a build is above its target, the budget only stops it getting worse.
+"""
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# gzip bytes. Lower these whenever a change makes the build smaller.
+BUDGETS = {
+    # The Genesys browser SDK's smallest minified bundle is 101,774 bytes
+    # gzip (purecloud-platform-client-v2 262.0.0, web-amd); the target is half.
+    "pkg": {"budget": 209_000, "target": 50_887,
+            "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
+    "dist": {"budget": 410_000, "target": 307_200, "files": None},
+}
+
+
+def gzip_size(path: pathlib.Path) -> int:
+    out = subprocess.run(["gzip", "-9", "-c", str(path)], check=True, capture_output=True).stdout
+    return len(out)
+
+
+def main(which: str) -> int:
+    spec = BUDGETS[which]
+    folder = ROOT / which
+    if spec["files"] is None:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+    else:
+        files = [folder / f for f in spec["files"]]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        print(f"size budget: {which}/ is not built ({', '.join(missing) or 'empty'})", file=sys.stderr)
+        return 1
+    total = sum(gzip_size(f) for f in files)
+    line = (f"size budget: {which}/ is {total:,} bytes gzip "
+            f"(budget {spec['budget']:,}, target {spec['target']:,})")
+    if total > spec["budget"]:
+        print(line + f": {total - spec['budget']:,} bytes over budget", file=sys.stderr)
+        return 1
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in BUDGETS:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))
