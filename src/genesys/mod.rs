@@ -26,6 +26,7 @@
 
 pub mod auth;
 pub mod models;
+pub mod pages;
 pub mod region;
 pub mod requests;
 
@@ -33,6 +34,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use models::*;
+pub use pages::{JobPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};
 
 use crate::engine::poll::PollSchedule;
@@ -245,6 +247,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         query: &ApiUsageOrganizationQuery,
         opts: &RunOptions,
     ) -> Result<ApiUsageQueryResult> {
+        self.query_organization_usage_as(query, opts).await
+    }
+
+    /// [`Self::query_organization_usage`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn query_organization_usage_as<P: ResultsPage>(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().organization_query(query)?;
         let run = self.run(opts);
@@ -262,6 +274,17 @@ impl<T: Transport, C: Clock> Client<T, C> {
         query: &ApiUsageClientQuery,
         opts: &RunOptions,
     ) -> Result<ApiUsageQueryResult> {
+        self.query_client_usage_as(client_id, query, opts).await
+    }
+
+    /// [`Self::query_client_usage`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn query_client_usage_as<P: ResultsPage>(
+        &self,
+        client_id: &str,
+        query: &ApiUsageClientQuery,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_query(client_id, query)?;
         let run = self.run(opts);
@@ -280,6 +303,17 @@ impl<T: Transport, C: Clock> Client<T, C> {
         days: Option<u32>,
         opts: &RunOptions,
     ) -> Result<ApiUsageQueryResult> {
+        self.client_usage_summary_as(client_id, days, opts).await
+    }
+
+    /// [`Self::client_usage_summary`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn client_usage_summary_as<P: ResultsPage>(
+        &self,
+        client_id: &str,
+        days: Option<u32>,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_summary(client_id, days)?;
         let run = self.run(opts);
@@ -298,11 +332,21 @@ impl<T: Transport, C: Clock> Client<T, C> {
         search: &ApiUsageSimpleSearch,
         opts: &RunOptions,
     ) -> Result<ApiUsageQueryResult> {
+        self.simple_search_as(search, opts).await
+    }
+
+    /// [`Self::simple_search`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn simple_search_as<P: ResultsPage>(
+        &self,
+        search: &ApiUsageSimpleSearch,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let interval = requests::check_interval(&search.interval)?;
         let run = self.run(opts);
-        let first = self.simple_search_once(&run, search, Vec::new()).await?;
-        if !(first.capped && opts.split_on_cap) {
+        let mut first: P = self.simple_search_once(&run, search, Vec::new()).await?;
+        if !(*first.capped() && opts.split_on_cap) {
             self.finish(&run);
             return Ok(first);
         }
@@ -315,10 +359,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 return Ok(first);
             }
         }
-        let mut merged = ApiUsageQueryResult {
-            query_status: Some(QueryStatus::Complete),
-            ..Default::default()
-        };
+        let mut merged = P::default();
+        *merged.query_status() = Some(QueryStatus::Complete);
         let mut done = 0u32;
         let mut total = 2u32;
         run.update(|p| {
@@ -332,28 +374,27 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 interval: part.format(),
                 ..search.clone()
             };
-            let result = self
-                .simple_search_once(&run, &sub, merged.results.clone())
-                .await;
-            let result = match result {
+            let carry = merged.rows().clone();
+            let result = self.simple_search_once::<P>(&run, &sub, carry).await;
+            let mut result = match result {
                 Ok(r) => r,
                 Err(e) => return Err(e.with_partial(&merged)),
             };
-            if result.capped {
+            if *result.capped() {
                 if let Some((a, b)) = part.halves() {
                     pending.extend([b, a]);
                     total += 1;
                     run.update(|p| p.parts_total = Some(total));
                     continue;
                 }
-                merged.capped = true;
+                *merged.capped() = true;
             }
-            merged
-                .results
-                .extend(result.results.into_iter().skip(merged.results.len()));
+            let known = merged.rows().len();
+            let new_rows = std::mem::take(result.rows());
+            merged.rows().extend(new_rows.into_iter().skip(known));
             done += 1;
-            let rows = merged.results.len() as u64;
-            let capped = merged.capped;
+            let rows = merged.rows().len() as u64;
+            let capped = *merged.capped();
             run.update(|p| {
                 p.parts_done = Some(done);
                 p.rows = rows;
@@ -366,39 +407,38 @@ impl<T: Transport, C: Clock> Client<T, C> {
 
     /// One simple search to the end of its pages. `carry` rows are kept in
     /// front of the new rows (so a failure can hand back everything so far).
-    async fn simple_search_once(
+    async fn simple_search_once<P: ResultsPage>(
         &self,
         run: &Run<'_, T, C>,
         search: &ApiUsageSimpleSearch,
-        carry: Vec<ApiUsageRow>,
-    ) -> Result<ApiUsageQueryResult> {
+        carry: Vec<P::Row>,
+    ) -> Result<P> {
         let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let submit = self.req().simple_search(search)?;
         let exec = self.submit_execution(run, &submit).await?;
         let first_page = self.req().simple_search_results(&exec, page_size, None)?;
         let base_rows = carry.len();
-        let mut acc = ApiUsageQueryResult {
-            results: carry,
-            query_status: Some(QueryStatus::Complete),
-            ..Default::default()
-        };
-        let page = self
+        let mut acc = P::default();
+        *acc.rows() = carry;
+        *acc.query_status() = Some(QueryStatus::Complete);
+        let mut page: P = self
             .poll_execution(run, &first_page)
             .await
             .map_err(|e| e.with_partial(&acc))?;
         let mut pager = Pager::new();
-        let mut next = page.cursors.as_ref().and_then(|c| c.after.clone());
-        acc.results.extend(page.results);
+        let mut next = after_cursor(page.cursors());
+        acc.rows().append(page.rows());
         loop {
-            let fetched = acc.results.len() - base_rows;
+            let fetched = acc.rows().len() - base_rows;
+            let rows = acc.rows().len() as u64;
             run.update(|p| {
                 p.phase = Phase::Paging;
                 p.pages += 1;
-                p.rows = acc.results.len() as u64;
+                p.rows = rows;
                 p.next_poll_in_ms = None;
             });
             if fetched >= SIMPLE_SEARCH_CAP {
-                acc.capped = true;
+                *acc.capped() = true;
                 run.update(|p| p.capped = true);
                 break;
             }
@@ -410,19 +450,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 .req()
                 .simple_search_results(&exec, page_size, Some(&cursor))?;
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let page: ApiUsageQueryResult =
-                decode_json(&response.body, Vendor::Genesys, "results page")
-                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
-            if page.query_status == Some(QueryStatus::Failed) {
+            let mut page: P = decode_page(&response.body, "results page", P::check_rows)
+                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            if *page.query_status() == Some(QueryStatus::Failed) {
                 return Err(
                     query_failed("The simple search failed while its pages were read.")
                         .with_partial(&acc),
                 );
             }
-            next = page.cursors.as_ref().and_then(|c| c.after.clone());
-            acc.results.extend(page.results);
+            next = after_cursor(page.cursors());
+            acc.rows().append(page.rows());
         }
-        acc.cursors = None;
+        *acc.cursors() = None;
         Ok(acc)
     }
 
@@ -432,6 +471,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         request: &OrganizationPublicApiUsageQueryRequest,
         opts: &RunOptions,
     ) -> Result<PublicApiUsageResultsResponse> {
+        self.aggregates_query_as(request, opts).await
+    }
+
+    /// [`Self::aggregates_query`] with the page type of the caller's choice: typed
+    /// rows, or [`RawJobResults`] to keep the rows as the vendor's JSON.
+    pub async fn aggregates_query_as<P: JobPage>(
+        &self,
+        request: &OrganizationPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let now = self.clock.now_ms();
         let submit = self.req().aggregates_job(request, now)?;
@@ -449,6 +498,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
         request: &ClientPublicApiUsageQueryRequest,
         opts: &RunOptions,
     ) -> Result<PublicApiUsageResultsResponse> {
+        self.client_aggregates_query_as(client_id, request, opts)
+            .await
+    }
+
+    /// [`Self::client_aggregates_query`] with the page type of the caller's choice: typed
+    /// rows, or [`RawJobResults`] to keep the rows as the vendor's JSON.
+    pub async fn client_aggregates_query_as<P: JobPage>(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let now = self.clock.now_ms();
         let submit = self.req().client_aggregates_job(client_id, request, now)?;
@@ -487,11 +548,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
     }
 
     /// Polls a legacy execution on the schedule until it is `Complete`.
-    async fn poll_execution(
+    async fn poll_execution<P: ResultsPage>(
         &self,
         run: &Run<'_, T, C>,
         poll: &HttpRequest,
-    ) -> Result<ApiUsageQueryResult> {
+    ) -> Result<P> {
         let submitted = run.elapsed_ms();
         loop {
             let since = run.elapsed_ms().saturating_sub(submitted);
@@ -506,12 +567,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 p.next_poll_in_ms = None;
             });
             let response = run.send(poll).await?;
-            let result: ApiUsageQueryResult =
-                decode_json(&response.body, Vendor::Genesys, "query status")
-                    .map_err(|e| e.with_status(response.status))?;
-            match &result.query_status {
+            let mut result: P = decode_page(&response.body, "query status", P::check_rows)
+                .map_err(|e| e.with_status(response.status))?;
+            match result.query_status() {
                 Some(QueryStatus::Complete) => {
-                    let rows = result.results.len() as u64;
+                    let rows = result.rows().len() as u64;
                     run.update(|p| p.rows = rows);
                     return Ok(result);
                 }
@@ -551,11 +611,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     }
 
     /// Polls a job until it succeeds, then follows `nextUri` to the last page.
-    async fn run_job(
-        &self,
-        run: &Run<'_, T, C>,
-        job_path: &str,
-    ) -> Result<PublicApiUsageResultsResponse> {
+    async fn run_job<P: JobPage>(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<P> {
         let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let submitted = run.elapsed_ms();
         let first = loop {
@@ -572,11 +628,10 @@ impl<T: Transport, C: Clock> Client<T, C> {
             });
             let req = self.req().job_page(job_path, page_size, None);
             let response = run.send(&req).await?;
-            let page: PublicApiUsageResultsResponse =
-                decode_json(&response.body, Vendor::Genesys, "job status")
-                    .map_err(|e| e.with_status(response.status))?;
+            let mut page: P = decode_page(&response.body, "job status", P::check_rows)
+                .map_err(|e| e.with_status(response.status))?;
             let status = page
-                .query_status
+                .query_status()
                 .clone()
                 .unwrap_or(if response.status == 200 {
                     JobStatus::Succeeded
@@ -587,19 +642,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 JobStatus::Succeeded => break page,
                 JobStatus::Failed => {
                     let why = page
-                        .error_body
-                        .as_ref()
+                        .error_body()
                         .and_then(|b| b.message.clone())
                         .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
                         .unwrap_or_default();
                     let mut err = query_failed(&format!("The usage job failed.{why}"));
                     err.details = page
-                        .error_body
-                        .as_ref()
+                        .error_body()
                         .and_then(|b| serde_json::to_value(b).ok())
                         .map(std::sync::Arc::new);
-                    err.correlation_id =
-                        page.error_body.as_ref().and_then(|b| b.context_id.clone());
+                    err.correlation_id = page.error_body().and_then(|b| b.context_id.clone());
                     return Err(err);
                 }
                 JobStatus::Cancelled => {
@@ -610,14 +662,12 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 _ => {}
             }
         };
-        let mut acc = PublicApiUsageResultsResponse {
-            query_status: Some(JobStatus::Succeeded),
-            ..first
-        };
-        let mut next = acc.next_uri.take();
+        let mut acc = first;
+        *acc.query_status() = Some(JobStatus::Succeeded);
+        let mut next = acc.next_uri().take();
         let mut pager = Pager::new();
         loop {
-            let rows = acc.entities.len() as u64;
+            let rows = acc.rows().len() as u64;
             run.update(|p| {
                 p.phase = Phase::Paging;
                 p.pages += 1;
@@ -645,15 +695,39 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             };
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let page: PublicApiUsageResultsResponse =
-                decode_json(&response.body, Vendor::Genesys, "job page")
-                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
-            next = page.next_uri;
-            acc.entities.extend(page.entities);
+            let mut page: P = decode_page(&response.body, "job page", P::check_rows)
+                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            next = page.next_uri().take();
+            acc.rows().append(page.rows());
         }
         self.finish(run);
         Ok(acc)
     }
+}
+
+/// Decodes a page and checks its rows.
+fn decode_page<P: serde::de::DeserializeOwned>(
+    body: &str,
+    what: &str,
+    check: impl Fn(&P) -> std::result::Result<(), String>,
+) -> Result<P> {
+    let page: P = decode_json(body, Vendor::Genesys, what)?;
+    check(&page).map_err(|m| {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "Genesys Cloud sent a {what} that could not be read: {m}. Body starts: {}",
+                snippet(body, 200)
+            ),
+        )
+        .with_vendor(Vendor::Genesys)
+    })?;
+    Ok(page)
+}
+
+/// The `after` cursor of a simple-search page.
+fn after_cursor(cursors: &mut Option<Cursors>) -> Option<String> {
+    cursors.as_ref().and_then(|c| c.after.clone())
 }
 
 fn query_failed(message: &str) -> Error {

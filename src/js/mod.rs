@@ -21,10 +21,13 @@ use crate::engine::{Progress, RateBudget, RunOptions};
 use crate::error::{Error, ErrorKind, Vendor};
 use crate::genesys::{
     self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
-    ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest,
+    ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest, RawJobResults,
+    RawQueryResult,
 };
 use crate::http::AccessToken;
-use crate::thousandeyes::{self, EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
+use crate::thousandeyes::{
+    self, EnterpriseAgentsUnitsParams, RawBreakdowns, RawDocument, TestsUnitsParams, UsageParams,
+};
 use crate::transport::fetch::FetchTransport;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -399,7 +402,8 @@ impl GenesysClient {
                 Err(e) => return rejected(e),
             };
         self.start(&opts, |c, run| async move {
-            c.query_organization_usage(&q, &run).await
+            c.query_organization_usage_as::<RawQueryResult>(&q, &run)
+                .await
         })
     }
 
@@ -418,7 +422,8 @@ impl GenesysClient {
             Err(e) => return rejected(e),
         };
         self.start(&opts, |c, run| async move {
-            c.query_client_usage(&client_id, &q, &run).await
+            c.query_client_usage_as::<RawQueryResult>(&client_id, &q, &run)
+                .await
         })
     }
 
@@ -439,7 +444,8 @@ impl GenesysClient {
             None => None,
         };
         self.start(&opts, |c, run| async move {
-            c.client_usage_summary(&client_id, days, &run).await
+            c.client_usage_summary_as::<RawQueryResult>(&client_id, days, &run)
+                .await
         })
     }
 
@@ -456,10 +462,9 @@ impl GenesysClient {
                 Ok(s) => s,
                 Err(e) => return rejected(e),
             };
-        self.start(
-            &opts,
-            |c, run| async move { c.simple_search(&s, &run).await },
-        )
+        self.start(&opts, |c, run| async move {
+            c.simple_search_as::<RawQueryResult>(&s, &run).await
+        })
     }
 
     /// Runs an organization aggregates job and returns every page's rows.
@@ -475,10 +480,9 @@ impl GenesysClient {
                 Ok(r) => r,
                 Err(e) => return rejected(e),
             };
-        self.start(
-            &opts,
-            |c, run| async move { c.aggregates_query(&r, &run).await },
-        )
+        self.start(&opts, |c, run| async move {
+            c.aggregates_query_as::<RawJobResults>(&r, &run).await
+        })
     }
 
     /// Runs the aggregates job of one OAuth client and returns every page's rows.
@@ -496,7 +500,8 @@ impl GenesysClient {
                 Err(e) => return rejected(e),
             };
         self.start(&opts, |c, run| async move {
-            c.client_aggregates_query(&client_id, &r, &run).await
+            c.client_aggregates_query_as::<RawJobResults>(&client_id, &r, &run)
+                .await
         })
     }
 }
@@ -588,7 +593,9 @@ impl ThousandEyesClient {
             Ok(p) => p,
             Err(e) => return rejected(e),
         };
-        self.start(&opts, |c, run| async move { c.usage(&p, &run).await })
+        self.start(&opts, |c, run| async move {
+            c.usage_as::<RawDocument>(&p, &run).await
+        })
     }
 
     /// Cloud and enterprise units per test over a range, every page merged.
@@ -607,7 +614,7 @@ impl ThousandEyesClient {
             Err(e) => return rejected(e),
         };
         self.start(&opts, |c, run| async move {
-            c.tests_units_usage(&p, &run).await
+            c.tests_units_usage_as::<RawBreakdowns>(&p, &run).await
         })
     }
 
@@ -628,7 +635,8 @@ impl ThousandEyesClient {
             Err(e) => return rejected(e),
         };
         self.start(&opts, |c, run| async move {
-            c.enterprise_agent_units_usage(&p, &run).await
+            c.enterprise_agent_units_usage_as::<RawBreakdowns>(&p, &run)
+                .await
         })
     }
 
@@ -639,6 +647,8 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        self.start(&opts, |c, run| async move { c.quotas(&run).await })
+        self.start(&opts, |c, run| async move {
+            c.quotas_as::<RawDocument>(&run).await
+        })
     }
 }

@@ -26,11 +26,13 @@
 //! ```
 
 pub mod models;
+pub mod pages;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use models::*;
+pub use pages::{BreakdownsPage, Document, RawBreakdowns, RawDocument};
 
 use crate::engine::{
     BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
@@ -283,19 +285,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
 
     /// Usage of the current billing period.
     pub async fn usage(&self, params: &UsageParams, opts: &RunOptions) -> Result<Usage> {
+        self.usage_as(params, opts).await
+    }
+
+    /// [`Self::usage`] typed, or as [`RawDocument`] (the vendor's JSON).
+    pub async fn usage_as<P: Document>(
+        &self,
+        params: &UsageParams,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let req = self.usage_request(params)?;
-        let run = self.run(opts);
-        run.update(|p| p.phase = Phase::Submitting);
-        let response = run.send(&req).await?;
-        let usage: Usage = decode_json(&response.body, Vendor::ThousandEyes, "usage answer")
-            .map_err(|e| e.with_status(response.status))?;
-        run.update(|p| {
-            p.phase = Phase::Done;
-            p.pages = 1;
-            p.rows = usage.usage.as_ref().map_or(0, |u| u.tests.len() as u64);
-        });
-        Ok(usage)
+        self.one_page(&req, opts, "usage answer").await
     }
 
     /// Cloud and enterprise units per test over a range, every page merged.
@@ -304,6 +305,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         params: &TestsUnitsParams,
         opts: &RunOptions,
     ) -> Result<TestsUsage> {
+        self.tests_units_usage_as(params, opts).await
+    }
+
+    /// [`Self::tests_units_usage`] typed, or as [`RawBreakdowns`] (the
+    /// vendor's JSON rows).
+    pub async fn tests_units_usage_as<P: BreakdownsPage>(
+        &self,
+        params: &TestsUnitsParams,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let mut q = Vec::new();
         if let Some(aid) = &params.aid {
@@ -314,22 +325,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             params.end_date.as_deref(),
         )?);
         let run = self.run(opts);
-        let (rows, links) = self
-            .all_pages::<TestsUsage, UnitsByTests>(
-                &run,
-                "/v7/usage/units/tests",
-                &q,
-                |p| (p.breakdowns, p.links),
-                |rows| TestsUsage {
-                    breakdowns: rows,
-                    links: None,
-                },
-            )
-            .await?;
-        Ok(TestsUsage {
-            breakdowns: rows,
-            links,
-        })
+        self.all_pages(&run, "/v7/usage/units/tests", &q).await
     }
 
     /// Enterprise-agent units per (account group, agent) over a range, merged.
@@ -338,61 +334,66 @@ impl<T: Transport, C: Clock> Client<T, C> {
         params: &EnterpriseAgentsUnitsParams,
         opts: &RunOptions,
     ) -> Result<EnterpriseAgentsUsage> {
+        self.enterprise_agent_units_usage_as(params, opts).await
+    }
+
+    /// [`Self::enterprise_agent_units_usage`] typed, or as [`RawBreakdowns`].
+    pub async fn enterprise_agent_units_usage_as<P: BreakdownsPage>(
+        &self,
+        params: &EnterpriseAgentsUnitsParams,
+        opts: &RunOptions,
+    ) -> Result<P> {
         opts.validate()?;
         let q = check_range(params.start_date.as_deref(), params.end_date.as_deref())?;
         let run = self.run(opts);
-        let (rows, links) = self
-            .all_pages::<EnterpriseAgentsUsage, EnterpriseAgentUnitsByTestOwnerAccountGroup>(
-                &run,
-                "/v7/usage/units/enterprise-agents",
-                &q,
-                |p| (p.breakdowns, p.links),
-                |rows| EnterpriseAgentsUsage {
-                    breakdowns: rows,
-                    links: None,
-                },
-            )
-            .await?;
-        Ok(EnterpriseAgentsUsage {
-            breakdowns: rows,
-            links,
-        })
+        self.all_pages(&run, "/v7/usage/units/enterprise-agents", &q)
+            .await
     }
 
     /// The quotas the caller may see (read-only).
     pub async fn quotas(&self, opts: &RunOptions) -> Result<Quotas> {
+        self.quotas_as(opts).await
+    }
+
+    /// [`Self::quotas`] typed, or as [`RawDocument`].
+    pub async fn quotas_as<P: Document>(&self, opts: &RunOptions) -> Result<P> {
         opts.validate()?;
         let req = self.get("/v7/quotas", &[]);
+        self.one_page(&req, opts, "quotas answer").await
+    }
+
+    /// Sends one request and reads its answer.
+    async fn one_page<P: Document>(
+        &self,
+        req: &HttpRequest,
+        opts: &RunOptions,
+        what: &str,
+    ) -> Result<P> {
         let run = self.run(opts);
         run.update(|p| p.phase = Phase::Submitting);
-        let response = run.send(&req).await?;
-        let quotas: Quotas = decode_json(&response.body, Vendor::ThousandEyes, "quotas answer")
+        let response = run.send(req).await?;
+        let doc: P = decode_json(&response.body, Vendor::ThousandEyes, what)
             .map_err(|e| e.with_status(response.status))?;
+        let rows = doc.rows();
         run.update(|p| {
             p.phase = Phase::Done;
             p.pages = 1;
-            p.rows = quotas.quotas.len() as u64;
+            p.rows = rows;
         });
-        Ok(quotas)
+        Ok(doc)
     }
 
     /// Reads every page of a paged endpoint by re-issuing the original call
     /// with the cursor of `_links.next` (so requests stay on this client's
     /// base URL, proxy included), stopping on a missing link, a link without
     /// a cursor, or a repeated cursor.
-    async fn all_pages<P, R>(
+    async fn all_pages<P: BreakdownsPage>(
         &self,
         run: &Run<'_, T, C>,
         path: &str,
         query: &[(&'static str, String)],
-        split: impl Fn(P) -> (Vec<R>, Option<PaginationLinks>),
-        partial: impl Fn(Vec<R>) -> P,
-    ) -> Result<(Vec<R>, Option<PaginationLinks>)>
-    where
-        P: serde::de::DeserializeOwned + serde::Serialize,
-        R: Clone,
-    {
-        let mut rows: Vec<R> = Vec::new();
+    ) -> Result<P> {
+        let mut rows: Vec<P::Row> = Vec::new();
         let mut pager = Pager::new();
         let mut cursor: Option<String> = None;
         let mut first_links = None;
@@ -403,22 +404,35 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 q.push(("cursor", c.clone()));
             }
             let req = self.get(path, &q);
-            let with_partial = |e: Error, rows: &Vec<R>| {
+            let with_partial = |e: Error, rows: &Vec<P::Row>| {
                 if rows.is_empty() {
                     e
                 } else {
-                    e.with_partial(&partial(rows.clone()))
+                    e.with_partial(&P::from_parts(rows.clone(), None))
                 }
             };
             let response = match run.send(&req).await {
                 Ok(r) => r,
                 Err(e) => return Err(with_partial(e, &rows)),
             };
-            let page: P = match decode_json(&response.body, Vendor::ThousandEyes, "page") {
+            let page: P = match decode_json(&response.body, Vendor::ThousandEyes, "page")
+                .and_then(|p: P| {
+                    p.check_rows().map_err(|m| {
+                        Error::new(
+                            ErrorKind::Decode,
+                            format!(
+                                "ThousandEyes sent a page that could not be read: {m}. Body starts: {}",
+                                snippet(&response.body, 200)
+                            ),
+                        )
+                        .with_vendor(Vendor::ThousandEyes)
+                    })?;
+                    Ok(p)
+                }) {
                 Ok(p) => p,
                 Err(e) => return Err(with_partial(e.with_status(response.status), &rows)),
             };
-            let (items, links) = split(page);
+            let (items, links) = page.into_parts();
             rows.extend(items);
             let next_cursor = links
                 .as_ref()
@@ -440,6 +454,6 @@ impl<T: Transport, C: Clock> Client<T, C> {
             }
         }
         run.update(|p| p.phase = Phase::Done);
-        Ok((rows, first_links))
+        Ok(P::from_parts(rows, first_links))
     }
 }
