@@ -207,16 +207,12 @@ impl Ctx {
             entry_committed: StoredValue::new(false),
             abort: StoredValue::new_local(None),
             sim: StoredValue::new_local(None),
-            genesys_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
+            genesys_budget: StoredValue::new_local(RateBudget::shared_per_minute(
                 crate::genesys::REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            )))),
-            te_budget: StoredValue::new_local(Rc::new(RefCell::new(RateBudget::new(
+            )),
+            te_budget: StoredValue::new_local(RateBudget::shared_per_minute(
                 crate::thousandeyes::REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            )))),
+            )),
         }
     }
 

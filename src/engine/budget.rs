@@ -42,6 +42,12 @@ impl RateBudget {
         }
     }
 
+    /// A budget of `limit` requests a minute, two of them kept in reserve,
+    /// ready to share between the clients of one token or organization.
+    pub fn shared_per_minute(limit: u64) -> std::rc::Rc<std::cell::RefCell<RateBudget>> {
+        std::rc::Rc::new(std::cell::RefCell::new(RateBudget::new(limit, 60_000, 2)))
+    }
+
     /// The current limit per window.
     pub fn limit(&self) -> u64 {
         self.limit

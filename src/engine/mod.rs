@@ -143,6 +143,70 @@ pub trait VendorRules {
     fn network_error(&self, detail: &str) -> Error;
 }
 
+/// What every call of one client shares: the transport, the clock, the
+/// vendor's rules, the rate budget (which clients of one token or
+/// organization may share) and the retry policy.
+pub struct Connection<T: Transport, C: Clock> {
+    transport: T,
+    clock: C,
+    rules: &'static dyn VendorRules,
+    budget: Rc<RefCell<RateBudget>>,
+    policy: RetryPolicy,
+}
+
+impl<T: Transport, C: Clock> Connection<T, C> {
+    /// A connection with its own budget of `requests_per_minute` and the
+    /// default retry policy.
+    pub fn new(
+        transport: T,
+        clock: C,
+        rules: &'static dyn VendorRules,
+        requests_per_minute: u64,
+    ) -> Self {
+        Connection {
+            transport,
+            clock,
+            rules,
+            budget: RateBudget::shared_per_minute(requests_per_minute),
+            policy: RetryPolicy::default(),
+        }
+    }
+
+    /// Shares a rate budget with other connections.
+    pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The transport requests go through.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The current time, Unix milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Starts a call.
+    pub fn run<'a>(&'a self, opts: &'a RunOptions) -> Run<'a, T, C> {
+        Run::new(
+            &self.transport,
+            &self.clock,
+            self.rules,
+            &self.budget,
+            self.policy,
+            opts,
+        )
+    }
+}
+
 /// One call in progress: the transport, the clock, the vendor's rules, the
 /// client's shared rate budget, the caller's options and the progress so far.
 pub struct Run<'a, T: Transport, C: Clock> {

@@ -39,7 +39,8 @@ pub use region::{Region, REGIONS};
 
 use crate::engine::poll::PollSchedule;
 use crate::engine::{
-    BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
+    BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
+    VendorRules,
 };
 use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{path_of, query_param, AccessToken, Clock, HttpRequest, HttpResponse, Transport};
@@ -168,10 +169,7 @@ impl VendorRules for GenesysRules {
 pub struct Client<T: Transport, C: Clock> {
     base: String,
     token: AccessToken,
-    transport: T,
-    clock: C,
-    budget: Rc<RefCell<RateBudget>>,
-    policy: RetryPolicy,
+    conn: Connection<T, C>,
     schedule: PollSchedule,
 }
 
@@ -186,32 +184,25 @@ impl<T: Transport, C: Clock> Client<T, C> {
         Ok(Client {
             base,
             token,
-            transport,
-            clock,
-            budget: Rc::new(RefCell::new(RateBudget::new(
-                REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            ))),
-            policy: RetryPolicy::default(),
+            conn: Connection::new(transport, clock, &GenesysRules, REQUESTS_PER_MINUTE),
             schedule: PollSchedule::default(),
         })
     }
 
     /// Shares a rate budget with other clients of the same token.
     pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
-        self.budget = budget;
+        self.conn = self.conn.with_budget(budget);
         self
     }
 
     /// The transport requests go through.
     pub fn transport(&self) -> &T {
-        &self.transport
+        self.conn.transport()
     }
 
     /// Replaces the retry policy.
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
+        self.conn = self.conn.with_retry_policy(policy);
         self
     }
 
@@ -224,17 +215,6 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// The API base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base
-    }
-
-    fn run<'a>(&'a self, opts: &'a RunOptions) -> Run<'a, T, C> {
-        Run::new(
-            &self.transport,
-            &self.clock,
-            &GenesysRules,
-            &self.budget,
-            self.policy,
-            opts,
-        )
     }
 
     fn req(&self) -> requests::Builder<'_> {
@@ -259,7 +239,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().organization_query(query)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let exec = self.submit_execution(&run, &submit).await?;
         let poll = self.req().organization_results(&exec)?;
         let result = self.poll_execution(&run, &poll).await?;
@@ -287,7 +267,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_query(client_id, query)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let exec = self.submit_execution(&run, &submit).await?;
         let poll = self.req().client_results(client_id, &exec)?;
         let result = self.poll_execution(&run, &poll).await?;
@@ -316,7 +296,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_summary(client_id, days)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let exec = self.submit_execution(&run, &submit).await?;
         let poll = self.req().client_results(client_id, &exec)?;
         let result = self.poll_execution(&run, &poll).await?;
@@ -344,7 +324,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let interval = requests::check_interval(&search.interval)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let mut first: P = self.simple_search_once(&run, search, Vec::new()).await?;
         if !(*first.capped() && opts.split_on_cap) {
             self.finish(&run);
@@ -482,9 +462,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
     ) -> Result<P> {
         opts.validate()?;
-        let now = self.clock.now_ms();
+        let now = self.conn.now_ms();
         let submit = self.req().aggregates_job(request, now)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let job_path = self
             .run_job_submit(&run, &submit, requests::org_job_path)
             .await?;
@@ -511,9 +491,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
     ) -> Result<P> {
         opts.validate()?;
-        let now = self.clock.now_ms();
+        let now = self.conn.now_ms();
         let submit = self.req().client_aggregates_job(client_id, request, now)?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         let cid = requests::check_id("clientId", client_id)?;
         let job_path = self
             .run_job_submit(&run, &submit, |id| requests::client_job_path(&cid, id))

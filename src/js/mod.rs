@@ -374,11 +374,7 @@ impl GenesysClient {
         Ok(GenesysClient {
             base,
             token,
-            budget: Rc::new(RefCell::new(RateBudget::new(
-                genesys::REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            ))),
+            budget: RateBudget::shared_per_minute(genesys::REQUESTS_PER_MINUTE),
         })
     }
 
@@ -564,11 +560,7 @@ impl ThousandEyesClient {
         Ok(ThousandEyesClient {
             base,
             token,
-            budget: Rc::new(RefCell::new(RateBudget::new(
-                thousandeyes::REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            ))),
+            budget: RateBudget::shared_per_minute(thousandeyes::REQUESTS_PER_MINUTE),
         })
     }
 

@@ -35,7 +35,8 @@ pub use models::*;
 pub use pages::{BreakdownsPage, Document, RawBreakdowns, RawDocument};
 
 use crate::engine::{
-    BudgetHint, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
+    BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
+    VendorRules,
 };
 use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{
@@ -200,10 +201,7 @@ pub fn resolve_base(base_url: Option<&str>) -> Result<String> {
 pub struct Client<T: Transport, C: Clock> {
     base: String,
     token: AccessToken,
-    transport: T,
-    clock: C,
-    budget: Rc<RefCell<RateBudget>>,
-    policy: RetryPolicy,
+    conn: Connection<T, C>,
 }
 
 impl<T: Transport, C: Clock> Client<T, C> {
@@ -216,48 +214,30 @@ impl<T: Transport, C: Clock> Client<T, C> {
         Ok(Client {
             base,
             token,
-            transport,
-            clock,
-            budget: Rc::new(RefCell::new(RateBudget::new(
-                REQUESTS_PER_MINUTE,
-                60_000,
-                2,
-            ))),
-            policy: RetryPolicy::default(),
+            conn: Connection::new(transport, clock, &ThousandEyesRules, REQUESTS_PER_MINUTE),
         })
     }
 
     /// Shares a rate budget with other clients of the same organization.
     pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
-        self.budget = budget;
+        self.conn = self.conn.with_budget(budget);
         self
     }
 
     /// The transport requests go through.
     pub fn transport(&self) -> &T {
-        &self.transport
+        self.conn.transport()
     }
 
     /// Replaces the retry policy.
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
+        self.conn = self.conn.with_retry_policy(policy);
         self
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base
-    }
-
-    fn run<'a>(&'a self, opts: &'a RunOptions) -> Run<'a, T, C> {
-        Run::new(
-            &self.transport,
-            &self.clock,
-            &ThousandEyesRules,
-            &self.budget,
-            self.policy,
-            opts,
-        )
     }
 
     fn get(&self, path: &str, query: &[(&str, String)]) -> HttpRequest {
@@ -324,7 +304,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             params.start_date.as_deref(),
             params.end_date.as_deref(),
         )?);
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         self.all_pages(&run, "/v7/usage/units/tests", &q).await
     }
 
@@ -345,7 +325,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let q = check_range(params.start_date.as_deref(), params.end_date.as_deref())?;
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         self.all_pages(&run, "/v7/usage/units/enterprise-agents", &q)
             .await
     }
@@ -369,7 +349,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
         what: &str,
     ) -> Result<P> {
-        let run = self.run(opts);
+        let run = self.conn.run(opts);
         run.update(|p| p.phase = Phase::Submitting);
         let response = run.send(req).await?;
         let doc: P = decode_json(&response.body, Vendor::ThousandEyes, what)
