@@ -47,11 +47,11 @@ const MAX_CACHED: usize = 8;
 /// What an execution or job computes.
 #[derive(Clone, Debug)]
 pub(crate) enum ExecKind {
-    /// Legacy org or per-client query (also the client summary).
+    /// Legacy org or per-client query (also the client summary). Its rows
+    /// are read in one response, so they are computed then and not kept.
     Legacy {
         query: LegacyQuery,
         client: Option<String>,
-        cache: Option<Vec<(AggKey, Counts)>>,
     },
     /// Simple search.
     Search {
@@ -69,13 +69,15 @@ pub(crate) enum ExecKind {
 impl ExecKind {
     fn has_cache(&self) -> bool {
         match self {
-            ExecKind::Legacy { cache, .. } | ExecKind::Job { cache, .. } => cache.is_some(),
+            ExecKind::Legacy { .. } => false,
+            ExecKind::Job { cache, .. } => cache.is_some(),
             ExecKind::Search { cache, .. } => cache.is_some(),
         }
     }
     fn drop_cache(&mut self) {
         match self {
-            ExecKind::Legacy { cache, .. } | ExecKind::Job { cache, .. } => *cache = None,
+            ExecKind::Legacy { .. } => {}
+            ExecKind::Job { cache, .. } => *cache = None,
             ExecKind::Search { cache, .. } => *cache = None,
         }
     }
@@ -1006,11 +1008,7 @@ fn start_legacy(ctx: &mut Ctx<'_>, query: LegacyQuery, client: Option<String>) -
         None => format!("/api/v2/usage/query/{id}/results"),
     };
     let exec = ctx.st.new_execution(
-        ExecKind::Legacy {
-            query,
-            client,
-            cache: None,
-        },
+        ExecKind::Legacy { query, client },
         ctx.now,
         ctx.default_exec_ms,
         false,
@@ -1111,63 +1109,48 @@ fn legacy_results(
     client: Option<&String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = ctx.now;
-    let needs_rows = {
-        let e = ctx.st.executions.get(id).ok_or_else(execution_not_found)?;
-        let ExecKind::Legacy {
-            client: c, cache, ..
-        } = &e.kind
-        else {
-            return Err(execution_not_found());
-        };
-        if c.as_ref() != client {
-            return Err(execution_not_found());
-        }
-        match phase(e, now) {
-            Phase::Queued | Phase::Running => {
-                return Ok(ok(200, &json!({ "queryStatus": "Running" })))
-            }
-            Phase::Done(Outcome::Failed) | Phase::Done(Outcome::Cancelled) => {
-                return Ok(ok(200, &json!({ "queryStatus": "Failed" })))
-            }
-            Phase::Done(Outcome::Success) => cache.is_none(),
-        }
-    };
-    if needs_rows {
-        trim_caches(ctx, id);
-    }
-    let cat = catalog_of(ctx.cat, client.map(String::as_str), ctx.st.cfg.xss);
-    let cat: &Catalog = &cat;
-    let e = ctx
-        .st
-        .executions
-        .get_mut(id)
-        .ok_or_else(execution_not_found)?;
-    let created = e.created;
-    let ExecKind::Legacy { query, cache, .. } = &mut e.kind else {
+    let e = ctx.st.executions.get(id).ok_or_else(execution_not_found)?;
+    let ExecKind::Legacy { client: c, query } = &e.kind else {
         return Err(execution_not_found());
     };
-    if cache.is_none() {
-        let (first, last) = query.interval.days(created);
-        let rows = aggregate(
-            cat,
-            first,
-            last,
-            query.gran,
-            query.dims,
-            &|_, c| !c.builtin,
-            None,
-        );
-        *cache = Some(rows);
+    if c.as_ref() != client {
+        return Err(execution_not_found());
     }
-    let rows = cache.as_deref().unwrap_or(&[]);
-    let results: Vec<Value> = rows
-        .iter()
-        .map(|(k, c)| legacy_row(cat, k, c, &query.metrics))
-        .collect();
-    Ok(ok(
-        200,
-        &json!({ "results": results, "queryStatus": "Complete" }),
-    ))
+    match phase(e, now) {
+        Phase::Queued | Phase::Running => return Ok(ok(200, &json!({ "queryStatus": "Running" }))),
+        Phase::Done(Outcome::Failed) | Phase::Done(Outcome::Cancelled) => {
+            return Ok(ok(200, &json!({ "queryStatus": "Failed" })))
+        }
+        Phase::Done(Outcome::Success) => {}
+    }
+    let cat = catalog_of(ctx.cat, client.map(String::as_str), ctx.st.cfg.xss);
+    let (first, last) = query.interval.days(e.created);
+    let rows = aggregate(
+        &cat,
+        first,
+        last,
+        query.gran,
+        query.dims,
+        &|_, c| !c.builtin,
+        None,
+    );
+    // Written row by row (a tree of every row first would take several
+    // times the memory of the text), the keys in the order `json!` sorts
+    // them: `{"queryStatus":"Complete","results":[...]}`.
+    let mut body = String::from(r#"{"queryStatus":"Complete","results":["#);
+    for (i, (k, c)) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        let row = legacy_row(&cat, k, c, &query.metrics).to_string();
+        if i == 0 {
+            // Rows are about the same length: room for all of them at once.
+            body.reserve((row.len() + 8) * rows.len());
+        }
+        body.push_str(&row);
+    }
+    body.push_str("]}");
+    Ok(HttpResponse::new(200, body).with_header("Content-Type", "application/json"))
 }
 
 fn legacy_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics) -> Value {
