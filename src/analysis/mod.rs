@@ -2,18 +2,24 @@
 //! top-N with an "other" bucket, 429 shares, headline totals, a trend and
 //! projection, ThousandEyes period projections, and CSV.
 //!
-//! Rows of every Genesys endpoint are first turned into [`Record`]s, so one
-//! set of functions serves them all.
+//! Rows of every Genesys endpoint are first stored as [`Records`] (each
+//! distinct text once, rows referring to it by number), so one set of
+//! functions serves them all and grouping never hashes a string.
 
 pub mod csv;
 pub mod format;
+pub mod records;
 
 use std::collections::HashMap;
 
+pub use records::{Counts, Records};
+
 use crate::genesys::{ApiUsageRow, PublicApiUsage};
 use crate::time::{parse_instant, DAY};
+use records::{Column, ABSENT};
 
-/// One usage row, whichever Genesys endpoint it came from.
+/// One usage row, whichever Genesys endpoint it came from (collect them into
+/// [`Records`] for the analysis).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
     /// Bucket day, `YYYY-MM-DD`.
@@ -154,10 +160,10 @@ impl Dimension {
     }
 
     /// The dimensions that have a value in at least one record.
-    pub fn present_in(records: &[Record]) -> Vec<Dimension> {
+    pub fn present_in(records: &Records) -> Vec<Dimension> {
         Dimension::ALL
             .into_iter()
-            .filter(|d| records.iter().any(|r| d.of(r).is_some()))
+            .filter(|d| records.has(*d))
             .collect()
     }
 }
@@ -193,54 +199,107 @@ fn share(part: i64, whole: i64) -> f64 {
     }
 }
 
-/// Totals per group, largest first, the groups after the first `n` summed
-/// into one [`OTHER`] bucket.
-pub fn top_n(records: &[Record], dim: Dimension, n: usize) -> Vec<GroupTotal> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut sums: Vec<(&str, [i64; 4])> = Vec::new();
-    for r in records {
-        let key = dim.of(r).unwrap_or(NONE);
-        let i = *index.entry(key).or_insert_with(|| {
-            sums.push((key, [0; 4]));
-            sums.len() - 1
-        });
-        if let Some((_, s)) = sums.get_mut(i) {
-            s[0] += r.requests;
-            s[1] += r.status429;
-            s[2] += r.status400;
-            s[3] += r.status500;
+/// The groups of one column: one per distinct text, and one named
+/// `absent_name` for rows without a value (the same group as a text spelled
+/// that way, as when rows are keyed by name).
+struct Groups<'a> {
+    /// Group names, by group.
+    names: Vec<&'a str>,
+    /// Whether some row falls in the group.
+    used: Vec<bool>,
+    /// The group of rows without a value.
+    absent: usize,
+    /// Per row: the column's ids.
+    ids: &'a [u32],
+}
+
+impl<'a> Groups<'a> {
+    fn new(column: &'a Column, absent_name: &'a str) -> Groups<'a> {
+        let mut names: Vec<&str> = column.values.iter().map(|v| &**v).collect();
+        let mut used = vec![true; names.len()];
+        let absent = match names.iter().position(|n| *n == absent_name) {
+            Some(i) => i,
+            None => {
+                names.push(absent_name);
+                used.push(column.absent > 0);
+                names.len() - 1
+            }
+        };
+        Groups {
+            names,
+            used,
+            absent,
+            ids: &column.ids,
         }
     }
-    sums.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(b.0)));
-    let mut out: Vec<GroupTotal> = Vec::new();
-    let mut other = [0i64; 4];
-    let mut others = 0;
-    for (i, (name, s)) in sums.iter().enumerate() {
-        if i < n {
-            out.push(GroupTotal {
-                name: name.to_string(),
-                requests: s[0],
-                status429: s[1],
-                status400: s[2],
-                status500: s[3],
-                share429: share(s[1], s[0]),
-            });
+
+    /// The group of a row's id.
+    #[inline]
+    fn of(&self, id: u32) -> usize {
+        if id == ABSENT {
+            self.absent
         } else {
-            others += 1;
-            for k in 0..4 {
-                other[k] += s[k];
+            id as usize
+        }
+    }
+
+    /// Requests, 429s, 4xx and 5xx per group, in one pass over the rows.
+    fn sums(&self, counts: &[Counts]) -> Vec<[i64; 4]> {
+        let mut sums = vec![[0i64; 4]; self.names.len()];
+        for (c, &id) in counts.iter().zip(self.ids) {
+            if let Some(s) = sums.get_mut(self.of(id)) {
+                s[0] += c.requests;
+                s[1] += c.status429;
+                s[2] += c.status400;
+                s[3] += c.status500;
             }
         }
+        sums
     }
-    if others > 0 {
-        out.push(GroupTotal {
-            name: OTHER.to_string(),
-            requests: other[0],
-            status429: other[1],
-            status400: other[2],
-            status500: other[3],
-            share429: share(other[1], other[0]),
-        });
+
+    /// The groups that have rows, largest first (ties by name), with their sums.
+    fn ranked(&self, counts: &[Counts]) -> Vec<(usize, [i64; 4])> {
+        let mut ranked: Vec<(usize, [i64; 4])> = self
+            .sums(counts)
+            .into_iter()
+            .enumerate()
+            .filter(|(g, _)| self.used.get(*g).copied().unwrap_or(false))
+            .collect();
+        let name = |g: usize| self.names.get(g).copied().unwrap_or("");
+        ranked.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| name(a.0).cmp(name(b.0))));
+        ranked
+    }
+}
+
+fn group_total(name: &str, s: [i64; 4]) -> GroupTotal {
+    GroupTotal {
+        name: name.to_string(),
+        requests: s[0],
+        status429: s[1],
+        status400: s[2],
+        status500: s[3],
+        share429: share(s[1], s[0]),
+    }
+}
+
+/// Totals per group, largest first, the groups after the first `n` summed
+/// into one [`OTHER`] bucket.
+pub fn top_n(records: &Records, dim: Dimension, n: usize) -> Vec<GroupTotal> {
+    let groups = Groups::new(records.column(dim), NONE);
+    let ranked = groups.ranked(&records.counts);
+    let mut out: Vec<GroupTotal> = ranked
+        .iter()
+        .take(n)
+        .map(|(g, s)| group_total(groups.names.get(*g).copied().unwrap_or(""), *s))
+        .collect();
+    if ranked.len() > n {
+        let mut other = [0i64; 4];
+        for (_, s) in ranked.iter().skip(n) {
+            for (o, v) in other.iter_mut().zip(s) {
+                *o += v;
+            }
+        }
+        out.push(group_total(OTHER, other));
     }
     out
 }
@@ -285,59 +344,66 @@ impl Series {
 }
 
 /// Requests per day, stacked by the top `n` groups of `dim` and [`OTHER`].
-pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
-    let top: Vec<String> = top_n(records, dim, n)
+pub fn daily_series(records: &Records, dim: Dimension, n: usize) -> Series {
+    let groups = Groups::new(records.column(dim), NONE);
+    let top: Vec<usize> = groups
+        .ranked(&records.counts)
         .into_iter()
-        .map(|g| g.name)
-        .filter(|g| g != OTHER)
+        .take(n)
+        .map(|(g, _)| g)
+        .filter(|g| groups.names.get(*g) != Some(&OTHER))
         .collect();
-    let group_index: HashMap<&str, usize> = top
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.as_str(), i))
-        .collect();
+    // Each group's row in the stack: its place in the top, or the last (Other).
     let other_index = top.len();
-    let mut dates: Vec<&str> = records
-        .iter()
-        .map(|r| r.date.as_deref().unwrap_or("total"))
-        .collect();
-    dates.sort_unstable();
-    dates.dedup();
-    let date_index: HashMap<&str, usize> = dates.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-    let mut values = vec![vec![0i64; dates.len()]; top.len() + 1];
-    for r in records {
-        let g = group_index
-            .get(dim.of(r).unwrap_or(NONE))
-            .copied()
-            .unwrap_or(other_index);
-        if let (Some(d), Some(row)) = (
-            date_index.get(r.date.as_deref().unwrap_or("total")),
-            values.get_mut(g),
-        ) {
-            if let Some(v) = row.get_mut(*d) {
-                *v += r.requests;
-            }
+    let mut stack_of = vec![other_index; groups.names.len()];
+    for (i, g) in top.iter().enumerate() {
+        if let Some(s) = stack_of.get_mut(*g) {
+            *s = i;
         }
     }
-    let mut groups: Vec<SeriesGroup> = top
-        .into_iter()
-        .zip(values.iter())
-        .map(|(name, v)| SeriesGroup {
-            name,
-            values: v.clone(),
+    // Each day's place in time: the days sorted as text (`YYYY-MM-DD`).
+    let days = Groups::new(&records.date, "total");
+    let mut order: Vec<usize> = (0..days.names.len())
+        .filter(|d| days.used.get(*d).copied().unwrap_or(false))
+        .collect();
+    order.sort_unstable_by(|a, b| days.names.get(*a).cmp(&days.names.get(*b)));
+    let mut place = vec![0usize; days.names.len()];
+    for (p, d) in order.iter().enumerate() {
+        if let Some(x) = place.get_mut(*d) {
+            *x = p;
+        }
+    }
+    let width = order.len();
+    let mut values = vec![0i64; (top.len() + 1) * width];
+    for ((c, &g), &d) in records.counts.iter().zip(groups.ids).zip(days.ids) {
+        let row = stack_of.get(groups.of(g)).copied().unwrap_or(other_index);
+        let col = place.get(days.of(d)).copied().unwrap_or(0);
+        if let Some(v) = values.get_mut(row * width + col) {
+            *v += c.requests;
+        }
+    }
+    let mut rows = values.chunks(width.max(1));
+    let mut out: Vec<SeriesGroup> = top
+        .iter()
+        .map(|g| SeriesGroup {
+            name: groups.names.get(*g).copied().unwrap_or("").to_string(),
+            values: rows.next().map(<[i64]>::to_vec).unwrap_or_default(),
         })
         .collect();
-    if let Some(other) = values.get(other_index) {
+    if let Some(other) = rows.next() {
         if other.iter().any(|&v| v != 0) {
-            groups.push(SeriesGroup {
+            out.push(SeriesGroup {
                 name: OTHER.to_string(),
-                values: other.clone(),
+                values: other.to_vec(),
             });
         }
     }
     Series {
-        dates: dates.into_iter().map(str::to_string).collect(),
-        groups,
+        dates: order
+            .iter()
+            .map(|d| days.names.get(*d).copied().unwrap_or("").to_string())
+            .collect(),
+        groups: out,
     }
 }
 
@@ -362,18 +428,23 @@ pub struct Headline {
 }
 
 /// Headline numbers of a set of records.
-pub fn headline(records: &[Record]) -> Headline {
-    let requests: i64 = records.iter().map(|r| r.requests).sum();
-    let s429: i64 = records.iter().map(|r| r.status429).sum();
-    let s500: i64 = records.iter().map(|r| r.status500).sum();
-    let mut per_day: HashMap<&str, i64> = HashMap::new();
-    for r in records {
-        if let Some(d) = r.date.as_deref() {
-            *per_day.entry(d).or_default() += r.requests;
+pub fn headline(records: &Records) -> Headline {
+    let (mut requests, mut s429, mut s500) = (0i64, 0i64, 0i64);
+    let mut per_day = vec![0i64; records.date.values.len()];
+    for (c, &d) in records.counts.iter().zip(&records.date.ids) {
+        requests += c.requests;
+        s429 += c.status429;
+        s500 += c.status500;
+        if let Some(v) = per_day.get_mut(d as usize) {
+            *v += c.requests;
         }
     }
-    let busiest_day = per_day
-        .into_iter()
+    // The most requests; of equal days, the earliest.
+    let busiest_day = records
+        .date
+        .values
+        .iter()
+        .zip(per_day)
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
         .map(|(d, n)| (d.to_string(), n));
     let heaviest_client = top_n(records, Dimension::Client, 1)
@@ -546,14 +617,16 @@ mod tests {
         }
     }
 
-    fn sample() -> Vec<Record> {
-        vec![
+    fn sample() -> Records {
+        [
             rec("2026-07-01", "A", 100, 10),
             rec("2026-07-01", "B", 50, 0),
             rec("2026-07-02", "A", 120, 0),
             rec("2026-07-02", "C", 5, 5),
             rec("2026-07-03", "D", 1, 0),
         ]
+        .into_iter()
+        .collect()
     }
 
     #[test]
@@ -599,6 +672,175 @@ mod tests {
         assert_eq!(h.status429, 15);
         assert_eq!(h.busiest_day, Some(("2026-07-01".into(), 150)));
         assert_eq!(h.heaviest_client, Some(("A".into(), 220)));
+    }
+
+    /// The plain, string-keyed computations the analysis must agree with.
+    mod plain {
+        use super::super::*;
+
+        pub fn top_n(records: &[Record], dim: Dimension, n: usize) -> Vec<GroupTotal> {
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut sums: Vec<(&str, [i64; 4])> = Vec::new();
+            for r in records {
+                let key = dim.of(r).unwrap_or(NONE);
+                let i = *index.entry(key).or_insert_with(|| {
+                    sums.push((key, [0; 4]));
+                    sums.len() - 1
+                });
+                let s = &mut sums[i].1;
+                s[0] += r.requests;
+                s[1] += r.status429;
+                s[2] += r.status400;
+                s[3] += r.status500;
+            }
+            sums.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(b.0)));
+            let mut out: Vec<GroupTotal> = sums
+                .iter()
+                .take(n)
+                .map(|(k, s)| group_total(k, *s))
+                .collect();
+            if sums.len() > n {
+                let mut o = [0i64; 4];
+                for (_, s) in &sums[n..] {
+                    for k in 0..4 {
+                        o[k] += s[k];
+                    }
+                }
+                out.push(group_total(OTHER, o));
+            }
+            out
+        }
+
+        pub fn daily_series(records: &[Record], dim: Dimension, n: usize) -> Series {
+            let top: Vec<String> = top_n(records, dim, n)
+                .into_iter()
+                .map(|g| g.name)
+                .filter(|g| g != OTHER)
+                .collect();
+            let mut dates: Vec<&str> = records
+                .iter()
+                .map(|r| r.date.as_deref().unwrap_or("total"))
+                .collect();
+            dates.sort_unstable();
+            dates.dedup();
+            let mut values = vec![vec![0i64; dates.len()]; top.len() + 1];
+            for r in records {
+                let key = dim.of(r).unwrap_or(NONE);
+                let g = top.iter().position(|t| t == key).unwrap_or(top.len());
+                let d = r.date.as_deref().unwrap_or("total");
+                values[g][dates.iter().position(|x| *x == d).unwrap()] += r.requests;
+            }
+            let mut groups: Vec<SeriesGroup> = top
+                .iter()
+                .zip(&values)
+                .map(|(name, v)| SeriesGroup {
+                    name: name.clone(),
+                    values: v.clone(),
+                })
+                .collect();
+            if values[top.len()].iter().any(|&v| v != 0) {
+                groups.push(SeriesGroup {
+                    name: OTHER.into(),
+                    values: values[top.len()].clone(),
+                });
+            }
+            Series {
+                dates: dates.into_iter().map(str::to_string).collect(),
+                groups,
+            }
+        }
+
+        pub fn busiest_day(records: &[Record]) -> Option<(String, i64)> {
+            let mut per_day: HashMap<&str, i64> = HashMap::new();
+            for r in records {
+                if let Some(d) = r.date.as_deref() {
+                    *per_day.entry(d).or_default() += r.requests;
+                }
+            }
+            per_day
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(d, n)| (d.to_string(), n))
+        }
+    }
+
+    /// Rows with every awkward value: missing texts, texts spelled like the
+    /// "(none)", "Other" and "total" buckets, ties, zero rows.
+    fn awkward(seed: u64, len: usize) -> Vec<Record> {
+        let mut x = seed;
+        let mut next = move |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let pick = |k: u64, options: &[&str]| -> Option<String> {
+            let k = k as usize;
+            (k < options.len()).then(|| options[k].to_string())
+        };
+        (0..len)
+            .map(|_| {
+                let requests = [0, 1, 5, 5, 10, 100][next(6) as usize];
+                let s429 = next(3).min(requests as u64) as i64;
+                Record {
+                    date: pick(
+                        next(7),
+                        &[
+                            "2026-07-01",
+                            "2026-07-02",
+                            "2026-06-30",
+                            "total",
+                            "2026-07-03",
+                        ],
+                    ),
+                    client: pick(next(8), &["A", "B", NONE, OTHER, "a", "C", "D"]),
+                    template_uri: pick(next(4), &["/x", "/y", "/z"]),
+                    user: pick(next(3), &["u1", "u2"]),
+                    requests,
+                    status429: s429,
+                    status400: s429,
+                    status500: next(2) as i64,
+                    ..Default::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn grouping_by_number_agrees_with_grouping_by_name() {
+        for seed in 0..40 {
+            let rows = awkward(seed, 1 + seed as usize * 7);
+            let records: Records = rows.iter().collect();
+            for dim in [
+                Dimension::Client,
+                Dimension::Endpoint,
+                Dimension::User,
+                Dimension::Platform,
+            ] {
+                for n in [0, 1, 2, 3, 10] {
+                    assert_eq!(
+                        top_n(&records, dim, n),
+                        plain::top_n(&rows, dim, n),
+                        "top_n seed {seed} {dim:?} {n}"
+                    );
+                    assert_eq!(
+                        daily_series(&records, dim, n),
+                        plain::daily_series(&rows, dim, n),
+                        "daily_series seed {seed} {dim:?} {n}"
+                    );
+                }
+            }
+            let h = headline(&records);
+            assert_eq!(h.busiest_day, plain::busiest_day(&rows), "seed {seed}");
+            assert_eq!(h.requests, rows.iter().map(|r| r.requests).sum::<i64>());
+            assert_eq!(
+                h.heaviest_client,
+                plain::top_n(&rows, Dimension::Client, 1)
+                    .into_iter()
+                    .find(|g| g.name != OTHER && g.name != NONE)
+                    .map(|g| (g.name, g.requests))
+            );
+        }
     }
 
     #[test]

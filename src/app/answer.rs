@@ -2,8 +2,10 @@
 //! need, built from any endpoint's result with the pure functions of
 //! `crate::analysis`.
 
+use std::sync::Arc;
+
 pub use crate::analysis::format::group_digits;
-use crate::analysis::{period_projection, Dimension, PeriodProjection, Record};
+use crate::analysis::{period_projection, Dimension, PeriodProjection, Records};
 pub use crate::analysis::{sum_by, top_with_other, Bar};
 use crate::error::decode_json;
 use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
@@ -14,8 +16,8 @@ use super::query_spec::Kind;
 /// One cell: text, a whole number, or nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
-    /// Text.
-    Text(String),
+    /// Text (shared: the rows of an answer hold each distinct text once).
+    Text(Arc<str>),
     /// A count.
     Num(i64),
     /// No value.
@@ -26,7 +28,7 @@ impl Cell {
     /// The cell as text for export (numbers without separators).
     pub fn raw(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Num(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
@@ -35,14 +37,18 @@ impl Cell {
     /// The cell as people read it.
     pub fn shown(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Num(n) => group_digits(*n),
             Cell::Empty => String::new(),
         }
     }
 
     fn from_opt(s: Option<&str>) -> Cell {
-        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+        s.map_or(Cell::Empty, |s| Cell::Text(s.into()))
+    }
+
+    fn text(s: impl Into<Arc<str>>) -> Cell {
+        Cell::Text(s.into())
     }
 
     /// Orders cells: numbers by value, text alphabetically, empty last.
@@ -50,6 +56,8 @@ impl Cell {
         use std::cmp::Ordering;
         match (self, other) {
             (Cell::Num(a), Cell::Num(b)) => a.cmp(b),
+            // Equal texts of one answer are one allocation: no need to read them.
+            (Cell::Text(a), Cell::Text(b)) if Arc::ptr_eq(a, b) => Ordering::Equal,
             (Cell::Text(a), Cell::Text(b)) => text_order(a, b),
             (Cell::Empty, Cell::Empty) => Ordering::Equal,
             (Cell::Empty, _) => Ordering::Greater,
@@ -81,7 +89,99 @@ pub struct Table {
     /// Which columns hold numbers (aligned right).
     pub numeric: Vec<bool>,
     /// The rows.
-    pub rows: Vec<Vec<Cell>>,
+    rows: Rows,
+}
+
+/// Where the cells of a table come from.
+#[derive(Clone, Debug, PartialEq)]
+enum Rows {
+    /// Cells kept as they are.
+    Cells(Vec<Vec<Cell>>),
+    /// Cells read from Genesys records when asked for, so a hundred thousand
+    /// rows take no memory beyond the records the charts use anyway.
+    Records {
+        /// The rows.
+        records: Arc<Records>,
+        /// Whether the first column is the date.
+        date: bool,
+        /// The text columns after it.
+        dims: Vec<Dimension>,
+    },
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows::Cells(Vec::new())
+    }
+}
+
+impl Table {
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Cells(rows) => rows.len(),
+            Rows::Records { records, .. } => records.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cell of row `row` in column `col` (empty outside the table).
+    pub fn cell(&self, row: usize, col: usize) -> Cell {
+        match &self.rows {
+            Rows::Cells(rows) => rows
+                .get(row)
+                .and_then(|r| r.get(col))
+                .cloned()
+                .unwrap_or(Cell::Empty),
+            Rows::Records {
+                records,
+                date,
+                dims,
+            } => {
+                if row >= records.len() {
+                    return Cell::Empty;
+                }
+                let shared =
+                    |t: Option<&Arc<str>>| t.map_or(Cell::Empty, |t| Cell::Text(t.clone()));
+                let col = if *date {
+                    match col.checked_sub(1) {
+                        Some(c) => c,
+                        None => return shared(records.date(row)),
+                    }
+                } else {
+                    col
+                };
+                if let Some(d) = dims.get(col) {
+                    return shared(records.value(*d, row));
+                }
+                let c = records.counts(row);
+                match col - dims.len() {
+                    0 => Cell::Num(c.requests),
+                    1 => Cell::Num(c.status200),
+                    2 => Cell::Num(c.status300),
+                    3 => Cell::Num(c.status400),
+                    4 => Cell::Num(c.status429),
+                    5 => Cell::Num(c.status500),
+                    _ => Cell::Empty,
+                }
+            }
+        }
+    }
+
+    /// The cells of row `row`.
+    pub fn row(&self, row: usize) -> Vec<Cell> {
+        (0..self.columns.len()).map(|c| self.cell(row, c)).collect()
+    }
+
+    fn push(&mut self, row: Vec<Cell>) {
+        if let Rows::Cells(rows) = &mut self.rows {
+            rows.push(row);
+        }
+    }
 }
 
 /// A bar chart's data.
@@ -110,7 +210,7 @@ pub struct QuotaView {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// Genesys rows, as records.
-    Genesys(Vec<Record>),
+    Genesys(Arc<Records>),
     /// ThousandEyes breakdowns.
     ThousandEyes {
         /// Units against the quota (usage of the period only).
@@ -130,7 +230,7 @@ pub struct Answer {
     /// Charts' data.
     pub body: Body,
     /// The rows.
-    pub table: Table,
+    pub table: Arc<Table>,
     /// The simple search reached the 20,000-record cap.
     pub capped: bool,
     /// Only part of the rows: the run failed after these were fetched.
@@ -139,50 +239,35 @@ pub struct Answer {
 
 const COUNT_COLUMNS: [&str; 6] = ["Requests", "2xx", "3xx", "4xx", "429", "5xx"];
 
-fn genesys_table(records: &[Record]) -> Table {
+fn genesys_table(records: &Arc<Records>) -> Table {
     let dims = Dimension::present_in(records);
-    let has_date = records.iter().any(|r| r.date.is_some());
+    let date = records.has_dates();
     let mut columns = Vec::new();
-    if has_date {
+    if date {
         columns.push("Date".to_string());
     }
     columns.extend(dims.iter().map(|d| d.label().to_string()));
     let text_cols = columns.len();
     columns.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));
     let numeric = (0..columns.len()).map(|i| i >= text_cols).collect();
-    let rows = records
-        .iter()
-        .map(|r| {
-            let mut row = Vec::with_capacity(columns.len());
-            if has_date {
-                row.push(Cell::from_opt(r.date.as_deref()));
-            }
-            row.extend(dims.iter().map(|d| Cell::from_opt(d.of(r))));
-            row.extend([
-                Cell::Num(r.requests),
-                Cell::Num(r.status200),
-                Cell::Num(r.status300),
-                Cell::Num(r.status400),
-                Cell::Num(r.status429),
-                Cell::Num(r.status500),
-            ]);
-            row
-        })
-        .collect();
     Table {
         columns,
         numeric,
-        rows,
+        rows: Rows::Records {
+            records: records.clone(),
+            date,
+            dims,
+        },
     }
 }
 
 impl Answer {
     /// From a legacy result or a simple search.
     pub fn from_usage(kind: Kind, result: &ApiUsageQueryResult) -> Answer {
-        let records: Vec<Record> = result.results.iter().map(Record::from).collect();
+        let records = Arc::new(Records::from_usage_rows(&result.results));
         Answer {
             kind,
-            table: genesys_table(&records),
+            table: Arc::new(genesys_table(&records)),
             body: Body::Genesys(records),
             capped: result.capped,
             partial: false,
@@ -191,10 +276,10 @@ impl Answer {
 
     /// From an aggregates job.
     pub fn from_job(kind: Kind, result: &PublicApiUsageResultsResponse) -> Answer {
-        let records: Vec<Record> = result.entities.iter().map(Record::from).collect();
+        let records = Arc::new(Records::from_job_rows(&result.entities));
         Answer {
             kind,
-            table: genesys_table(&records),
+            table: Arc::new(genesys_table(&records)),
             body: Body::Genesys(records),
             capped: false,
             partial: false,
@@ -289,24 +374,24 @@ impl Answer {
             .map(|s| s.to_string())
             .collect(),
             numeric: vec![false, false, false, false, true, true],
-            rows: Vec::new(),
+            rows: Rows::default(),
         };
         for t in &u.tests {
-            table.rows.push(vec![
-                Cell::Text("Test (cloud units)".into()),
-                Cell::Text(group_name(&t.account_group_name, &t.aid)),
-                Cell::Text(test_name(&t.test_name, &t.test_id)),
+            table.push(vec![
+                Cell::text("Test (cloud units)"),
+                Cell::text(group_name(&t.account_group_name, &t.aid)),
+                Cell::text(test_name(&t.test_name, &t.test_id)),
                 Cell::from_opt(t.test_type.as_deref()),
                 num(t.cloud_units_used),
                 num(t.cloud_units_projected),
             ]);
         }
         for a in &u.enterprise_agent_units {
-            table.rows.push(vec![
-                Cell::Text("Agent (enterprise units)".into()),
-                Cell::Text(group_name(&a.account_group_name, &a.aid)),
-                Cell::Text(text_or(&a.agent_name)),
-                Cell::Text("Enterprise agent".into()),
+            table.push(vec![
+                Cell::text("Agent (enterprise units)"),
+                Cell::text(group_name(&a.account_group_name, &a.aid)),
+                Cell::text(text_or(&a.agent_name)),
+                Cell::text("Enterprise agent"),
                 num(a.enterprise_units_used),
                 num(a.enterprise_units_projected),
             ]);
@@ -362,9 +447,9 @@ impl Answer {
             ),
         ] {
             for (group, used) in list {
-                table.rows.push(vec![
-                    Cell::Text(format!("{label} (count)")),
-                    Cell::Text(group),
+                table.push(vec![
+                    Cell::text(format!("{label} (count)")),
+                    Cell::text(group),
                     Cell::Empty,
                     Cell::Empty,
                     num(used),
@@ -379,7 +464,7 @@ impl Answer {
                 period: start.zip(end),
                 bars,
             },
-            table,
+            table: Arc::new(table),
             capped: false,
             partial: false,
         }
@@ -442,29 +527,27 @@ impl Answer {
             .map(|s| s.to_string())
             .collect(),
             numeric: vec![false, false, false, false, false, true, true, true, true],
-            rows: rows
-                .iter()
-                .map(|t| {
-                    vec![
-                        Cell::Text(group_name(&t.account_group_name, &t.aid)),
-                        Cell::from_opt(t.test_name.as_deref()),
-                        Cell::from_opt(t.test_id.as_deref()),
-                        Cell::from_opt(t.test_type.as_deref()),
-                        Cell::Text(
-                            if t.is_instant_test == Some(true) {
+            rows: Rows::Cells(
+                rows.iter()
+                    .map(|t| {
+                        vec![
+                            Cell::text(group_name(&t.account_group_name, &t.aid)),
+                            Cell::from_opt(t.test_name.as_deref()),
+                            Cell::from_opt(t.test_id.as_deref()),
+                            Cell::from_opt(t.test_type.as_deref()),
+                            Cell::text(if t.is_instant_test == Some(true) {
                                 "yes"
                             } else {
                                 "no"
-                            }
-                            .into(),
-                        ),
-                        num(t.cloud_units_used),
-                        num(t.cloud_units_projected),
-                        num(t.enterprise_units_used),
-                        num(t.enterprise_units_projected),
-                    ]
-                })
-                .collect(),
+                            }),
+                            num(t.cloud_units_used),
+                            num(t.cloud_units_projected),
+                            num(t.enterprise_units_used),
+                            num(t.enterprise_units_projected),
+                        ]
+                    })
+                    .collect(),
+            ),
         };
         Answer {
             kind: Kind::TeTests,
@@ -473,7 +556,7 @@ impl Answer {
                 period: None,
                 bars,
             },
-            table,
+            table: Arc::new(table),
             capped: false,
             partial: false,
         }
@@ -522,18 +605,19 @@ impl Answer {
             .map(|s| s.to_string())
             .collect(),
             numeric: vec![false, false, false, true, true],
-            rows: rows
-                .iter()
-                .map(|a| {
-                    vec![
-                        Cell::Text(group_name(&a.account_group_name, &a.aid)),
-                        Cell::from_opt(a.agent_name.as_deref()),
-                        Cell::from_opt(a.agent_id.as_deref()),
-                        num(a.enterprise_units_used),
-                        num(a.enterprise_units_projected),
-                    ]
-                })
-                .collect(),
+            rows: Rows::Cells(
+                rows.iter()
+                    .map(|a| {
+                        vec![
+                            Cell::text(group_name(&a.account_group_name, &a.aid)),
+                            Cell::from_opt(a.agent_name.as_deref()),
+                            Cell::from_opt(a.agent_id.as_deref()),
+                            num(a.enterprise_units_used),
+                            num(a.enterprise_units_projected),
+                        ]
+                    })
+                    .collect(),
+            ),
         };
         Answer {
             kind: Kind::TeAgents,
@@ -542,7 +626,7 @@ impl Answer {
                 period: None,
                 bars,
             },
-            table,
+            table: Arc::new(table),
             capped: false,
             partial: false,
         }
@@ -572,7 +656,7 @@ impl Answer {
             Kind::TeUsage => return None,
         };
         answer.partial = true;
-        (!answer.table.rows.is_empty()).then_some(answer)
+        (!answer.table.is_empty()).then_some(answer)
     }
 }
 

@@ -10,8 +10,8 @@ pub fn csv_of(table: &Table, order: &[usize]) -> String {
     let header: Vec<&str> = table.columns.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = order
         .iter()
-        .filter_map(|&i| table.rows.get(i))
-        .map(|r| r.iter().map(Cell::raw).collect())
+        .filter(|&&i| i < table.len())
+        .map(|&i| table.row(i).iter().map(Cell::raw).collect())
         .collect();
     to_csv(&header, &rows)
 }
@@ -25,12 +25,13 @@ pub fn json_of(table: &Table, order: &[usize]) -> String {
         .map(|n| serde_json::to_string(n).unwrap_or_else(|_| "\"\"".into()))
         .collect();
     let mut out = String::from("[");
-    for (k, row) in order.iter().filter_map(|&i| table.rows.get(i)).enumerate() {
+    let shown = order.iter().filter(|&&i| i < table.len());
+    for (k, row) in shown.map(|&i| table.row(i)).enumerate() {
         if k > 0 {
             out.push(',');
         }
         out.push('{');
-        for (j, (name, cell)) in names.iter().zip(row).enumerate() {
+        for (j, (name, cell)) in names.iter().zip(&row).enumerate() {
             if j > 0 {
                 out.push(',');
             }
@@ -38,7 +39,7 @@ pub fn json_of(table: &Table, order: &[usize]) -> String {
             out.push(':');
             match cell {
                 Cell::Text(s) => {
-                    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".into()))
+                    out.push_str(&serde_json::to_string(&**s).unwrap_or_else(|_| "null".into()))
                 }
                 Cell::Num(n) => out.push_str(&n.to_string()),
                 Cell::Empty => out.push_str("null"),

@@ -180,7 +180,7 @@ pub fn RunStatus() -> impl IntoView {
                 ctx.partial
                     .get()
                     .map(|a| {
-                        let n = a.table.rows.len();
+                        let n = a.table.len();
                         let a2 = a.clone();
                         view! {
                             <div class="partial">

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::analysis::{daily_series, headline, top_n, Dimension, Record};
+use crate::analysis::{daily_series, headline, top_n, Dimension, Records};
 
 use super::answer::{group_digits, Answer, Bar, BarSet, Body};
 use super::browser;
@@ -59,8 +59,8 @@ fn AnswerView(answer: Arc<Answer>) -> impl IntoView {
         k if k.is_te() => format!("ThousandEyes · {}", k.label()),
         k => format!("Genesys Cloud · {}", k.label()),
     };
-    let table = Arc::new(answer.table.clone());
-    let empty = answer.table.rows.is_empty();
+    let table = answer.table.clone();
+    let empty = answer.table.is_empty();
     let charts = match &answer.body {
         Body::Genesys(records) => {
             view! { <GenesysCharts records=records.clone() kind=answer.kind/> }.into_any()
@@ -121,13 +121,12 @@ fn AnswerView(answer: Arc<Answer>) -> impl IntoView {
 }
 
 #[component]
-fn GenesysCharts(records: Vec<Record>, kind: Kind) -> impl IntoView {
+fn GenesysCharts(records: Arc<Records>, kind: Kind) -> impl IntoView {
     let present = Dimension::present_in(&records);
     let default_dim = present.first().copied().unwrap_or(Dimension::Client);
     let stack = RwSignal::new(default_dim);
     let h = headline(&records);
     let hot429 = h.rate429 >= 0.01;
-    let records = Arc::new(records);
 
     let headline_view = view! {
         <dl class="headline" data-testid="headline">

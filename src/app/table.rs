@@ -1,7 +1,7 @@
 //! A sortable, filterable table that renders only the rows in view, so it
 //! stays smooth with 100,000 rows. Export takes exactly the rows shown.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
 
@@ -27,6 +27,20 @@ impl PartialEq for Order {
     }
 }
 
+/// Each row's cells as shown, lower case, in one line.
+fn haystack_of(table: &Table) -> Vec<String> {
+    (0..table.len())
+        .map(|i| {
+            table
+                .row(i)
+                .iter()
+                .map(|c| c.shown().to_lowercase())
+                .collect::<Vec<_>>()
+                .join("\u{1f}")
+        })
+        .collect()
+}
+
 /// The rows of an answer.
 #[component]
 pub fn DataTable(
@@ -39,26 +53,17 @@ pub fn DataTable(
     let filter = RwSignal::new(String::new());
     let scroll_top = RwSignal::new(0.0f64);
     let export_error: RwSignal<Option<String>> = RwSignal::new(None);
-    // One lower-case line per row, computed once, for the filter.
-    let haystack: Arc<Vec<String>> = Arc::new(
-        table
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| c.shown().to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("\u{1f}")
-            })
-            .collect(),
-    );
+    // One lower-case line per row, for the filter: built when a filter is
+    // first typed, so showing a large answer does not wait for it.
+    let haystack: Arc<OnceLock<Vec<String>>> = Arc::new(OnceLock::new());
     let t = table.clone();
     let order = Memo::new(move |_| {
         let needle = filter.with(|f| f.trim().to_lowercase());
         let mut idx: Vec<usize> = if needle.is_empty() {
-            (0..t.rows.len()).collect()
+            (0..t.len()).collect()
         } else {
             haystack
+                .get_or_init(|| haystack_of(&t))
                 .iter()
                 .enumerate()
                 .filter(|(_, h)| h.contains(&needle))
@@ -67,11 +72,7 @@ pub fn DataTable(
         };
         if let Some((col, desc)) = sort.get() {
             idx.sort_by(|&a, &b| {
-                let (ca, cb) = (t.rows[a].get(col), t.rows[b].get(col));
-                let o = match (ca, cb) {
-                    (Some(x), Some(y)) => x.cmp_to(y),
-                    _ => std::cmp::Ordering::Equal,
-                };
+                let o = t.cell(a, col).cmp_to(&t.cell(b, col));
                 if desc {
                     o.reverse()
                 } else {
@@ -88,7 +89,7 @@ pub fn DataTable(
     });
 
     let ncols = table.columns.len();
-    let total = table.rows.len();
+    let total = table.len();
     let grid = format!(
         "--cols: {}; min-width: {}px",
         table
@@ -161,8 +162,10 @@ pub fn DataTable(
                 .enumerate()
                 .map(|(k, &i)| {
                     let pos = first + k;
-                    let cells = table.rows.get(i).map(|r| {
-                        r.iter()
+                    let cells = (i < table.len()).then(|| {
+                        table
+                            .row(i)
+                            .iter()
                             .enumerate()
                             .map(|(c, cell)| {
                                 let numeric = table.numeric.get(c).copied().unwrap_or(false);
