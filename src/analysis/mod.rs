@@ -407,6 +407,87 @@ pub fn daily_series(records: &Records, dim: Dimension, n: usize) -> Series {
     }
 }
 
+/// What each period of a [`Series`] covers after [`fit_periods`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Periods {
+    /// The periods of the rows (days, or the granularity asked for).
+    AsGiven,
+    /// Weeks from Monday, named by their Monday.
+    Weeks,
+    /// Calendar months, named by their first day.
+    Months,
+}
+
+/// The series with at most `max` periods, for a chart that has room for
+/// that many bars: when it has more and its dates are days (`YYYY-MM-DD`),
+/// the days are summed into weeks or, if those are still too many, into
+/// months. Totals are kept; anything else comes back as it was.
+pub fn fit_periods(series: Series, max: usize) -> (Series, Periods) {
+    if series.dates.len() <= max {
+        return (series, Periods::AsGiven);
+    }
+    let days: Option<Vec<i64>> = series
+        .dates
+        .iter()
+        .map(|d| {
+            (d.len() == 10)
+                .then(|| parse_instant(d).ok())
+                .flatten()
+                .map(|i| i.secs.div_euclid(DAY))
+        })
+        .collect();
+    let Some(days) = days else {
+        return (series, Periods::AsGiven);
+    };
+    // 1970-01-01 was a Thursday: Monday is 3 days before it.
+    let week = |d: i64| d - (d + 3).rem_euclid(7);
+    let month = |d: i64| {
+        let (y, m, _) = crate::time::civil_from_days(d);
+        crate::time::days_from_civil(y, m, 1)
+    };
+    let weeks: Vec<i64> = days.iter().map(|d| week(*d)).collect();
+    let (periods, keys) = if distinct(&weeks) <= max {
+        (Periods::Weeks, weeks)
+    } else {
+        (Periods::Months, days.iter().map(|d| month(*d)).collect())
+    };
+    let mut starts = keys.clone();
+    starts.sort_unstable();
+    starts.dedup();
+    let place: Vec<usize> = keys
+        .iter()
+        .map(|k| starts.binary_search(k).unwrap_or(0))
+        .collect();
+    let groups = series
+        .groups
+        .into_iter()
+        .map(|g| {
+            let mut values = vec![0i64; starts.len()];
+            for (v, p) in g.values.iter().zip(&place) {
+                if let Some(x) = values.get_mut(*p) {
+                    *x += v;
+                }
+            }
+            SeriesGroup {
+                name: g.name,
+                values,
+            }
+        })
+        .collect();
+    let dates = starts
+        .iter()
+        .map(|d| crate::time::format_date(d * DAY))
+        .collect();
+    (Series { dates, groups }, periods)
+}
+
+fn distinct(keys: &[i64]) -> usize {
+    let mut v = keys.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
+
 /// Headline numbers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -663,6 +744,46 @@ mod tests {
         assert_eq!(s.groups[1].name, OTHER);
         assert_eq!(s.totals(), [150, 125, 1]);
         assert_eq!(s.max_total(), 150);
+    }
+
+    #[test]
+    fn long_series_are_summed_into_weeks_or_months() {
+        let days: Vec<String> = (0..400)
+            .map(|i| crate::time::format_date((days_from("2026-01-01") + i) * DAY))
+            .collect();
+        let series = Series {
+            dates: days.clone(),
+            groups: vec![SeriesGroup {
+                name: "A".into(),
+                values: (0..400).collect(),
+            }],
+        };
+        let (same, p) = fit_periods(series.clone(), 400);
+        assert_eq!((same.dates.len(), p), (400, Periods::AsGiven));
+        // 2026-01-01 is a Thursday: the first week starts on Monday 2025-12-29.
+        let (weeks, p) = fit_periods(series.clone(), 60);
+        assert_eq!(p, Periods::Weeks);
+        assert_eq!(weeks.dates[0], "2025-12-29");
+        assert_eq!(weeks.dates[1], "2026-01-05");
+        assert_eq!(weeks.groups[0].values[0], 1 + 2 + 3);
+        assert_eq!(weeks.totals().iter().sum::<i64>(), (0..400).sum::<i64>());
+        let (months, p) = fit_periods(series, 20);
+        assert_eq!(p, Periods::Months);
+        assert_eq!(months.dates.len(), 14);
+        assert_eq!(
+            (months.dates[0].as_str(), months.groups[0].values[0]),
+            ("2026-01-01", (0..31).sum())
+        );
+        assert_eq!(months.totals().iter().sum::<i64>(), (0..400).sum::<i64>());
+        let total = Series {
+            dates: vec!["total".into(), "x".into()],
+            groups: Vec::new(),
+        };
+        assert_eq!(fit_periods(total, 1).1, Periods::AsGiven);
+    }
+
+    fn days_from(d: &str) -> i64 {
+        parse_instant(d).unwrap().secs / DAY
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub fn SeriesChart(
     /// Whether to draw the trend and the 7-day projection.
     #[prop(default = true)]
     projection: bool,
+    /// What one bar covers when the days were summed to fit ("week", "month").
+    #[prop(default = None)]
+    per: Option<&'static str>,
 ) -> impl IntoView {
     let h = 300.0;
     let (ml, mr, mt, mb) = (64.0, 16.0, 12.0, 44.0);
@@ -228,6 +231,7 @@ pub fn SeriesChart(
         <figure class="chart" data-testid="chart-series">
             <figcaption>
                 {format!("Requests over time by {}", group_label.to_lowercase())}
+                {per.map(|p| view! { <span class="hint" data-testid="series-per">{format!(" · one bar per {p}")}</span> })}
                 {show_proj.then(|| view! { <span class="hint">" · dashed: trend and next 7 periods"</span> })}
             </figcaption>
             <svg

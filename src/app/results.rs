@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::analysis::{daily_series, headline, top_n, Dimension, Records};
+use crate::analysis::{daily_series, fit_periods, headline, top_n, Dimension, Periods, Records};
 
 use super::answer::{group_digits, Answer, Bar, BarSet, Body};
 use super::browser;
@@ -12,6 +12,10 @@ use super::charts::{BarsChart, QuotaChart, SeriesChart, StatusChart};
 use super::query_spec::Kind;
 use super::state::use_ctx;
 use super::table::DataTable;
+
+/// The most bars the time-series chart draws; longer series are summed into
+/// weeks or months (at 800 px, more bars would be thinner than a pixel).
+const MAX_PERIODS: usize = 180;
 
 fn dim_id(d: Dimension) -> &'static str {
     match d {
@@ -192,8 +196,13 @@ fn GenesysCharts(records: Arc<Records>, kind: Kind) -> impl IntoView {
     let recs = records.clone();
     let series = move || {
         let d = stack.get();
-        let s = daily_series(&recs, d, 8);
-        view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary/> }
+        let (s, periods) = fit_periods(daily_series(&recs, d, 8), MAX_PERIODS);
+        let per = match periods {
+            Periods::AsGiven => None,
+            Periods::Weeks => Some("week"),
+            Periods::Months => Some("month"),
+        };
+        view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary per=per/> }
     };
 
     let tops: Vec<_> = present
