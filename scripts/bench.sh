@@ -65,3 +65,21 @@ serve_dir "$ROOT/dist" dist APP_URL
 serve_dir "$ROOT/www" www WWW_URL
 (cd www && node bench/first-chart.mjs)
 (cd www && node bench/handoff.mjs)
+
+# The analysis in wasm vs the same in plain JavaScript, in one page: the
+# crate with the entry points of src/bench_exports.rs, in its own target
+# directory so that the package and app builds are not redone.
+cargo build --quiet --release --target wasm32-unknown-unknown --lib --features bench-exports \
+  --target-dir target/bench-wasm
+rm -rf "$OUT/analysis"
+wasm-bindgen --target web --out-dir "$OUT/analysis/pkg" --out-name usage_lens \
+  target/bench-wasm/wasm32-unknown-unknown/release/usage_lens.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$OUT/analysis/pkg/usage_lens_bg.wasm" -o "$OUT/analysis/pkg/usage_lens_bg.wasm"
+cp www/bench/analysis.html www/bench/analysis-js.mjs "$OUT/analysis/"
+serve_dir "$OUT/analysis" analysis ANALYSIS_URL
+(cd www && node bench/analysis.mjs)
+
+# About 100,000 rows in the app: draw, re-sort, and memory over repeated runs.
+(cd www && node bench/table.mjs)

@@ -62,4 +62,7 @@ pub mod js;
 #[cfg(feature = "app")]
 pub mod app;
 
+#[cfg(feature = "bench-exports")]
+mod bench_exports;
+
 pub use error::{Error, ErrorKind, Result, Vendor};
