@@ -12,6 +12,14 @@ source "$ROOT/scripts/lib.sh"
 
 gz() { gzip -9 -c "$1" | wc -c; }
 
+# Every section adds its headline rows to one summary table, printed last.
+export BENCH_SUMMARY="$OUT/summary.tsv"
+: > "$BENCH_SUMMARY"
+summary_row() { # row measure value reference ratio target met
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$BENCH_SUMMARY"
+}
+ratio() { python3 -c "print(f'{$1/$2:.2f}×')"; }
+
 echo "# usage-lens benchmarks ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
 cargo bench --quiet --bench engine 2>/dev/null
@@ -43,6 +51,9 @@ if [ -n "$sdk_file" ]; then
   sdk_ver=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$sdk_dir/package/package.json" | head -1)
   echo "| Genesys SDK $sdk_ver ${sdk_file#$sdk_dir/package/} | $(wc -c < "$sdk_file") | $sdk_gz |"
   python3 -c "print(f'| ratio (gzip) | | {$ours_gz/$sdk_gz:.2f}× (target ≤ 0.50×) |')"
+  summary_row 1 "package size: pkg/ wasm + JS gzip vs the Genesys SDK's smallest minified bundle" \
+    "$ours_gz B" "$sdk_gz B" "$(ratio "$ours_gz" "$sdk_gz")" "≤ 0.50×" \
+    "$(python3 -c "print('yes' if $ours_gz <= 0.5 * $sdk_gz else 'no')")"
 else
   echo "| Genesys SDK | (npm registry unreachable) | |"
 fi
@@ -58,6 +69,8 @@ while IFS= read -r f; do
   echo "| ${f#$ROOT/} | $(wc -c < "$f") | $s |"
 done < <(find "$ROOT/dist" -type f | sort)
 echo "| total | | $total (target ≤ 307200) |"
+summary_row 2 "app size: everything make dist ships, gzip, vs 300 KB" "$total B" "307200 B" \
+  "$(ratio "$total" 307200)" "≤ 1.00×" "$([ "$total" -le 307200 ] && echo yes || echo no)"
 echo
 
 start_sim >/dev/null
@@ -83,3 +96,11 @@ serve_dir "$OUT/analysis" analysis ANALYSIS_URL
 
 # About 100,000 rows in the app: draw, re-sort, and memory over repeated runs.
 (cd www && node bench/table.mjs)
+
+echo
+echo "## Summary (one run; each figure next to its reference)"
+echo "| # | measure | usage-lens | reference | ratio | target | met |"
+echo "|---|---|---|---|---|---|---|"
+sort -s -t$'\t' -k1,1n "$BENCH_SUMMARY" | while IFS=$'\t' read -r row measure value reference r target met; do
+  echo "| $row | $measure | $value | $reference | $r | ${target:-(reported)} | ${met:-} |"
+done

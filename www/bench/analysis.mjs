@@ -7,6 +7,7 @@
 // reported apart. The two summaries must be equal.
 import assert from "node:assert/strict";
 import { launch, median } from "../chromium.mjs";
+import { record } from "./summary.mjs";
 
 const { ANALYSIS_URL, SIM_URL } = process.env;
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -53,3 +54,6 @@ console.log(`| ratio wasm / JavaScript | ${(w / j).toFixed(2)}× (target ≤ 0.5
 console.log(`| handing the rows over, once: JSON text to records in wasm | ${prep.wasmLoad.toFixed(0)} |`);
 console.log(`| handing the rows over, once: JSON.parse + records in JavaScript | ${prep.jsLoad.toFixed(0)} |`);
 console.log();
+record("7", `analysis of ${fmt(prep.rows)} rows in memory: wasm vs plain JS`, `${w.toFixed(1)} ms`, `${j.toFixed(1)} ms`, w / j, "≤ 0.50×", w / j <= 0.5);
+const [wl, jl] = [prep.wasmLoad + w, prep.jsLoad + j];
+record("7", "… the same with the JSON text handed over first", `${wl.toFixed(0)} ms`, `${jl.toFixed(0)} ms`, wl / jl, "", null);

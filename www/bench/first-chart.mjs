@@ -2,6 +2,7 @@
 // to the first Demo chart drawn, next to the time the same page takes to reach
 // `load` (the floor: HTML, JS and wasm fetched, nothing run yet). Median of RUNS.
 import { launch, median } from "../chromium.mjs";
+import { record } from "./summary.mjs";
 
 const APP = process.env.APP_URL;
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -31,3 +32,5 @@ console.log(`| of which the simulated Genesys execution (0.9 s) and its first st
 console.log(`| ratio chart / load | ${(c / l).toFixed(1)}× |`);
 console.log(`| ratio interactive / load | ${(r / l).toFixed(2)}× |`);
 console.log();
+record("3", "first Demo chart drawn vs the page's load event (floor)", `${c.toFixed(0)} ms`, `${l.toFixed(0)} ms`, c / l, "", null);
+record("3", "app interactive, Demo connected, vs load", `${r.toFixed(0)} ms`, `${l.toFixed(0)} ms`, r / l, "", null);

@@ -9,6 +9,7 @@
 // shrinks), so it shows growth but not what is in use.
 import assert from "node:assert/strict";
 import { launch, median } from "../chromium.mjs";
+import { record } from "./summary.mjs";
 
 const APP = process.env.APP_URL;
 const RUNS = Number(process.env.RUNS ?? 50);
@@ -157,3 +158,10 @@ line("wasm memory (WebAssembly.Memory byteLength; it never shrinks)", "wasm");
 line("DOM elements", "nodes", fmt, (a, b) => `${b - a >= 0 ? "+" : ""}${b - a}`);
 console.log("(target: no growth beyond noise)");
 console.log();
+record("8", `${fmt(rows)} rows: answer drawn from the session cache vs first run`, `${median(cached).toFixed(0)} ms`, `${first.toFixed(0)} ms`, median(cached) / first, "", null);
+record("8", "re-sort by a text column vs drawing the answer", `${median(sortText).toFixed(0)} ms`, `${median(cached).toFixed(0)} ms`, median(sortText) / median(cached), "", null);
+// Noise: a few percent of the heap, or a fraction of a megabyte.
+const flat = (a, b) => b - a <= Math.max(a * 0.05, 512 * 1024);
+record("8", `JS heap after ${RUNS + 1} runs vs after the first`, `${mb(afterN.js)} MB`, `${mb(after1.js)} MB`, afterN.js / after1.js, "no growth beyond noise", flat(after1.js, afterN.js));
+record("8", `wasm memory after ${RUNS + 1} runs vs after the second`, `${mb(afterN.wasm)} MB`, `${mb(after2.wasm)} MB`, afterN.wasm / after2.wasm, "", null);
+record("8", `wasm memory after ${RUNS + 1} runs vs after the first`, `${mb(afterN.wasm)} MB`, `${mb(after1.wasm)} MB`, afterN.wasm / after1.wasm, "", null);
