@@ -98,6 +98,20 @@ fn decode_all(body: &str) {
         let _ = p.summary();
     }
     let _ = decode_json::<thousandeyes::TestsUnitsParams>(body, Vendor::ThousandEyes, "x");
+    use genesys::{JobPage, ResultsPage};
+    use thousandeyes::{BreakdownsPage, Document};
+    if let Ok(p) = decode_json::<genesys::RawQueryResult>(body, Vendor::Genesys, "x") {
+        let _ = p.check_rows();
+    }
+    if let Ok(p) = decode_json::<genesys::RawJobResults>(body, Vendor::Genesys, "x") {
+        let _ = p.check_rows();
+    }
+    if let Ok(p) = decode_json::<thousandeyes::RawBreakdowns>(body, Vendor::ThousandEyes, "x") {
+        let _ = p.check_rows();
+    }
+    if let Ok(d) = decode_json::<thousandeyes::RawDocument>(body, Vendor::ThousandEyes, "x") {
+        let _ = d.rows();
+    }
 }
 
 proptest! {
@@ -111,6 +125,47 @@ proptest! {
     #[test]
     fn decoders_never_panic_on_arbitrary_json(value in json()) {
         decode_all(&value.to_string());
+    }
+
+    #[test]
+    fn a_raw_page_reads_every_page_a_typed_page_reads(
+        rows in proptest::collection::vec(json(), 0..6),
+        status in proptest::option::of("(Complete|Running|Failed|Succeeded|[a-z]{0,6})"),
+    ) {
+        use genesys::{JobPage, ResultsPage};
+        use thousandeyes::BreakdownsPage;
+        let mut page = serde_json::Map::new();
+        if let Some(s) = status {
+            page.insert("queryStatus".into(), s.into());
+        }
+        for key in ["results", "entities", "breakdowns"] {
+            page.insert(key.into(), serde_json::Value::Array(rows.clone()));
+        }
+        let body = serde_json::Value::Object(page).to_string();
+        // serde also reads a struct from an array of its fields; a raw page
+        // holds rows to the documented shape and refuses anything but objects.
+        let objects = rows.iter().all(serde_json::Value::is_object);
+        if let Ok(raw) = decode_json::<genesys::RawQueryResult>(&body, Vendor::Genesys, "x") {
+            prop_assert_eq!(raw.check_rows().is_ok(), objects);
+        }
+        if !objects {
+            return Ok(());
+        }
+        if let Ok(typed) = decode_json::<genesys::ApiUsageQueryResult>(&body, Vendor::Genesys, "x") {
+            let mut raw = decode_json::<genesys::RawQueryResult>(&body, Vendor::Genesys, "x").unwrap();
+            prop_assert!(raw.check_rows().is_ok());
+            prop_assert_eq!(raw.rows().len(), typed.results.len());
+        }
+        if let Ok(typed) = decode_json::<genesys::PublicApiUsageResultsResponse>(&body, Vendor::Genesys, "x") {
+            let mut raw = decode_json::<genesys::RawJobResults>(&body, Vendor::Genesys, "x").unwrap();
+            prop_assert!(raw.check_rows().is_ok());
+            prop_assert_eq!(raw.rows().len(), typed.entities.len());
+        }
+        if let Ok(typed) = decode_json::<thousandeyes::TestsUsage>(&body, Vendor::ThousandEyes, "x") {
+            let raw = decode_json::<thousandeyes::RawBreakdowns>(&body, Vendor::ThousandEyes, "x").unwrap();
+            prop_assert!(raw.check_rows().is_ok());
+            prop_assert_eq!(raw.into_parts().0.len(), typed.breakdowns.len());
+        }
     }
 
     #[test]
