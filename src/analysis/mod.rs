@@ -50,59 +50,41 @@ pub struct Record {
     pub status500: i64,
 }
 
-fn day_of(date: &str) -> String {
-    date.get(..10).unwrap_or(date).to_string()
+impl Record {
+    /// A record from its parts: the date (cut to its day), the values in the
+    /// order of [`Dimension::ALL`], and the counters.
+    pub fn from_parts(date: Option<&str>, values: [Option<&str>; 6], counts: Counts) -> Record {
+        let text = |v: Option<&str>| v.map(str::to_string);
+        let [client, template_uri, http_method, user, organization, platform] = values.map(text);
+        Record {
+            date: date.map(|d| records::day_of(d).to_string()),
+            client,
+            template_uri,
+            http_method,
+            user,
+            organization,
+            platform,
+            requests: counts.requests,
+            status200: counts.status200,
+            status300: counts.status300,
+            status400: counts.status400,
+            status429: counts.status429,
+            status500: counts.status500,
+        }
+    }
 }
 
 impl From<&ApiUsageRow> for Record {
     fn from(r: &ApiUsageRow) -> Self {
-        let s200 = r.status200.unwrap_or(0);
-        let s300 = r.status300.unwrap_or(0);
-        let s400 = r.status400.unwrap_or(0);
-        let s500 = r.status500.unwrap_or(0);
-        Record {
-            date: r.date.as_deref().map(day_of),
-            client: r.client_name.clone().or_else(|| r.client_id.clone()),
-            template_uri: r.template_uri.clone(),
-            http_method: r.http_method.clone(),
-            user: r.user_id.clone(),
-            organization: r.organization_id.clone(),
-            platform: None,
-            // Simple search has no `requests` column: it is the sum of the classes.
-            requests: r.requests.unwrap_or(s200 + s300 + s400 + s500),
-            status200: s200,
-            status300: s300,
-            status400: s400,
-            status429: r.status429.unwrap_or(0),
-            status500: s500,
-        }
+        let (date, values, counts) = records::usage_row_parts(r);
+        Record::from_parts(date, values, counts)
     }
 }
 
 impl From<&PublicApiUsage> for Record {
     fn from(r: &PublicApiUsage) -> Self {
-        let s200 = r.status200.unwrap_or(0);
-        let s300 = r.status300.unwrap_or(0);
-        let s400 = r.status400.unwrap_or(0);
-        let s500 = r.status500.unwrap_or(0);
-        Record {
-            date: r.date.as_deref().map(day_of),
-            client: r
-                .oauth_client
-                .as_ref()
-                .and_then(|c| c.name.clone().or_else(|| c.id.clone())),
-            template_uri: r.template_uri.clone(),
-            http_method: r.http_method.clone(),
-            user: r.user.as_ref().and_then(|u| u.id.clone()),
-            organization: r.organization_id.clone(),
-            platform: r.platform.clone(),
-            requests: r.request_count.unwrap_or(s200 + s300 + s400 + s500),
-            status200: s200,
-            status300: s300,
-            status400: s400,
-            status429: r.status429.unwrap_or(0),
-            status500: s500,
-        }
+        let (date, values, counts) = records::job_row_parts(r);
+        Record::from_parts(date, values, counts)
     }
 }
 

@@ -197,8 +197,61 @@ fn slot(dim: Dimension) -> usize {
 }
 
 /// The bucket day (`YYYY-MM-DD`) of a date or date-time.
-fn day_of(date: &str) -> &str {
+pub(crate) fn day_of(date: &str) -> &str {
     date.get(..10).unwrap_or(date)
+}
+
+/// A vendor row as the parts of a record: its date, its values in the
+/// order of [`Dimension::ALL`], and its counters.
+pub(crate) type RowParts<'a> = (Option<&'a str>, [Option<&'a str>; 6], Counts);
+
+/// The parts of a legacy or simple-search row: the client is its name, or
+/// its id when the name is missing.
+pub(crate) fn usage_row_parts(r: &ApiUsageRow) -> RowParts<'_> {
+    (
+        r.date.as_deref(),
+        [
+            r.client_name.as_deref().or(r.client_id.as_deref()),
+            r.template_uri.as_deref(),
+            r.http_method.as_deref(),
+            r.user_id.as_deref(),
+            r.organization_id.as_deref(),
+            None,
+        ],
+        Counts::of(
+            r.requests,
+            r.status200,
+            r.status300,
+            r.status400,
+            r.status429,
+            r.status500,
+        ),
+    )
+}
+
+/// The parts of an aggregates-job row.
+pub(crate) fn job_row_parts(r: &PublicApiUsage) -> RowParts<'_> {
+    (
+        r.date.as_deref(),
+        [
+            r.oauth_client
+                .as_ref()
+                .and_then(|c| c.name.as_deref().or(c.id.as_deref())),
+            r.template_uri.as_deref(),
+            r.http_method.as_deref(),
+            r.user.as_ref().and_then(|u| u.id.as_deref()),
+            r.organization_id.as_deref(),
+            r.platform.as_deref(),
+        ],
+        Counts::of(
+            r.request_count,
+            r.status200,
+            r.status300,
+            r.status400,
+            r.status429,
+            r.status500,
+        ),
+    )
 }
 
 impl Records {
@@ -235,57 +288,18 @@ impl Records {
 
     /// The rows of a legacy query or a simple search.
     pub fn from_usage_rows(rows: &[ApiUsageRow]) -> Records {
-        let mut out = Records::with_capacity(rows.len());
-        for r in rows {
-            out.push_row(
-                r.date.as_deref(),
-                [
-                    r.client_name.as_deref().or(r.client_id.as_deref()),
-                    r.template_uri.as_deref(),
-                    r.http_method.as_deref(),
-                    r.user_id.as_deref(),
-                    r.organization_id.as_deref(),
-                    None,
-                ],
-                Counts::of(
-                    r.requests,
-                    r.status200,
-                    r.status300,
-                    r.status400,
-                    r.status429,
-                    r.status500,
-                ),
-            );
-        }
-        out.shrink();
-        out
+        Records::from_parts(rows.len(), rows.iter().map(usage_row_parts))
     }
 
     /// The rows of an aggregates job.
     pub fn from_job_rows(rows: &[PublicApiUsage]) -> Records {
-        let mut out = Records::with_capacity(rows.len());
-        for r in rows {
-            out.push_row(
-                r.date.as_deref(),
-                [
-                    r.oauth_client
-                        .as_ref()
-                        .and_then(|c| c.name.as_deref().or(c.id.as_deref())),
-                    r.template_uri.as_deref(),
-                    r.http_method.as_deref(),
-                    r.user.as_ref().and_then(|u| u.id.as_deref()),
-                    r.organization_id.as_deref(),
-                    r.platform.as_deref(),
-                ],
-                Counts::of(
-                    r.request_count,
-                    r.status200,
-                    r.status300,
-                    r.status400,
-                    r.status429,
-                    r.status500,
-                ),
-            );
+        Records::from_parts(rows.len(), rows.iter().map(job_row_parts))
+    }
+
+    fn from_parts<'a>(n: usize, rows: impl Iterator<Item = RowParts<'a>>) -> Records {
+        let mut out = Records::with_capacity(n);
+        for (date, values, counts) in rows {
+            out.push_row(date, values, counts);
         }
         out.shrink();
         out
@@ -351,23 +365,11 @@ impl Records {
 
     /// Row `i` as a [`Record`] (allocates its texts).
     pub fn record(&self, i: usize) -> Record {
-        let text = |c: Option<&Arc<str>>| c.map(|s| s.to_string());
-        let c = self.counts(i);
-        Record {
-            date: text(self.date(i)),
-            client: text(self.value(Dimension::Client, i)),
-            template_uri: text(self.value(Dimension::Endpoint, i)),
-            http_method: text(self.value(Dimension::Method, i)),
-            user: text(self.value(Dimension::User, i)),
-            organization: text(self.value(Dimension::Organization, i)),
-            platform: text(self.value(Dimension::Platform, i)),
-            requests: c.requests,
-            status200: c.status200,
-            status300: c.status300,
-            status400: c.status400,
-            status429: c.status429,
-            status500: c.status500,
-        }
+        Record::from_parts(
+            self.date(i).map(|d| &**d),
+            Dimension::ALL.map(|d| self.value(d, i).map(|v| &**v)),
+            self.counts(i),
+        )
     }
 }
 
