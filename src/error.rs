@@ -223,6 +223,28 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// [`decode_json`], then `check` on the value: what `check` refuses is a
+/// `decode` error too, worded the same way.
+pub fn decode_checked<T: serde::de::DeserializeOwned>(
+    body: &str,
+    vendor: Vendor,
+    what: &str,
+    check: impl Fn(&T) -> std::result::Result<(), String>,
+) -> Result<T> {
+    let value: T = decode_json(body, vendor, what)?;
+    check(&value).map_err(|m| {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "{vendor} sent a {what} that could not be read: {m}. Body starts: {}",
+                snippet(body, 200)
+            ),
+        )
+        .with_vendor(vendor)
+    })?;
+    Ok(value)
+}
+
 /// The path (`rows[1].count`) of the value at a 1-based line and column of a
 /// JSON text, found by scanning the text up to that point. One small generic
 /// function instead of a path-tracking deserializer per type.

@@ -83,3 +83,17 @@ where
 pub(crate) fn none_or_empty<T>(v: &Option<Vec<T>>) -> bool {
     v.as_ref().is_none_or(|v| v.is_empty())
 }
+
+/// A row kept as the vendor's JSON text (see `genesys::pages`).
+pub type RawRow = Box<serde_json::value::RawValue>;
+
+/// Refuses raw rows that are not JSON objects, as every documented row is.
+pub(crate) fn objects_only(rows: &[RawRow], what: &str) -> Result<(), String> {
+    match rows
+        .iter()
+        .position(|r| !r.get().trim_start().starts_with('{'))
+    {
+        None => Ok(()),
+        Some(i) => Err(format!("{what}[{i}] is not an object")),
+    }
+}

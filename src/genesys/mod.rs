@@ -42,7 +42,7 @@ use crate::engine::{
     BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
     VendorRules,
 };
-use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
+use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{path_of, query_param, AccessToken, Clock, HttpRequest, HttpResponse, Transport};
 use crate::time::{Interval, DAY};
 
@@ -430,8 +430,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 .req()
                 .simple_search_results(&exec, page_size, Some(&cursor))?;
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let mut page: P = decode_page(&response.body, "results page", P::check_rows)
-                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            let mut page: P = decode_checked(
+                &response.body,
+                Vendor::Genesys,
+                "results page",
+                P::check_rows,
+            )
+            .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
             if *page.query_status() == Some(QueryStatus::Failed) {
                 return Err(
                     query_failed("The simple search failed while its pages were read.")
@@ -547,8 +552,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 p.next_poll_in_ms = None;
             });
             let response = run.send(poll).await?;
-            let mut result: P = decode_page(&response.body, "query status", P::check_rows)
-                .map_err(|e| e.with_status(response.status))?;
+            let mut result: P = decode_checked(
+                &response.body,
+                Vendor::Genesys,
+                "query status",
+                P::check_rows,
+            )
+            .map_err(|e| e.with_status(response.status))?;
             match result.query_status() {
                 Some(QueryStatus::Complete) => {
                     let rows = result.rows().len() as u64;
@@ -608,8 +618,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
             });
             let req = self.req().job_page(job_path, page_size, None);
             let response = run.send(&req).await?;
-            let mut page: P = decode_page(&response.body, "job status", P::check_rows)
-                .map_err(|e| e.with_status(response.status))?;
+            let mut page: P =
+                decode_checked(&response.body, Vendor::Genesys, "job status", P::check_rows)
+                    .map_err(|e| e.with_status(response.status))?;
             let status = page
                 .query_status()
                 .clone()
@@ -675,34 +686,15 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             };
             let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let mut page: P = decode_page(&response.body, "job page", P::check_rows)
-                .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
+            let mut page: P =
+                decode_checked(&response.body, Vendor::Genesys, "job page", P::check_rows)
+                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
             next = page.next_uri().take();
             acc.rows().append(page.rows());
         }
         self.finish(run);
         Ok(acc)
     }
-}
-
-/// Decodes a page and checks its rows.
-fn decode_page<P: serde::de::DeserializeOwned>(
-    body: &str,
-    what: &str,
-    check: impl Fn(&P) -> std::result::Result<(), String>,
-) -> Result<P> {
-    let page: P = decode_json(body, Vendor::Genesys, what)?;
-    check(&page).map_err(|m| {
-        Error::new(
-            ErrorKind::Decode,
-            format!(
-                "Genesys Cloud sent a {what} that could not be read: {m}. Body starts: {}",
-                snippet(body, 200)
-            ),
-        )
-        .with_vendor(Vendor::Genesys)
-    })?;
-    Ok(page)
 }
 
 /// The `after` cursor of a simple-search page.

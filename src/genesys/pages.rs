@@ -12,10 +12,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::models::*;
-use crate::models::null_as_empty;
+use crate::models::{null_as_empty, objects_only};
 
-/// A row kept as the vendor's JSON text.
-pub type RawRow = Box<serde_json::value::RawValue>;
+pub use crate::models::RawRow;
 
 /// A legacy execution's answer (status, rows, simple-search cursors).
 pub trait ResultsPage: DeserializeOwned + Serialize + Default + Clone {
@@ -96,19 +95,10 @@ pub struct RawJobResults {
     pub self_uri: Option<String>,
 }
 
-/// Every raw row must be a JSON object, as the documented rows are.
-pub(crate) fn objects_only(rows: &[RawRow], what: &str) -> Result<(), String> {
-    match rows
-        .iter()
-        .position(|r| !r.get().trim_start().starts_with('{'))
-    {
-        None => Ok(()),
-        Some(i) => Err(format!("{what}[{i}] is not an object")),
-    }
-}
-
+/// The page traits for a typed page, and with `raw rows` for a raw one whose
+/// rows must be JSON objects.
 macro_rules! results_page {
-    ($t:ty, $row:ty, $check:expr) => {
+    ($t:ty, $row:ty $(, raw $rows:ident)?) => {
         impl ResultsPage for $t {
             type Row = $row;
             fn query_status(&mut self) -> &mut Option<QueryStatus> {
@@ -123,15 +113,15 @@ macro_rules! results_page {
             fn capped(&mut self) -> &mut bool {
                 &mut self.capped
             }
-            fn check_rows(&self) -> Result<(), String> {
-                $check(self)
-            }
+            $(fn check_rows(&self) -> Result<(), String> {
+                objects_only(&self.$rows, stringify!($rows))
+            })?
         }
     };
 }
 
 macro_rules! job_page {
-    ($t:ty, $row:ty, $check:expr) => {
+    ($t:ty, $row:ty $(, raw $rows:ident)?) => {
         impl JobPage for $t {
             type Row = $row;
             fn query_status(&mut self) -> &mut Option<JobStatus> {
@@ -146,27 +136,14 @@ macro_rules! job_page {
             fn rows(&mut self) -> &mut Vec<$row> {
                 &mut self.entities
             }
-            fn check_rows(&self) -> Result<(), String> {
-                $check(self)
-            }
+            $(fn check_rows(&self) -> Result<(), String> {
+                objects_only(&self.$rows, stringify!($rows))
+            })?
         }
     };
 }
 
-results_page!(
-    ApiUsageQueryResult,
-    ApiUsageRow,
-    |_: &ApiUsageQueryResult| Ok(())
-);
-results_page!(RawQueryResult, RawRow, |p: &RawQueryResult| objects_only(
-    &p.results, "results"
-));
-job_page!(
-    PublicApiUsageResultsResponse,
-    PublicApiUsage,
-    |_: &PublicApiUsageResultsResponse| Ok(())
-);
-job_page!(RawJobResults, RawRow, |p: &RawJobResults| objects_only(
-    &p.entities,
-    "entities"
-));
+results_page!(ApiUsageQueryResult, ApiUsageRow);
+results_page!(RawQueryResult, RawRow, raw results);
+job_page!(PublicApiUsageResultsResponse, PublicApiUsage);
+job_page!(RawJobResults, RawRow, raw entities);

@@ -38,7 +38,7 @@ use crate::engine::{
     BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
     VendorRules,
 };
-use crate::error::{decode_json, snippet, Error, ErrorKind, Result, Vendor};
+use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{
     path_of, query_param, query_string, AccessToken, Clock, HttpRequest, HttpResponse, Method,
     Transport,
@@ -395,23 +395,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 Ok(r) => r,
                 Err(e) => return Err(with_partial(e, &rows)),
             };
-            let page: P = match decode_json(&response.body, Vendor::ThousandEyes, "page")
-                .and_then(|p: P| {
-                    p.check_rows().map_err(|m| {
-                        Error::new(
-                            ErrorKind::Decode,
-                            format!(
-                                "ThousandEyes sent a page that could not be read: {m}. Body starts: {}",
-                                snippet(&response.body, 200)
-                            ),
-                        )
-                        .with_vendor(Vendor::ThousandEyes)
-                    })?;
-                    Ok(p)
-                }) {
-                Ok(p) => p,
-                Err(e) => return Err(with_partial(e.with_status(response.status), &rows)),
-            };
+            let page: P =
+                match decode_checked(&response.body, Vendor::ThousandEyes, "page", P::check_rows) {
+                    Ok(p) => p,
+                    Err(e) => return Err(with_partial(e.with_status(response.status), &rows)),
+                };
             let (items, links) = page.into_parts();
             rows.extend(items);
             let next_cursor = links

@@ -7,10 +7,9 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
 use super::models::*;
-use crate::genesys::pages::objects_only;
-use crate::models::null_as_empty;
+use crate::models::{null_as_empty, objects_only};
 
-pub use crate::genesys::pages::RawRow;
+pub use crate::models::RawRow;
 
 /// A paged units answer: `breakdowns` and `_links`.
 pub trait BreakdownsPage: DeserializeOwned + Serialize + Default + Clone {
