@@ -6,11 +6,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use usage_lens::engine::{Progress, RateBudget, RunOptions};
+use usage_lens::engine::{RateBudget, RunOptions};
 use usage_lens::genesys::{self, *};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::thousandeyes::{self, ExpandUsageOptions, UsageParams};
-use usage_lens::transport::fake::{block_on, VirtualClock};
+use usage_lens::transport::fake::{block_on, progress_recorder, VirtualClock};
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
 
@@ -28,20 +28,6 @@ fn setup(scenario: &str) -> (Gc, Rc<RefCell<Sim>>, VirtualClock) {
     )
     .unwrap();
     (c, sim, clock)
-}
-
-fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
-    let ev: Rc<RefCell<Vec<Progress>>> = Rc::default();
-    let sink = ev.clone();
-    (
-        RunOptions {
-            on_progress: Some(Rc::new(move |p: &Progress| {
-                sink.borrow_mut().push(p.clone())
-            })),
-            ..Default::default()
-        },
-        ev,
-    )
 }
 
 #[test]
@@ -141,7 +127,7 @@ fn the_cap_is_reported_and_split_on_cap_reads_every_record() {
     assert!(capped.capped);
 
     let (c, _, _) = setup("id=split;perday=3000");
-    let (mut opts, events) = recorder();
+    let (mut opts, events) = progress_recorder();
     opts.split_on_cap = true;
     let all = block_on(c.simple_search(&search, &opts)).unwrap();
     assert_eq!(all.results.len(), 30_000, "ten days of 3,000 records");

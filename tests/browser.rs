@@ -4,17 +4,17 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
-use usage_lens::engine::{Progress, RunOptions};
+use usage_lens::engine::RunOptions;
 use usage_lens::genesys::{
     self, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, Granularity, QueryStatus,
 };
 use usage_lens::http::{Clock, HttpRequest, Method, Transport};
 use usage_lens::js::GenesysClient;
 use usage_lens::thousandeyes::{self, TestsUnitsParams};
+use usage_lens::transport::fake::progress_recorder;
 use usage_lens::transport::fetch::FetchTransport;
 use usage_lens::ErrorKind;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,20 +35,6 @@ fn base(scenario: &str) -> String {
 
 fn transport() -> Rc<FetchTransport> {
     Rc::new(FetchTransport::new(None, None).unwrap())
-}
-
-fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
-    let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
-    let sink = events.clone();
-    (
-        RunOptions {
-            on_progress: Some(Rc::new(move |p: &Progress| {
-                sink.borrow_mut().push(p.clone())
-            })),
-            ..Default::default()
-        },
-        events,
-    )
 }
 
 async fn stats(id: &str) -> serde_json::Value {
@@ -89,7 +75,7 @@ async fn a_genesys_query_runs_end_to_end() {
         granularity: Some(Granularity::Day),
         ..Default::default()
     };
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     // Submits, polls on real timers until the execution completes.
     let r = c.query_organization_usage(&q, &opts).await.unwrap();
     assert_eq!(r.query_status, Some(QueryStatus::Complete));
@@ -111,7 +97,7 @@ async fn a_20000_record_search_takes_20_pages() {
         interval: "2026-05-01/2026-05-08".into(),
         ..Default::default()
     };
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     // Polls, then follows cursors.after through every page.
     let r = c.simple_search(&s, &opts).await.unwrap();
     assert_eq!(r.results.len(), 20_000);
@@ -134,7 +120,7 @@ async fn a_429_is_waited_out_then_the_query_succeeds() {
         interval: "2026-05-01/2026-05-03".into(),
         ..Default::default()
     };
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     // The first request gets 429 with Retry-After: 1, waited out on a real timer.
     let r = c.query_organization_usage(&q, &opts).await.unwrap();
     assert_eq!(r.query_status, Some(QueryStatus::Complete));
@@ -200,7 +186,7 @@ async fn thousandeyes_pages_are_merged_and_a_429_is_waited_out() {
         end_date: Some("2026-05-15T00:00:00Z".into()),
         ..Default::default()
     };
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     // Three pages via _links.next, re-issued on our own base URL; the first answer is a 429.
     let r = c.tests_units_usage(&p, &opts).await.unwrap();
     assert_eq!(r.breakdowns.len(), 150);

@@ -18,7 +18,7 @@ use usage_lens::thousandeyes::{
     self, EnterpriseAgentsUsage, ExpandUsageOptions, Quotas, RawBreakdowns, RawDocument,
     TestsUsage, Usage, UsageParams,
 };
-use usage_lens::transport::fake::{block_on, FakeTransport, VirtualClock};
+use usage_lens::transport::fake::{block_on, progress_recorder, FakeTransport, VirtualClock};
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
 
@@ -37,7 +37,7 @@ fn genesys(scenario: &str) -> (Gc, Rc<RefCell<Vec<Progress>>>, RunOptions) {
         clock,
     )
     .unwrap();
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     (c, events, opts)
 }
 
@@ -46,22 +46,8 @@ fn thousandeyes() -> (Tc, Rc<RefCell<Vec<Progress>>>, RunOptions) {
     let sim = Rc::new(RefCell::new(Sim::new(11)));
     let t = SimTransport::new(sim, clock.clone());
     let c = thousandeyes::Client::new(Some("https://demo.invalid"), "tok", t, clock).unwrap();
-    let (opts, events) = recorder();
+    let (opts, events) = progress_recorder();
     (c, events, opts)
-}
-
-fn recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
-    let ev: Rc<RefCell<Vec<Progress>>> = Rc::default();
-    let sink = ev.clone();
-    (
-        RunOptions {
-            on_progress: Some(Rc::new(move |p: &Progress| {
-                sink.borrow_mut().push(p.clone())
-            })),
-            ..Default::default()
-        },
-        ev,
-    )
 }
 
 /// The raw answer, written out and read back typed, equals the typed answer.

@@ -20,7 +20,22 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::engine::{Progress, RunOptions};
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+
+/// Run options whose `on_progress` records every progress report, and the
+/// list it records into.
+pub fn progress_recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
+    let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
+    let sink = events.clone();
+    let opts = RunOptions {
+        on_progress: Some(Rc::new(move |p: &Progress| {
+            sink.borrow_mut().push(p.clone())
+        })),
+        ..Default::default()
+    };
+    (opts, events)
+}
 
 /// A clock whose time moves only when someone sleeps on it. Clones share time.
 #[derive(Clone, Debug)]
