@@ -7,10 +7,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use usage_lens::engine::{Phase, Progress, RetryPolicy, RunOptions};
+use usage_lens::engine::{Phase, RetryPolicy, RunOptions};
 use usage_lens::genesys::*;
 use usage_lens::http::{Clock, HttpRequest, HttpResponse, Method};
-use usage_lens::transport::fake::{block_on, FakeTransport, VirtualClock};
+use usage_lens::transport::fake::{block_on, progress_recorder, FakeTransport, VirtualClock};
 use usage_lens::ErrorKind;
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
@@ -194,14 +194,7 @@ fn legacy_fake(clock: &VirtualClock, running: u32) -> FakeTransport {
 fn an_organization_query_is_polled_on_the_schedule_until_complete() {
     let clock = VirtualClock::new(T0);
     let c = client(legacy_fake(&clock, 4), &clock);
-    let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
-    let sink = events.clone();
-    let opts = RunOptions {
-        on_progress: Some(Rc::new(move |p: &Progress| {
-            sink.borrow_mut().push(p.clone())
-        })),
-        ..Default::default()
-    };
+    let (opts, events) = progress_recorder();
     let result = block_on(c.query_organization_usage(&org_query(), &opts)).unwrap();
     assert_eq!(result.query_status, Some(QueryStatus::Complete));
     assert_eq!(result.results.len(), 7);
@@ -309,14 +302,7 @@ fn a_429_waits_for_retry_after_then_the_message_then_backs_off() {
     let with_message = HttpResponse::new(429, fixture("error-429.constructed.json"));
     let bare = HttpResponse::new(429, "{}");
     let fake = flaky(&clock, vec![with_header, with_message, bare.clone(), bare]);
-    let events: Rc<RefCell<Vec<Progress>>> = Rc::default();
-    let sink = events.clone();
-    let opts = RunOptions {
-        on_progress: Some(Rc::new(move |p: &Progress| {
-            sink.borrow_mut().push(p.clone())
-        })),
-        ..Default::default()
-    };
+    let (opts, events) = progress_recorder();
     block_on(client(fake, &clock).query_organization_usage(&org_query(), &opts)).unwrap();
     // Retry-After, then the [7] of the message, then 5 s doubling per consecutive 429 (3rd and 4th).
     assert_eq!(&clock.sleeps()[..4], &[3_000, 7_000, 20_000, 40_000]);
