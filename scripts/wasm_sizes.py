@@ -65,10 +65,11 @@ def main(path, top=40):
         print(f"{sz:8d}  {nm[:150]}")
     by = Counter()
     for sz, nm in rows:
-        m = re.search(r"Cs[0-9a-zA-Z]+_\d+([a-z_][a-z0-9_]*)", nm) or re.search(r"_ZN\d+([a-z_][a-z0-9_]*)", nm)
+        m = (re.search(r"Cs[0-9a-zA-Z]+_\d+([a-z_][a-z0-9_]*)", nm) or re.search(r"_ZN\d+([a-z_][a-z0-9_]*)", nm)
+             or re.match(r"[<&\s]*(?:mut |dyn )*([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::", nm))
         key = m.group(1) if m else "?"
         if key in ("usage_lens",):
-            m2 = re.search(r"usage_lens\d+([a-z_]+)", nm)
+            m2 = re.search(r"usage_lens\d+([a-z_]+)", nm) or re.search(r"usage_lens::([a-z_]+)", nm)
             key += "::" + (m2.group(1) if m2 else "?")
         by[key] += sz
     print("\nby crate (approximate):")

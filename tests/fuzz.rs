@@ -234,10 +234,11 @@ proptest! {
     }
 
     #[test]
-    fn schedules_and_budgets_never_panic(first in any::<u64>(), factor in any::<f64>(), cap in any::<u64>(), gap in any::<u64>(), at in any::<u64>()) {
-        let s = PollSchedule { first_ms: first % 10_000_000, factor, cap_ms: cap, min_gap_ms: gap % 10_000_000 };
+    fn schedules_and_budgets_never_panic(first in any::<u64>(), factor in any::<f64>(), cap in any::<u64>(), gap in any::<u64>(), at in any::<u64>(), at_once in any::<bool>(), checks in any::<u32>()) {
+        let s = PollSchedule { at_once, first_ms: first % 10_000_000, factor, cap_ms: cap, min_gap_ms: gap % 10_000_000 };
         let next = s.next_check_at(at % 1_000_000_000_000);
         prop_assert!(next > at % 1_000_000_000_000 || next == u64::MAX);
+        let _ = s.delay_ms(checks, at % 1_000_000_000_000);
         let mut b = RateBudget::new(cap % 1000, gap % 100_000 + 1, first % 5);
         b.observe(&BudgetHint { limit: Some(first), remaining: Some(gap), reset_at_ms: Some(at) }, at / 2);
         b.record(at);

@@ -198,8 +198,8 @@ fn an_organization_query_is_polled_on_the_schedule_until_complete() {
     let result = block_on(c.query_organization_usage(&org_query(), &opts)).unwrap();
     assert_eq!(result.query_status, Some(QueryStatus::Complete));
     assert_eq!(result.results.len(), 7);
-    // First check after 1 s, then 1.3×, 1.69×, … from submission.
-    assert_eq!(clock.sleeps(), [1_000, 300, 390, 507, 659]);
+    // One check at once, the next 1.5 s after submission, then 1.3×, 1.69×, ….
+    assert_eq!(clock.sleeps(), [1_500, 450, 585, 761]);
     let sent = c_requests(&c);
     assert_eq!(sent.len(), 6, "one submit and five polls");
     let body: serde_json::Value = serde_json::from_str(sent[0].body.as_deref().unwrap()).unwrap();
@@ -211,7 +211,7 @@ fn an_organization_query_is_polled_on_the_schedule_until_complete() {
     assert_eq!(events.first().unwrap().phase, Phase::Submitting);
     assert!(events
         .iter()
-        .any(|p| p.phase == Phase::Waiting && p.next_poll_in_ms == Some(1_000)));
+        .any(|p| p.phase == Phase::Waiting && p.next_poll_in_ms == Some(1_500)));
     let last = events.last().unwrap();
     assert_eq!((last.phase, last.polls, last.rows), (Phase::Done, 5, 7));
 }

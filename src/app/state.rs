@@ -218,9 +218,10 @@ impl Ctx {
 
     /// The demo simulator (created on first use).
     ///
-    /// Its executions take [`DEMO_EXECUTION_MS`]: long enough to see the run
-    /// wait and poll, short enough that the first status check (1 s after the
-    /// submit) already finds the answer.
+    /// Its executions take [`DEMO_EXECUTION_MS`]: long enough that the check
+    /// made at once finds them still running, so the run is seen to wait and
+    /// poll, and short enough that the next check (1.5 s after the submit)
+    /// finds the answer.
     pub fn simulator(&self) -> Rc<RefCell<Sim>> {
         if let Some(sim) = self.sim.with_value(|s| s.clone()) {
             return sim;

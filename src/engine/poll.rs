@@ -1,6 +1,8 @@
 //! When to check on a running query.
 //!
-//! Checks fall on a geometric grid measured from submission: the first after
+//! One check right after submission reads an answer the server already has
+//! (a small query, a warm cache, the simulator) without waiting at all. Later
+//! checks fall on a geometric grid measured from submission: the first after
 //! `first_ms`, each later one `factor` times further out, with the gap between
 //! checks capped. A query that finishes at time T is therefore seen at most
 //! `factor − 1` of T late (about 30% at worst, 14% on average over log-uniform
@@ -10,7 +12,10 @@
 /// A poll schedule.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PollSchedule {
-    /// The first check, in ms after submission.
+    /// Whether to check once as soon as the submission is answered, before
+    /// the grid starts.
+    pub at_once: bool,
+    /// The first check on the grid, in ms after submission.
     pub first_ms: u64,
     /// Each later check is this many times further from submission.
     pub factor: f64,
@@ -23,9 +28,10 @@ pub struct PollSchedule {
 impl Default for PollSchedule {
     fn default() -> Self {
         PollSchedule {
-            first_ms: 1_000,
+            at_once: true,
+            first_ms: 1_500,
             factor: 1.3,
-            cap_ms: 60_000,
+            cap_ms: 45_000,
             min_gap_ms: 250,
         }
     }
@@ -70,8 +76,12 @@ impl PollSchedule {
         earliest.max(self.first_ms)
     }
 
-    /// How long to wait, now that `elapsed_ms` have passed since submission.
-    pub fn delay_ms(&self, elapsed_ms: u64) -> u64 {
+    /// How long to wait before the next check, now that `checks_done` checks
+    /// have been made and `elapsed_ms` have passed since submission.
+    pub fn delay_ms(&self, checks_done: u32, elapsed_ms: u64) -> u64 {
+        if self.at_once && checks_done == 0 {
+            return 0;
+        }
         self.next_check_at(elapsed_ms) - elapsed_ms
     }
 }
@@ -89,11 +99,11 @@ mod tests {
             t = s.next_check_at(t);
             grid.push(t);
         }
-        assert_eq!(&grid[..4], &[1_000, 1_300, 1_690, 2_197]);
+        assert_eq!(&grid[..4], &[1_500, 1_950, 2_535, 3_296]);
         let gaps: Vec<u64> = grid.windows(2).map(|w| w[1] - w[0]).collect();
         assert!(gaps.windows(2).all(|g| g[1] >= g[0]), "{gaps:?}");
-        assert!(gaps.iter().all(|&g| g <= 60_000));
-        assert_eq!(*gaps.last().unwrap(), 60_000);
+        assert!(gaps.iter().all(|&g| g <= 45_000));
+        assert_eq!(*gaps.last().unwrap(), 45_000);
         assert!(grid.len() < 35, "{} checks in 10 minutes", grid.len());
     }
 
@@ -101,13 +111,27 @@ mod tests {
     fn a_late_answer_never_causes_a_burst() {
         let s = PollSchedule::default();
         // The previous check took long: the next one is still min_gap later.
-        assert!(s.delay_ms(1_290) >= 250);
-        assert_eq!(s.delay_ms(0), 1_000);
+        assert!(s.delay_ms(1, 1_490) >= 250);
+        assert_eq!(s.delay_ms(1, 0), 1_500);
+    }
+
+    #[test]
+    fn the_first_check_is_at_once_unless_turned_off() {
+        let s = PollSchedule::default();
+        assert_eq!(s.delay_ms(0, 0), 0);
+        assert_eq!(s.delay_ms(0, 40), 0);
+        assert_eq!(s.delay_ms(1, 40), 1_460);
+        let s = PollSchedule {
+            at_once: false,
+            ..PollSchedule::default()
+        };
+        assert_eq!(s.delay_ms(0, 0), 1_500);
     }
 
     #[test]
     fn odd_settings_do_not_loop_forever() {
         let s = PollSchedule {
+            at_once: false,
             first_ms: 0,
             factor: f64::NAN,
             cap_ms: 0,

@@ -532,6 +532,28 @@ impl<T: Transport, C: Clock> Client<T, C> {
         }
     }
 
+    /// Waits until the schedule's next check of a query submitted at
+    /// `submitted` (ms into the run), showing the wait as progress.
+    async fn wait_for_check(
+        &self,
+        run: &Run<'_, T, C>,
+        submitted: u64,
+        checks_done: u32,
+    ) -> Result<()> {
+        let since = run.elapsed_ms().saturating_sub(submitted);
+        let delay = self.schedule.delay_ms(checks_done, since);
+        run.update(|p| {
+            p.phase = Phase::Waiting;
+            p.next_poll_in_ms = Some(delay);
+        });
+        run.sleep(delay).await?;
+        run.update(|p| {
+            p.polls += 1;
+            p.next_poll_in_ms = None;
+        });
+        Ok(())
+    }
+
     /// Polls a legacy execution on the schedule until it is `Complete`.
     async fn poll_execution<P: ResultsPage>(
         &self,
@@ -539,18 +561,10 @@ impl<T: Transport, C: Clock> Client<T, C> {
         poll: &HttpRequest,
     ) -> Result<P> {
         let submitted = run.elapsed_ms();
+        let mut checks = 0u32;
         loop {
-            let since = run.elapsed_ms().saturating_sub(submitted);
-            let delay = self.schedule.delay_ms(since);
-            run.update(|p| {
-                p.phase = Phase::Waiting;
-                p.next_poll_in_ms = Some(delay);
-            });
-            run.sleep(delay).await?;
-            run.update(|p| {
-                p.polls += 1;
-                p.next_poll_in_ms = None;
-            });
+            self.wait_for_check(run, submitted, checks).await?;
+            checks = checks.saturating_add(1);
             let response = run.send(poll).await?;
             let mut result: P = decode_checked(
                 &response.body,
@@ -604,18 +618,10 @@ impl<T: Transport, C: Clock> Client<T, C> {
     async fn run_job<P: JobPage>(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<P> {
         let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let submitted = run.elapsed_ms();
+        let mut checks = 0u32;
         let first = loop {
-            let since = run.elapsed_ms().saturating_sub(submitted);
-            let delay = self.schedule.delay_ms(since);
-            run.update(|p| {
-                p.phase = Phase::Waiting;
-                p.next_poll_in_ms = Some(delay);
-            });
-            run.sleep(delay).await?;
-            run.update(|p| {
-                p.polls += 1;
-                p.next_poll_in_ms = None;
-            });
+            self.wait_for_check(run, submitted, checks).await?;
+            checks = checks.saturating_add(1);
             let req = self.req().job_page(job_path, page_size, None);
             let response = run.send(&req).await?;
             let mut page: P =
