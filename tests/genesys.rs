@@ -7,7 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use usage_lens::engine::{Phase, RetryPolicy, RunOptions};
+use usage_lens::engine::{Phase, PollSchedule, RetryPolicy, RunOptions};
 use usage_lens::genesys::*;
 use usage_lens::http::{Clock, HttpRequest, HttpResponse, Method};
 use usage_lens::transport::fake::{block_on, progress_recorder, FakeTransport, VirtualClock};
@@ -579,6 +579,38 @@ fn a_job_is_polled_through_202_and_every_page_is_merged() {
     assert!(c_requests(&c)
         .iter()
         .all(|r| r.url.starts_with("https://api.mypurecloud.com/")));
+}
+
+#[test]
+fn an_answer_the_server_already_has_is_read_without_waiting() {
+    // Legacy execution: complete at the first check.
+    let clock = VirtualClock::new(T0);
+    let c = client(legacy_fake(&clock, 0), &clock);
+    let r = block_on(c.query_organization_usage(&org_query(), &RunOptions::default())).unwrap();
+    assert_eq!(r.query_status, Some(QueryStatus::Complete));
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+    assert_eq!(c_requests(&c).len(), 2, "the submit and one check");
+
+    // Aggregates job: succeeded at the first check, then its last page.
+    let clock = VirtualClock::new(T0);
+    let c = client(job_fake(&clock, vec![]), &clock);
+    let r = block_on(c.aggregates_query(&job_request(), &RunOptions::default())).unwrap();
+    assert_eq!(r.entities.len(), 4);
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+    assert_eq!(
+        c_requests(&c).len(),
+        3,
+        "the submit, one check, the last page"
+    );
+
+    // Turned off, the first check waits for the grid.
+    let clock = VirtualClock::new(T0);
+    let c = client(legacy_fake(&clock, 0), &clock).with_poll_schedule(PollSchedule {
+        at_once: false,
+        ..PollSchedule::default()
+    });
+    block_on(c.query_organization_usage(&org_query(), &RunOptions::default())).unwrap();
+    assert_eq!(clock.sleeps(), [1_500]);
 }
 
 #[test]
