@@ -239,12 +239,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().organization_query(query)?;
-        let run = self.conn.run(opts);
-        let exec = self.submit_execution(&run, &submit).await?;
-        let poll = self.req().organization_results(&exec)?;
-        let result = self.poll_execution(&run, &poll).await?;
-        self.finish(&run);
-        Ok(result)
+        self.run_execution(opts, &submit, |b, exec| b.organization_results(exec))
+            .await
     }
 
     /// Runs the usage query of one OAuth client (legacy executions).
@@ -267,12 +263,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_query(client_id, query)?;
-        let run = self.conn.run(opts);
-        let exec = self.submit_execution(&run, &submit).await?;
-        let poll = self.req().client_results(client_id, &exec)?;
-        let result = self.poll_execution(&run, &poll).await?;
-        self.finish(&run);
-        Ok(result)
+        self.run_execution(opts, &submit, |b, exec| b.client_results(client_id, exec))
+            .await
     }
 
     /// The usage summary of one OAuth client over the last `days` days (7 if
@@ -296,12 +288,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let submit = self.req().client_summary(client_id, days)?;
-        let run = self.conn.run(opts);
-        let exec = self.submit_execution(&run, &submit).await?;
-        let poll = self.req().client_results(client_id, &exec)?;
-        let result = self.poll_execution(&run, &poll).await?;
-        self.finish(&run);
-        Ok(result)
+        self.run_execution(opts, &submit, |b, exec| b.client_results(client_id, exec))
+            .await
     }
 
     /// Runs a simple search and reads every page. With `split_on_cap`, a
@@ -511,6 +499,22 @@ impl<T: Transport, C: Clock> Client<T, C> {
             p.phase = Phase::Done;
             p.next_poll_in_ms = None;
         });
+    }
+
+    /// Submits a legacy execution, polls it until it is complete and returns
+    /// its answer; `results` builds the status request from the execution id.
+    async fn run_execution<P: ResultsPage>(
+        &self,
+        opts: &RunOptions,
+        submit: &HttpRequest,
+        results: impl FnOnce(&requests::Builder<'_>, &str) -> Result<HttpRequest>,
+    ) -> Result<P> {
+        let run = self.conn.run(opts);
+        let exec = self.submit_execution(&run, submit).await?;
+        let poll = results(&self.req(), &exec)?;
+        let result = self.poll_execution(&run, &poll).await?;
+        self.finish(&run);
+        Ok(result)
     }
 
     async fn submit_execution(&self, run: &Run<'_, T, C>, submit: &HttpRequest) -> Result<String> {
