@@ -7,11 +7,13 @@
 //! functions serves them all and grouping never hashes a string.
 
 pub mod csv;
+pub mod forecast;
 pub mod format;
 pub mod records;
 
 use std::collections::HashMap;
 
+pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use records::{Counts, Records};
 
 use crate::genesys::{ApiUsageRow, PublicApiUsage};
