@@ -20,9 +20,48 @@ summary_row() { # row measure value reference ratio target met
 }
 ratio() { python3 -c "print(f'{$1/$2:.2f}×')"; }
 
+# The forecast backtest: our forecast, seasonal naive and the old linear trend
+# (benches/forecast.rs) and statsmodels' Holt-Winters (scripts/forecast_reference.py,
+# in the pinned venv) on the same series and origins, scored by
+# scripts/forecast_table.py. Any figure that cannot be measured stops the bench.
+forecast_section() {
+  local py
+  py=$(bash scripts/venv.sh)
+  rm -f "$OUT"/forecast-*.json "$OUT/forecast-summary.tsv"
+  cargo bench --quiet --bench forecast
+  "$py" scripts/forecast_reference.py
+  "$py" scripts/forecast_table.py
+  while IFS=$'\t' read -r row measure value reference r target met; do
+    summary_row "$row" "$measure" "$value" "$reference" "$r" "$target" "$met"
+  done < "$OUT/forecast-summary.tsv"
+  echo
+}
+
+print_summary() {
+  echo
+  echo "## Summary (one run; each figure next to its reference)"
+  echo "| # | measure | usage-lens | reference | ratio | target | met |"
+  echo "|---|---|---|---|---|---|---|"
+  sort -s -t$'\t' -k1,1n "$BENCH_SUMMARY" | while IFS=$'\t' read -r row measure value reference r target met; do
+    echo "| $row | $measure | $value | $reference | $r | ${target:-(reported)} | ${met:-} |"
+  done
+}
+
+case "${1:-}" in
+  "") ;;
+  forecast) # only the forecast backtest: bash scripts/bench.sh forecast
+    echo "# usage-lens forecast backtest ($(date -u +%Y-%m-%dT%H:%MZ))"
+    echo
+    forecast_section
+    print_summary
+    exit 0 ;;
+  *) echo "usage: bash scripts/bench.sh [forecast]" >&2; exit 2 ;;
+esac
+
 echo "# usage-lens benchmarks ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
 cargo bench --quiet --bench engine 2>/dev/null
+forecast_section
 
 echo "## Package size (make pkg) vs the Genesys browser SDK"
 install_pkg >/dev/null
@@ -97,10 +136,4 @@ serve_dir "$OUT/analysis" analysis ANALYSIS_URL
 # About 100,000 rows in the app: draw, re-sort, and memory over repeated runs.
 (cd www && node bench/table.mjs)
 
-echo
-echo "## Summary (one run; each figure next to its reference)"
-echo "| # | measure | usage-lens | reference | ratio | target | met |"
-echo "|---|---|---|---|---|---|---|"
-sort -s -t$'\t' -k1,1n "$BENCH_SUMMARY" | while IFS=$'\t' read -r row measure value reference r target met; do
-  echo "| $row | $measure | $value | $reference | $r | ${target:-(reported)} | ${met:-} |"
-done
+print_summary
