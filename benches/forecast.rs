@@ -65,6 +65,11 @@ fn sim_series(seed: u64) -> Vec<Series> {
         let v = by_client.entry(name).or_insert_with(|| vec![0.0; DAYS]);
         v[i] += row.requests.unwrap_or(0) as f64;
     }
+    assert!(
+        by_client.len() >= 10,
+        "{} simulator clients",
+        by_client.len()
+    );
     by_client
         .into_iter()
         .map(|(name, values)| Series {
@@ -75,6 +80,7 @@ fn sim_series(seed: u64) -> Vec<Series> {
         .collect()
 }
 
+/// splitmix64, so that the generated series are the same on every machine.
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -108,6 +114,7 @@ impl Rng {
     }
 }
 
+/// Weekly shapes, the first day of the week first.
 const OFFICE: [f64; 7] = [1.05, 1.02, 1.0, 0.98, 0.9, 0.2, 0.15];
 const RETAIL: [f64; 7] = [0.9, 0.9, 0.95, 1.0, 1.15, 1.3, 0.8];
 const FLAT: [f64; 7] = [1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.75];
@@ -127,6 +134,7 @@ fn generated_series() -> Vec<Series> {
             values,
         });
     };
+    // Multiplicative noise, log-normal with this standard deviation.
     let noise = |r: &mut Rng, sd: f64| (sd * r.normal()).exp();
     make("office, growing 60 %/year", 11, &|t, d, r| {
         20_000.0 * (1.0 + 0.6 * t as f64 / 365.0) * OFFICE[d] * noise(r, 0.04)
@@ -142,6 +150,7 @@ fn generated_series() -> Vec<Series> {
         };
         5_000.0 * g * OFFICE[d] * noise(r, 0.05)
     });
+    // Days a weekday falls to its Saturday level, several in the evaluated part.
     let holidays = [40, 95, 150, 178, 201, 233, 260, 281, 302, 317, 338, 352];
     make("office with holidays", 14, &move |t, d, r| {
         let d = if holidays.contains(&t) && d < 5 { 5 } else { d };
@@ -216,6 +225,9 @@ struct Run {
     upper: Vec<f64>,
 }
 
+/// The old linear trend (`analysis::project`, as the app's chart draws it)
+/// fitted on the last `window` days, with a band from the 10th and 90th
+/// percentiles of its own residuals.
 fn linear(history: &[f64], window: usize) -> Run {
     let h: Vec<i64> = history
         .iter()
