@@ -111,18 +111,18 @@ async fn a_connection_dropped_mid_run_is_retried() {
 
 #[wasm_bindgen_test]
 async fn a_stalled_answer_is_given_up_on_and_sent_again() {
-    let t = Rc::new(
-        FetchTransport::new(None, None)
-            .unwrap()
-            .with_request_timeout_ms(1_500),
-    );
+    let t = Rc::new(FetchTransport::new(None, None).unwrap());
     let c = genesys::Client::new(
         &format!("{SIM}/_s/id=f19;stall=1;faultafter=1;exec=0"),
         "fault-test",
         t.clone(),
         t,
     )
-    .unwrap();
+    .unwrap()
+    .with_retry_policy(usage_lens::engine::RetryPolicy {
+        stall_ms: 1_500,
+        ..Default::default()
+    });
     let started = js_sys::Date::now();
     // The submit is answered; the first status check's answer is held back 5 s.
     // After 1.5 s without an answer it counts as dropped and is sent again.
