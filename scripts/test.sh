@@ -79,6 +79,8 @@ if want node; then
   python3 scripts/size_budget.py pkg
   step "TypeScript consumer (tsc --noEmit, with lines that must not compile)"
   (cd www && tsc -p tsconfig.json)
+  step "TypeScript consumer with ordinary settings (lib ES2022 + DOM, strict, skipLibCheck false)"
+  (cd www && tsc -p tsconfig.es2022.json)
   step "Node tests of the package"
   (cd www && node --test test/ 2>&1) | tee "$LOGDIR/node.log"
   node_count "$LOGDIR/node.log" "node"
