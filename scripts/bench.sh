@@ -14,6 +14,8 @@ gz() { gzip -9 -c "$1" | wc -c; }
 
 # Every section adds its headline rows to one summary table, printed last.
 export BENCH_SUMMARY="$OUT/summary.tsv"
+# The rows the summary must have; `make bench` fails when one is missing.
+BENCH_ROWS="1 2 3 4 5 6 7 8"
 : > "$BENCH_SUMMARY"
 summary_row() { # row measure value reference ratio target met
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$BENCH_SUMMARY"
@@ -22,7 +24,7 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}×')"; }
 
 echo "# usage-lens benchmarks ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-cargo bench --quiet --bench engine 2>/dev/null
+cargo bench --quiet --bench engine
 
 echo "## Package size (make pkg) vs the Genesys browser SDK"
 install_pkg >/dev/null
@@ -32,7 +34,10 @@ ours_gz=$((wasm_gz + js_gz))
 sdk_dir="$OUT/genesys-sdk"
 if [ ! -d "$sdk_dir/package" ]; then
   rm -rf "$sdk_dir"; mkdir -p "$sdk_dir"
-  (cd "$sdk_dir" && npm pack --silent purecloud-platform-client-v2 >/dev/null 2>&1 && tar xzf purecloud-platform-client-v2-*.tgz) || true
+  if ! (cd "$sdk_dir" && npm pack --silent purecloud-platform-client-v2 >/dev/null && tar xzf purecloud-platform-client-v2-*.tgz); then
+    echo "bench: could not fetch the Genesys SDK from npm, so row 1 cannot be measured" >&2
+    exit 1
+  fi
 fi
 sdk_file=""; sdk_gz=0
 if [ -d "$sdk_dir/package" ]; then
@@ -55,7 +60,8 @@ if [ -n "$sdk_file" ]; then
     "$ours_gz B" "$sdk_gz B" "$(ratio "$ours_gz" "$sdk_gz")" "≤ 0.50×" \
     "$(python3 -c "print('yes' if $ours_gz <= 0.5 * $sdk_gz else 'no')")"
 else
-  echo "| Genesys SDK | (npm registry unreachable) | |"
+  echo "bench: the Genesys SDK package has no minified web bundle, so row 1 cannot be measured" >&2
+  exit 1
 fi
 echo
 
@@ -96,6 +102,16 @@ serve_dir "$OUT/analysis" analysis ANALYSIS_URL
 
 # About 100,000 rows in the app: draw, re-sort, and memory over repeated runs.
 (cd www && node bench/table.mjs)
+
+# Every row must have been measured: a section that printed nothing fails.
+missing=""
+for row in $BENCH_ROWS; do
+  cut -f1 "$BENCH_SUMMARY" | grep -qx "$row" || missing="$missing $row"
+done
+if [ -n "$missing" ]; then
+  echo "bench: rows not measured:$missing" >&2
+  exit 1
+fi
 
 echo
 echo "## Summary (one run; each figure next to its reference)"
