@@ -1117,6 +1117,14 @@ fn pkce_authorize_and_token_exchange() {
         ])
     );
     assert!(m["organization"]["id"].is_string() && m["organization"]["name"].is_string());
+    // The vendor's models: `NamedEntity` organizations and an `OrgOAuthClient`,
+    // neither with a `selfUri`.
+    assert_eq!(keys(&m["organization"]), sorted(&["id", "name"]));
+    assert_eq!(m["homeOrganization"], m["organization"]);
+    assert_eq!(
+        keys(&m["OAuthClient"]),
+        sorted(&["id", "name", "organization"])
+    );
     // Nothing secret reaches the stats.
     let st = s.stats("");
     assert!(st
