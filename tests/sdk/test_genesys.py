@@ -9,7 +9,9 @@ import json
 import math
 import time
 import unittest
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import urllib3
 
@@ -490,6 +492,53 @@ class Tokens(GenesysCase):
         self.assertEqual(me.organization.id, me.home_organization.id)
         self.assertTrue(me.organization.name)
         self.assertEqual(me.o_auth_client.organization.id, me.organization.id)
+
+
+class PkceSignIn(GenesysCase):
+    """The login host as the SDK's PKCE helpers use it: the SDK makes the
+    verifier and challenge, the browser step is one GET, and the SDK trades
+    the code for a token at /oauth/token."""
+
+    def authorize(self, client_id, redirect_uri, challenge):
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        q = urllib.parse.urlencode({
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": "sdk-state",
+        })
+        opener = urllib.request.build_opener(NoRedirect)
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            opener.open(f"{C.base(self.scen)}/oauth/authorize?{q}", timeout=10)
+        self.assertEqual(cm.exception.code, 302)
+        location = urllib.parse.urlsplit(cm.exception.headers["Location"])
+        self.assertEqual(f"{location.scheme}://{location.netloc}{location.path}", redirect_uri)
+        back = dict(urllib.parse.parse_qsl(location.query))
+        self.assertEqual(back["state"], "sdk-state")
+        return back["code"]
+
+    def test_code_for_token_with_the_sdk(self):
+        client_id, redirect_uri = "9a1b2c3d-sdk-pkce-client", "http://127.0.0.1:8080/"
+        verifier = self.client.generate_pkce_code_verifier(128)
+        code = self.authorize(client_id, redirect_uri, self.client.compute_pkce_code_challenge(verifier))
+        fresh = C.genesys_client(C.base(self.scen), token="")
+        _, answer = fresh.get_pkce_token(client_id, verifier, code, redirect_uri)
+        self.assertEqual(set(answer), {"access_token", "token_type", "expires_in"})
+        self.assertEqual(answer["token_type"], "bearer")
+        self.assertTrue(300 <= answer["expires_in"] <= 172_800)
+        self.assertTrue(fresh.access_token and fresh.access_token == answer["access_token"])
+        me = P.TokensApi(fresh).get_tokens_me()
+        self.assertEqual(me.o_auth_client.id, client_id)
+        # A code is good for one exchange.
+        with self.assertRaises(ApiException) as cm:
+            C.genesys_client(C.base(self.scen), token="").get_pkce_token(client_id, verifier, code, redirect_uri)
+        self.assertEqual(cm.exception.status, 400)
+        self.assertEqual(json.loads(cm.exception.body)["error"], "invalid_grant")
 
 
 class Errors(GenesysCase):

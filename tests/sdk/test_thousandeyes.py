@@ -239,7 +239,10 @@ class TestsUnits(TeCase):
             q = urllib.parse.parse_qs(urllib.parse.urlsplit(sent).query)
             # The SDK's own format: microseconds and a numeric offset (none when naive).
             self.assertRegex(q["startDate"][0], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}([+-]\d{4})?$")
-            self.assertEqual(dt.datetime.fromisoformat(q["startDate"][0]).replace(tzinfo=a.tzinfo or dt.timezone.utc), a if a.tzinfo else a.replace(tzinfo=dt.timezone.utc))
+            sent_start = dt.datetime.fromisoformat(q["startDate"][0])
+            if sent_start.tzinfo is None:
+                sent_start = sent_start.replace(tzinfo=dt.timezone.utc)
+            self.assertEqual(sent_start, a if a.tzinfo else a.replace(tzinfo=dt.timezone.utc))
         self.assertEqual(results["UTC"], results["offset"])
         self.assertEqual(results["UTC"], results["naive"])
         self.assertEqual(len(results["UTC"]), 60)
