@@ -14,6 +14,9 @@
 //! per-account-group arrays of `/v7/usage` (and `allocations`) appear only
 //! when expanded; the paged endpoints serve `tepage` rows per page (default
 //! 50), and a cursor is only valid with the same `startDate`/`endDate`.
+//! `startDate`/`endDate` are date-times with seconds, in any of the forms the
+//! vendor's Python SDK sends: a fraction and a zone `Z`, `±hh:mm` or `±hhmm`
+//! are optional (no zone means UTC); a bare date is refused.
 
 use serde_json::{json, Value};
 
