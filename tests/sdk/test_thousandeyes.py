@@ -239,9 +239,11 @@ class TestsUnits(TeCase):
             q = urllib.parse.parse_qs(urllib.parse.urlsplit(sent).query)
             # The SDK's own format: microseconds and a numeric offset (none when naive).
             self.assertRegex(q["startDate"][0], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}([+-]\d{4})?$")
-            sent_start = dt.datetime.fromisoformat(q["startDate"][0])
-            if sent_start.tzinfo is None:
-                sent_start = sent_start.replace(tzinfo=dt.timezone.utc)
+            raw = q["startDate"][0]
+            if len(raw) > 26:
+                sent_start = dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M:%S.%f%z")
+            else:
+                sent_start = dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=dt.timezone.utc)
             self.assertEqual(sent_start, a if a.tzinfo else a.replace(tzinfo=dt.timezone.utc))
         self.assertEqual(results["UTC"], results["offset"])
         self.assertEqual(results["UTC"], results["naive"])
