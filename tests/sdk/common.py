@@ -8,9 +8,11 @@ and such a file can redirect every call to a gateway or log request headers
 config only switches the file watcher off.
 """
 
+import atexit
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 import urllib.parse
 import urllib.request
@@ -23,6 +25,7 @@ if not os.environ.get("USAGE_LENS_SDK_HOME"):
         f.write("[general]\nlive_reload_config = false\n[logging]\nlog_level = none\n")
     os.environ["HOME"] = _home
     os.environ["USAGE_LENS_SDK_HOME"] = _home
+    atexit.register(shutil.rmtree, _home, True)
 
 import PureCloudPlatformClientV2 as genesys  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
