@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Every test tier of usage-lens, in order. Fails if any tier fails or runs
 # no test. With an argument, runs only the named stages:
-#   lint native browser node e2e
+#   lint native sdk browser node e2e
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
-STAGES=${*:-lint native browser node e2e}
+STAGES=${*:-lint native sdk browser node e2e}
 LOGDIR="$ROOT/target/test-logs"
 mkdir -p "$LOGDIR"
 
@@ -49,6 +49,19 @@ if want native; then
   step "native tests (cargo test)"
   cargo test --features sim-server 2>&1 | tee "$LOGDIR/native.log"
   cargo_count "$LOGDIR/native.log" "native"
+fi
+
+# ---------------------------------------------------------------- the vendors' SDKs
+if want sdk; then
+  step "the vendors' Python SDKs against the simulator server (tests/sdk)"
+  SDK_PY=$(bash "$ROOT/scripts/venv.sh" | tail -1)
+  start_sim
+  if ! "$SDK_PY" "$ROOT/tests/sdk/run.py" 2>&1 | tee "$LOGDIR/sdk.log"; then
+    echo "sdk: tests failed (see $LOGDIR/sdk.log)" >&2; exit 1
+  fi
+  n=$(grep -Eo '^sdk: [0-9]+ passed' "$LOGDIR/sdk.log" | tail -1 | awk '{print $2}')
+  if [ "${n:-0}" -eq 0 ]; then echo "sdk: no test ran" >&2; exit 1; fi
+  echo "sdk: $n passed"
 fi
 
 # ---------------------------------------------------------------- real browser

@@ -1117,6 +1117,14 @@ fn pkce_authorize_and_token_exchange() {
         ])
     );
     assert!(m["organization"]["id"].is_string() && m["organization"]["name"].is_string());
+    // The vendor's models: `NamedEntity` organizations and an `OrgOAuthClient`,
+    // neither with a `selfUri`.
+    assert_eq!(keys(&m["organization"]), sorted(&["id", "name"]));
+    assert_eq!(m["homeOrganization"], m["organization"]);
+    assert_eq!(
+        keys(&m["OAuthClient"]),
+        sorted(&["id", "name", "organization"])
+    );
     // Nothing secret reaches the stats.
     let st = s.stats("");
     assert!(st
@@ -1421,14 +1429,47 @@ fn te_date_rules() {
     let bad = [
         "/v7/usage/units/tests?endDate=2026-06-09T00:00:00Z",
         "/v7/usage/units/tests?startDate=2026-06-09",
-        "/v7/usage/units/tests?startDate=2026-06-09T00:00:00%2B00:00",
+        "/v7/usage/units/tests?startDate=2026-06-09T00:00Z",
+        "/v7/usage/units/tests?startDate=2026-06-09T00:00:00+00:00",
         "/v7/usage/units/tests?startDate=2026-06-09T00:00:00Z&endDate=2026-06-01T00:00:00Z",
-        "/v7/usage/units/enterprise-agents?startDate=2026-06-09T00:00:00.000Z",
+        "/v7/usage/units/enterprise-agents?startDate=2026-06-09T00:00:00.000X",
     ];
     for url in bad {
         let r = get(&mut s, url, NOW);
         assert_eq!(r.status, 400, "{url}");
         assert_eq!(body(&r)["status"], 400);
+    }
+    // The vendor's Python SDK sends fractions and numeric offsets (`%2B` is an
+    // escaped `+`; a bare `+` in a query is a space): the same instants.
+    for path in ["/v7/usage/units/tests", "/v7/usage/units/enterprise-agents"] {
+        let z = body(&get(
+            &mut s,
+            &format!("{path}?startDate=2026-06-01T00:00:00Z&endDate=2026-06-09T00:00:00Z"),
+            NOW,
+        ));
+        for (start, end) in [
+            (
+                "2026-06-01T00:00:00.000000%2B0000",
+                "2026-06-09T00:00:00.000000%2B0000",
+            ),
+            (
+                "2026-06-01T02:00:00.000000%2B0200",
+                "2026-06-08T20:00:00-04:00",
+            ),
+            ("2026-06-01T00:00:00.000Z", "2026-06-09T00:00:00.000000"),
+        ] {
+            let r = get(
+                &mut s,
+                &format!("{path}?startDate={start}&endDate={end}"),
+                NOW,
+            );
+            assert_eq!(r.status, 200, "{path} {start} {end}");
+            assert_eq!(
+                body(&r)["breakdowns"],
+                z["breakdowns"],
+                "{path} {start} {end}"
+            );
+        }
     }
     let only_start = body(&get(
         &mut s,
