@@ -4,13 +4,16 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup run test pkg dist bench fuzz fmt lint sim-server clean
+.PHONY: setup run test pkg dist bench fuzz fmt lint fresh-check sim-server clean
 
 setup:
 	@bash scripts/setup.sh
 
 ## The app on http://127.0.0.1:8080 (Demo works with no credentials).
+## The first build runs on its own so that a failure stops here, loudly,
+## instead of leaving a dev server that answers 404.
 run: setup
+	trunk build
 	trunk serve
 
 ## Every test tier: lint, native, real browser, Node package, end-to-end.
@@ -40,8 +43,12 @@ sim-server:
 fmt:
 	cargo fmt --all
 
-lint:
+lint: setup
 	@bash scripts/test.sh lint
+
+## A new machine, reproduced here: a clean clone and an empty crate cache.
+fresh-check:
+	@bash scripts/fresh-check.sh
 
 clean:
 	cargo clean

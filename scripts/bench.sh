@@ -14,6 +14,8 @@ gz() { gzip -9 -c "$1" | wc -c; }
 
 # Every section adds its headline rows to one summary table, printed last.
 export BENCH_SUMMARY="$OUT/summary.tsv"
+# The rows the summary must have; `make bench` fails when one is missing.
+BENCH_ROWS="1 2 3 4 5 6 7 8 9"
 : > "$BENCH_SUMMARY"
 summary_row() { # row measure value reference ratio target met
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$BENCH_SUMMARY"
@@ -37,6 +39,18 @@ forecast_section() {
   echo
 }
 
+# Every row must have been measured: a section that printed nothing fails.
+check_rows() { # row...
+  local missing="" row
+  for row in "$@"; do
+    cut -f1 "$BENCH_SUMMARY" | grep -qx "$row" || missing="$missing $row"
+  done
+  if [ -n "$missing" ]; then
+    echo "bench: rows not measured:$missing" >&2
+    exit 1
+  fi
+}
+
 print_summary() {
   echo
   echo "## Summary (one run; each figure next to its reference)"
@@ -53,6 +67,7 @@ case "${1:-}" in
     echo "# usage-lens forecast backtest ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
     forecast_section
+    check_rows 9
     print_summary
     exit 0 ;;
   *) echo "usage: bash scripts/bench.sh [forecast]" >&2; exit 2 ;;
@@ -60,7 +75,7 @@ esac
 
 echo "# usage-lens benchmarks ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-cargo bench --quiet --bench engine 2>/dev/null
+cargo bench --quiet --bench engine
 forecast_section
 
 echo "## Package size (make pkg) vs the Genesys browser SDK"
@@ -71,7 +86,10 @@ ours_gz=$((wasm_gz + js_gz))
 sdk_dir="$OUT/genesys-sdk"
 if [ ! -d "$sdk_dir/package" ]; then
   rm -rf "$sdk_dir"; mkdir -p "$sdk_dir"
-  (cd "$sdk_dir" && npm pack --silent purecloud-platform-client-v2 >/dev/null 2>&1 && tar xzf purecloud-platform-client-v2-*.tgz) || true
+  if ! (cd "$sdk_dir" && npm pack --silent purecloud-platform-client-v2 >/dev/null && tar xzf purecloud-platform-client-v2-*.tgz); then
+    echo "bench: could not fetch the Genesys SDK from npm, so row 1 cannot be measured" >&2
+    exit 1
+  fi
 fi
 sdk_file=""; sdk_gz=0
 if [ -d "$sdk_dir/package" ]; then
@@ -94,7 +112,8 @@ if [ -n "$sdk_file" ]; then
     "$ours_gz B" "$sdk_gz B" "$(ratio "$ours_gz" "$sdk_gz")" "≤ 0.50×" \
     "$(python3 -c "print('yes' if $ours_gz <= 0.5 * $sdk_gz else 'no')")"
 else
-  echo "| Genesys SDK | (npm registry unreachable) | |"
+  echo "bench: the Genesys SDK package has no minified web bundle, so row 1 cannot be measured" >&2
+  exit 1
 fi
 echo
 
@@ -136,4 +155,5 @@ serve_dir "$OUT/analysis" analysis ANALYSIS_URL
 # About 100,000 rows in the app: draw, re-sort, and memory over repeated runs.
 (cd www && node bench/table.mjs)
 
+check_rows $BENCH_ROWS
 print_summary

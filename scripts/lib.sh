@@ -17,13 +17,22 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Starts the simulator server once; exports SIM_URL and USAGE_LENS_SIM_URL.
+# Starts a simulator server of our own (stopping the one this script started
+# before, if any), so every stage begins with fresh state and never tests
+# against whatever else listens somewhere; exports SIM_URL and
+# USAGE_LENS_SIM_URL.
+SIM_PID=""
 start_sim() {
-  [ -n "${SIM_URL:-}" ] && return 0
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+    kill "$SIM_PID" 2>/dev/null || true
+    wait "$SIM_PID" 2>/dev/null || true
+  fi
+  unset SIM_URL USAGE_LENS_SIM_URL
   cargo build --quiet --features sim-server --bin sim-server
   rm -f "$LOGDIR/sim.out"
   "$ROOT/target/debug/sim-server" --port 0 --exec-ms 400 --verbose >"$LOGDIR/sim.out" 2>"$LOGDIR/sim.err" &
-  PIDS+=($!)
+  SIM_PID=$!
+  PIDS+=($SIM_PID)
   for _ in $(seq 1 100); do
     grep -q 'listening on' "$LOGDIR/sim.out" 2>/dev/null && break
     sleep 0.1
@@ -45,8 +54,11 @@ serve_dir() { # dir name var
   export "${3?}"
 }
 
-# Builds pkg/ and installs the packed tarball in www/ like a user would.
+# Builds pkg/ and installs the packed tarball in www/ like a user would
+# (once per script run).
+PKG_INSTALLED=""
 install_pkg() {
+  [ -n "$PKG_INSTALLED" ] && return 0
   bash "$ROOT/scripts/pkg.sh"
   (cd "$ROOT/pkg" && npm pack --silent --pack-destination "$LOGDIR" >/dev/null)
   local tarball; tarball=$(ls -t "$LOGDIR"/usage-lens-*.tgz | head -1)
@@ -54,4 +66,27 @@ install_pkg() {
   (cd "$ROOT/www" && npm install --no-save --no-audit --no-fund --loglevel=error "$tarball")
   # npm may rewrite node_modules; keep setup's stamp fresh so the next run skips npm ci.
   touch "$ROOT/www/node_modules/.setup-stamp"
+  PKG_INSTALLED=1
+}
+
+# The packed package bundled by esbuild from a bare `usage-lens` import,
+# for the example pages (built from the installed package).
+bundle_example() {
+  install_pkg
+  rm -rf "$ROOT/www/example/bundle"
+  (cd "$ROOT/www" && esbuild example/bundled.js --bundle --format=esm --target=es2022 --outdir=example/bundle --log-level=warning)
+  cp "$ROOT/www/node_modules/usage-lens/usage_lens_bg.wasm" "$ROOT/www/example/bundle/"
+}
+
+# Runs each Node test file in its own process with its own log, so that
+# every file is counted: a file that runs no test fails the stage.
+node_files() { # label dir
+  local label=$1 dir=$2 logs=() f log rc=0
+  for f in "$ROOT/www/$dir"/*.test.mjs; do
+    log="$LOGDIR/$label-$(basename "$f" .test.mjs).log"
+    (cd "$ROOT/www" && node --test "$dir/$(basename "$f")" 2>&1) | tee "$log" || rc=1
+    logs+=("$log")
+  done
+  python3 "$ROOT/scripts/count_tests.py" node "$label" "${logs[@]}" || rc=1
+  return $rc
 }

@@ -27,7 +27,7 @@ def acceptable(expr: str) -> bool:
 
 def main() -> int:
     meta = json.loads(subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--offline", "--all-features"],
+        ["cargo", "metadata", "--format-version", "1", "--locked", "--all-features"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout)
     bad, seen = [], {}
     for pkg in meta["packages"]:

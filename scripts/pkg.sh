@@ -11,6 +11,11 @@ cargo build --quiet --lib --release --target wasm32-unknown-unknown --features j
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name usage_lens \
   target/wasm32-unknown-unknown/release/usage_lens.wasm
+# The generated classes declare `[Symbol.dispose]()`, which TypeScript knows
+# only with its `esnext.disposable` library. Say so in the types themselves, so
+# a consumer with an ordinary `"lib": ["ES2022", "DOM"]` compiles unchanged.
+{ printf '/// <reference lib="esnext.disposable" />\n'; cat pkg/usage_lens.d.ts; } > pkg/usage_lens.d.ts.tmp
+mv pkg/usage_lens.d.ts.tmp pkg/usage_lens.d.ts
 # Rust 1.95 emits these post-MVP features by default; wasm-opt must accept them.
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \

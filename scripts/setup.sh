@@ -46,7 +46,13 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
 fi
 
-# 4. Node packages for the tests and wasm-opt (npm binaryen), from the lockfile.
+# 4. Every crate the build and the tests use, at the versions of Cargo.lock,
+#    downloaded into cargo's cache. Trunk builds with `--offline` (so that it
+#    never downloads tools), so the crates must be here before `make run`.
+say "crates of Cargo.lock: fetching what is missing"
+cargo "+$toolchain" fetch --locked --manifest-path "$ROOT/Cargo.toml" --quiet
+
+# 5. Node packages for the tests and wasm-opt (npm binaryen), from the lockfile.
 stamp="$ROOT/www/node_modules/.setup-stamp"
 if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/www/package-lock.json" ] && [ "$stamp" -nt "$ROOT/www/package.json" ]; then
   say "www/node_modules: up to date"

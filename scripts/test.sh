@@ -1,45 +1,38 @@
 #!/usr/bin/env bash
 # Every test tier of usage-lens, in order. Fails if any tier fails or runs
 # no test. With an argument, runs only the named stages:
-#   lint native browser node e2e
+#   lint native sdk browser node e2e
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
-STAGES=${*:-lint native browser node e2e}
+STAGES=${*:-lint native sdk browser node e2e}
 LOGDIR="$ROOT/target/test-logs"
 mkdir -p "$LOGDIR"
 
 step() { printf '\n==> %s\n' "$*"; }
 want() { [[ " $STAGES " == *" $1 "* ]]; }
 
-# Sums the "N passed" of cargo's result lines and fails on zero.
+# Every test binary in the log must have run at least one test, all passed.
 cargo_count() { # log label
-  local n
-  n=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}')
-  if [ "$n" -eq 0 ]; then echo "$2: no test ran" >&2; exit 1; fi
-  echo "$2: $n passed"
+  python3 "$ROOT/scripts/count_tests.py" cargo "$2" "$1"
 }
 
 # Servers (simulator, static files) and the package install are shared with
 # scripts/bench.sh; everything they start is stopped on exit, also on failure.
 source "$ROOT/scripts/lib.sh"
+# A simulator URL from the environment is never used: stages start their own.
+unset SIM_URL USAGE_LENS_SIM_URL
 
-# Reads node --test's summary: fails on zero passed or any failure.
-node_count() { # log label
-  local n
-  n=$(grep -Eo '^# pass [0-9]+' "$1" | awk '{print $3}')
-  if [ "${n:-0}" -eq 0 ]; then echo "$2: no test ran" >&2; exit 1; fi
-  if grep -Eq '^# fail [1-9]' "$1"; then echo "$2: tests failed" >&2; exit 1; fi
-  echo "$2: $n passed"
-}
 
 # ---------------------------------------------------------------- lint
 if want lint; then
   step "cargo fmt --check"
   cargo fmt --all -- --check
+  step "the README's fault table names tests that exist"
+  python3 scripts/readme_tests.py
   step "dependency licences"
   python3 scripts/licenses.py
   step "clippy (host: default, sim-server)"
@@ -56,6 +49,19 @@ if want native; then
   step "native tests (cargo test)"
   cargo test --features sim-server 2>&1 | tee "$LOGDIR/native.log"
   cargo_count "$LOGDIR/native.log" "native"
+fi
+
+# ---------------------------------------------------------------- the vendors' SDKs
+if want sdk; then
+  step "the vendors' Python SDKs against the simulator server (tests/sdk)"
+  SDK_PY=$(bash "$ROOT/scripts/venv.sh" | tail -1)
+  start_sim
+  if ! "$SDK_PY" "$ROOT/tests/sdk/run.py" 2>&1 | tee "$LOGDIR/sdk.log"; then
+    echo "sdk: tests failed (see $LOGDIR/sdk.log)" >&2; exit 1
+  fi
+  n=$(grep -Eo '^sdk: [0-9]+ passed' "$LOGDIR/sdk.log" | tail -1 | awk '{print $2}')
+  if [ "${n:-0}" -eq 0 ]; then echo "sdk: no test ran" >&2; exit 1; fi
+  echo "sdk: $n passed"
 fi
 
 # ---------------------------------------------------------------- real browser
@@ -79,13 +85,12 @@ if want node; then
   python3 scripts/size_budget.py pkg
   step "TypeScript consumer (tsc --noEmit, with lines that must not compile)"
   (cd www && tsc -p tsconfig.json)
+  step "TypeScript consumer with ordinary settings (lib ES2022 + DOM, strict, skipLibCheck false)"
+  (cd www && tsc -p tsconfig.es2022.json)
   step "Node tests of the package"
-  (cd www && node --test test/ 2>&1) | tee "$LOGDIR/node.log"
-  node_count "$LOGDIR/node.log" "node"
+  node_files node test
   step "bundler check (esbuild bundles a bare usage-lens import)"
-  rm -rf www/example/bundle
-  (cd www && esbuild example/bundled.js --bundle --format=esm --target=es2022 --outdir=example/bundle --log-level=warning)
-  cp www/node_modules/usage-lens/usage_lens_bg.wasm www/example/bundle/
+  bundle_example
 fi
 
 # ---------------------------------------------------------------- end to end
@@ -94,11 +99,12 @@ if want e2e; then
   step "end to end (Playwright + Chromium against the release build)"
   bash scripts/dist.sh
   python3 scripts/size_budget.py dist
+  # The npm example pages use the packed package and its bundle.
+  [ -d www/example/bundle ] && [ -n "$PKG_INSTALLED" ] || bundle_example
   serve_dir "$ROOT/dist" dist APP_URL
   serve_dir "$ROOT/www" www WWW_URL
   mkdir -p "$ROOT/target/screenshots"
-  (cd www && node --test e2e/ 2>&1) | tee "$LOGDIR/e2e.log"
-  node_count "$LOGDIR/e2e.log" "e2e"
+  node_files e2e e2e
 fi
 
 echo

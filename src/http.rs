@@ -168,6 +168,11 @@ pub trait Clock {
     /// Waits `ms` milliseconds, or returns [`TransportError::Aborted`] as soon
     /// as the caller's signal aborts.
     async fn sleep(&self, ms: u64) -> Result<(), TransportError>;
+    /// A timer that runs beside a request (its stall limit), ending like
+    /// [`Clock::sleep`]. A virtual clock keeps it out of its list of waits.
+    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
+        self.sleep(ms).await
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
@@ -189,6 +194,9 @@ impl<C: Clock + ?Sized> Clock for &C {
     async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
         (**self).sleep(ms).await
     }
+    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
+        (**self).timer(ms).await
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
@@ -197,6 +205,9 @@ impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
     }
     async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
         (**self).sleep(ms).await
+    }
+    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
+        (**self).timer(ms).await
     }
 }
 

@@ -43,6 +43,32 @@ fn search() -> ApiUsageSimpleSearch {
     }
 }
 
+/// The simulator server's counters for one scenario id: proof that the fault
+/// a test names was injected, and of what the client did about it.
+async fn stats(id: &str) -> serde_json::Value {
+    let t = FetchTransport::new(None, None).unwrap();
+    let res = usage_lens::http::Transport::send(
+        &t,
+        &usage_lens::http::HttpRequest::new(
+            usage_lens::http::Method::Get,
+            format!("{SIM}/_sim/stats?id={id}"),
+        ),
+    )
+    .await
+    .unwrap();
+    serde_json::from_str(&res.body).unwrap()
+}
+
+/// Waits on the page's own timers.
+async fn pause(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
 fn partial_rows(e: &Error) -> usize {
     e.partial
         .as_ref()
@@ -59,6 +85,12 @@ async fn a_429_storm_with_retry_after_gives_up_with_the_wait() {
     assert_eq!(e.kind, ErrorKind::RateLimited);
     assert_eq!(e.retry_after_ms, Some(0));
     assert!(e.message.contains("Wait a minute"), "{}", e.message);
+    // The stats are read after the run ended, so all eleven tries are in.
+    let st = stats("f1").await;
+    assert_eq!(
+        (st["requests"].as_u64(), st["rateLimited"].as_u64()),
+        (Some(11), Some(11))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -71,6 +103,7 @@ async fn a_429_storm_without_readable_headers_uses_the_message() {
     assert_eq!(e.kind, ErrorKind::RateLimited);
     assert_eq!(e.status, Some(429));
     assert!(e.correlation_id.is_some());
+    assert_eq!(stats("f2").await["rateLimited"], 11);
 }
 
 #[wasm_bindgen_test]
@@ -82,11 +115,17 @@ async fn each_retryable_5xx_is_retried_then_succeeds() {
             .await
             .unwrap();
         assert!(!r.results.is_empty(), "{code}");
+        let st = stats(&format!("f5xx{code}")).await;
+        assert_eq!(
+            (st["serverErrors"].as_u64(), st["requests"].as_u64()),
+            (Some(2), Some(4)),
+            "{code}"
+        );
     }
 }
 
 #[wasm_bindgen_test]
-async fn a_persistent_5xx_is_a_server_error_before_the_time_limit() {
+async fn a_persistent_5xx_stops_with_server_when_the_next_retry_would_pass_the_time_limit() {
     let opts = RunOptions {
         timeout_ms: Some(4_000),
         ..Default::default()
@@ -97,6 +136,12 @@ async fn a_persistent_5xx_is_a_server_error_before_the_time_limit() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Server);
     assert!(e.message.contains("Try again"), "{}", e.message);
+    // Tries at 0, 1 and 3 s; the 4 s backoff would end past the 4 s limit.
+    let st = stats("f6").await;
+    assert_eq!(
+        (st["requests"].as_u64(), st["serverErrors"].as_u64()),
+        (Some(3), Some(3))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -107,22 +152,27 @@ async fn a_connection_dropped_mid_run_is_retried() {
         .await
         .unwrap();
     assert!(!r.results.is_empty());
+    let st = stats("f7").await;
+    assert_eq!(
+        (st["dropped"].as_u64(), st["requests"].as_u64()),
+        (Some(1), Some(3))
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_stalled_answer_is_given_up_on_and_sent_again() {
-    let t = Rc::new(
-        FetchTransport::new(None, None)
-            .unwrap()
-            .with_request_timeout_ms(1_500),
-    );
+    let t = Rc::new(FetchTransport::new(None, None).unwrap());
     let c = genesys::Client::new(
         &format!("{SIM}/_s/id=f19;stall=1;faultafter=1;exec=0"),
         "fault-test",
         t.clone(),
         t,
     )
-    .unwrap();
+    .unwrap()
+    .with_retry_policy(usage_lens::engine::RetryPolicy {
+        stall_ms: 1_500,
+        ..Default::default()
+    });
     let started = js_sys::Date::now();
     // The submit is answered; the first status check's answer is held back 5 s.
     // After 1.5 s without an answer it counts as dropped and is sent again.
@@ -136,6 +186,47 @@ async fn a_stalled_answer_is_given_up_on_and_sent_again() {
         took < 5_000.0,
         "did not wait out the stalled answer: {took} ms"
     );
+    // The browser closed the stalled connection when the client gave up on it.
+    let st = stats("f19").await;
+    assert_eq!(st["stalled"], 1);
+    assert_eq!(st["clientAborts"], 1);
+    assert_eq!(st["requests"], 3);
+}
+
+#[wasm_bindgen_test]
+async fn an_abort_of_a_request_in_flight_closes_its_connection_and_nothing_is_sent_after() {
+    // The submit is answered; the first check's answer is held back 10 s.
+    let controller = web_sys::AbortController::new().unwrap();
+    let t = Rc::new(FetchTransport::new(Some(controller.signal()), None).unwrap());
+    let c = genesys::Client::new(
+        &format!("{SIM}/_s/id=f20;stall=1;stallms=10000;faultafter=1;exec=0"),
+        "fault-test",
+        t.clone(),
+        t,
+    )
+    .unwrap();
+    let (q, opts) = (org(), RunOptions::default());
+    let run = c.query_organization_usage(&q, &opts);
+    let abort_later = async {
+        // Let the check go out and be held, then abort.
+        pause(1_000).await;
+        controller.abort();
+    };
+    let started = js_sys::Date::now();
+    let (result, ()) = futures_join2(run, abort_later).await;
+    let e = result.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Aborted);
+    assert!(js_sys::Date::now() - started < 1_500.0);
+    // Give the server time to notice the closed connection, and to receive
+    // anything the client might (wrongly) send after the abort.
+    pause(1_500).await;
+    let st = stats("f20").await;
+    assert_eq!(st["stalled"], 1);
+    assert_eq!(
+        st["clientAborts"], 1,
+        "the server saw the connection dropped"
+    );
+    assert_eq!(st["requests"], 2, "nothing was sent after the abort");
 }
 
 #[wasm_bindgen_test]
@@ -152,6 +243,8 @@ async fn a_network_gone_mid_page_keeps_the_pages_already_read() {
     assert_eq!(e.kind, ErrorKind::Network);
     assert!(e.message.contains("network connection"), "{}", e.message);
     assert_eq!(partial_rows(&e), 2_000);
+    let st = stats("f8").await;
+    assert!(st["dropped"].as_u64().unwrap() >= 1, "{st}");
 }
 
 #[wasm_bindgen_test]
@@ -162,6 +255,7 @@ async fn truncated_json_is_a_decode_error_that_quotes_the_body() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode);
     assert!(e.message.contains("Body starts"), "{}", e.message);
+    assert_eq!(stats("f9").await["requests"], 1);
 }
 
 #[wasm_bindgen_test]
@@ -226,12 +320,18 @@ async fn a_repeating_cursor_ends_the_walk_without_losing_rows() {
         .simple_search(&search(), &RunOptions::default())
         .await
         .unwrap();
-    // Pages 1 and 2; page 2's cursor repeats, so page 3 is fetched once and the walk stops.
-    assert!(
-        r.results.len() >= 2_000 && r.results.len() < 5_000,
-        "{}",
-        r.results.len()
-    );
+    // Pages 1, 2 and 3; page 3 names page 2's cursor again, so the walk stops.
+    assert_eq!(r.results.len(), 3_000);
+    let st = stats("f15").await;
+    let pages: Vec<&str> = st["lastPaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter(|p| p.contains("/results"))
+        .collect();
+    let unique: std::collections::HashSet<_> = pages.iter().collect();
+    assert_eq!((pages.len(), unique.len()), (3, 3), "{pages:?}");
 }
 
 #[wasm_bindgen_test]
@@ -244,6 +344,7 @@ async fn a_token_that_expires_on_page_7_of_20_keeps_six_pages() {
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert!(e.message.contains("sign in again"), "{}", e.message);
     assert_eq!(partial_rows(&e), 6_000);
+    assert_eq!(stats("f16").await["requests"], 8);
 }
 
 #[wasm_bindgen_test]
@@ -267,18 +368,21 @@ async fn thousandeyes_faults_keep_their_pages_too() {
         .as_ref()
         .and_then(|p| p["breakdowns"].as_array().map(Vec::len));
     assert_eq!(kept, Some(100));
+    assert_eq!(stats("f17").await["requests"], 3);
 }
 
 #[wasm_bindgen_test]
-async fn twenty_queries_at_once_stay_within_the_limit() {
+async fn twenty_queries_at_once_share_a_budget_below_the_servers_limit() {
+    // The server allows 30 requests a 5 s window; twenty queries need 40.
+    // One budget of 28 a 5 s window, shared by all twenty, keeps them under it.
     let t = Rc::new(FetchTransport::new(None, None).unwrap());
     let budget = Rc::new(std::cell::RefCell::new(
-        usage_lens::engine::RateBudget::new(genesys::REQUESTS_PER_MINUTE, 60_000, 2),
+        usage_lens::engine::RateBudget::new(28, 5_000, 2),
     ));
     let clients: Vec<Gc> = (0..20)
         .map(|_| {
             genesys::Client::new(
-                &format!("{SIM}/_s/id=f18;exec=500"),
+                &format!("{SIM}/_s/id=f18;exec=0;limit=30;windowms=5000"),
                 "fault-test",
                 t.clone(),
                 t.clone(),
@@ -296,18 +400,38 @@ async fn twenty_queries_at_once_stay_within_the_limit() {
     // All twenty run at once on the page's event loop.
     let results = futures_join(runs).await;
     assert!(results.iter().all(Result::is_ok));
-    let stats = usage_lens::http::Transport::send(
-        &*t,
-        &usage_lens::http::HttpRequest::new(
-            usage_lens::http::Method::Get,
-            format!("{SIM}/_sim/stats?id=f18"),
-        ),
-    )
+    let st = stats("f18").await;
+    assert_eq!(st["rateLimited"], 0);
+    assert_eq!(st["requests"], 40);
+}
+
+/// Awaits two futures together.
+async fn futures_join2<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    let mut a = Box::pin(a);
+    let mut b = Box::pin(b);
+    let mut out_a = None;
+    let mut out_b = None;
+    std::future::poll_fn(move |cx| {
+        if out_a.is_none() {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                out_a = Some(v);
+            }
+        }
+        if out_b.is_none() {
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                out_b = Some(v);
+            }
+        }
+        if out_a.is_some() && out_b.is_some() {
+            std::task::Poll::Ready((out_a.take().unwrap(), out_b.take().unwrap()))
+        } else {
+            std::task::Poll::Pending
+        }
+    })
     .await
-    .unwrap();
-    let stats: serde_json::Value = serde_json::from_str(&stats.body).unwrap();
-    assert_eq!(stats["rateLimited"], 0);
-    assert!(stats["maxPerMinute"].as_u64().unwrap() <= genesys::REQUESTS_PER_MINUTE);
 }
 
 /// Awaits every future, polling them together.

@@ -269,8 +269,15 @@ fn an_abort_stops_the_wait_and_nothing_is_sent_after_it() {
     );
     let sent = c_requests(&c);
     assert!(sent.len() >= 2);
-    // Every request went out before the abort.
+    // Every request went out before the abort. The fake logs requests sent
+    // after an abort too, so one sent after it would show here.
     assert!(clock.is_aborted());
+    let times = c.transport().requests();
+    assert!(
+        times.iter().all(|(t, _)| *t < T0 + 5_000),
+        "{:?}",
+        times.iter().map(|(t, _)| t - T0).collect::<Vec<_>>()
+    );
 }
 
 // ------------------------------------------------------------------ retries
@@ -501,19 +508,75 @@ fn the_20000_cap_is_reported_and_split_on_cap_gets_everything() {
     assert_eq!(r.results.len(), 20_000);
     assert!(r.capped);
 
-    // Each half of this fake still holds 30,000 rows (the fake ignores the
-    // interval), so splitting goes on until the interval cannot be split, and
-    // the result says it is still capped instead of looping forever.
+    // With split_on_cap, the week (7 days of 3,000 records, over the cap)
+    // is searched again in halves that each fit, and every record comes back.
     let clock = VirtualClock::new(T0);
-    let c = client(search_fake(&clock, 1_500, false), &clock);
-    let opts = RunOptions {
-        split_on_cap: true,
-        page_size: Some(500),
-        ..Default::default()
-    };
+    let c = client(search_fake_per_day(&clock, 3_000), &clock);
+    let (mut opts, events) = progress_recorder();
+    opts.split_on_cap = true;
     let r = block_on(c.simple_search(&search(), &opts)).unwrap();
-    assert_eq!(r.results.len(), 1_500);
+    assert_eq!(r.results.len(), 21_000);
     assert!(!r.capped);
+    let intervals: Vec<String> = c_requests(&c)
+        .iter()
+        .filter(|r| r.method == Method::Post)
+        .map(|r| {
+            let b: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+            b["interval"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(
+        intervals,
+        [
+            "2026-06-01T00:00:00Z/2026-06-08T00:00:00Z",
+            "2026-06-01T00:00:00Z/2026-06-04T00:00:00Z",
+            "2026-06-04T00:00:00Z/2026-06-08T00:00:00Z",
+        ]
+    );
+    let last = events.borrow().last().cloned().unwrap();
+    assert_eq!((last.parts_done, last.parts_total), (Some(2), Some(2)));
+}
+
+/// A simple search that matches `per_day` records for each day of the
+/// submitted interval, served 1,000 at a time up to the 20,000 cap.
+fn search_fake_per_day(clock: &VirtualClock, per_day: usize) -> FakeTransport {
+    let totals = RefCell::new(Vec::<usize>::new());
+    FakeTransport::new(clock.clone(), move |req, _| {
+        let p = path(req);
+        if req.method == Method::Post {
+            let b: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+            let interval =
+                usage_lens::time::Interval::parse(b["interval"].as_str().unwrap()).unwrap();
+            let days = (interval.len_secs() / 86_400) as usize;
+            totals.borrow_mut().push(days * per_day);
+            let id = totals.borrow().len();
+            return Ok(HttpResponse::new(
+                200,
+                format!(r#"{{"executionId":"x{id}"}}"#),
+            ));
+        }
+        let id: usize = p
+            .split('/')
+            .nth(5)
+            .unwrap()
+            .trim_start_matches('x')
+            .parse()
+            .unwrap();
+        let total = totals.borrow()[id - 1].min(20_000);
+        let offset: usize =
+            usage_lens::http::query_param(&p, "after").map_or(0, |a| a.parse().unwrap());
+        let end = (offset + 1_000).min(total);
+        let rows = vec![r#"{"status200":1}"#; end - offset].join(",");
+        let next = if end < total {
+            format!(r#","cursors":{{"after":"{end}"}}"#)
+        } else {
+            String::new()
+        };
+        Ok(HttpResponse::new(
+            200,
+            format!(r#"{{"queryStatus":"Complete","results":[{rows}]{next}}}"#),
+        ))
+    })
 }
 
 // ------------------------------------------------------------------ jobs

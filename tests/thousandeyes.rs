@@ -351,3 +351,31 @@ fn bad_input_is_refused_before_any_request() {
     let ok = check_range(Some("2026-06-01T02:00:00+02:00"), None).unwrap();
     assert_eq!(ok[0].1, "2026-06-01T00:00:00Z");
 }
+
+#[test]
+fn dates_in_the_forms_the_vendors_python_sdk_sends_are_read() {
+    // thousandeyes-sdk-usage formats datetimes as %Y-%m-%dT%H:%M:%S.%f%z,
+    // so the API takes fractions and numeric offsets; an aware datetime gets
+    // `+hhmm`, a naive one no zone at all (UTC).
+    for (start, end) in [
+        (
+            "2026-06-01T00:00:00.000000+0000",
+            "2026-06-15T00:00:00.000000+0000",
+        ),
+        (
+            "2026-06-01T02:00:00.000000+0200",
+            "2026-06-14T20:00:00.000000-0400",
+        ),
+        ("2026-06-01T00:00:00.000000", "2026-06-15T00:00:00.000000"),
+    ] {
+        let q = check_range(Some(start), Some(end)).unwrap();
+        assert_eq!(
+            q,
+            vec![
+                ("startDate", "2026-06-01T00:00:00Z".to_string()),
+                ("endDate", "2026-06-15T00:00:00Z".to_string())
+            ],
+            "{start} {end}"
+        );
+    }
+}

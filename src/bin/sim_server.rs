@@ -1,5 +1,5 @@
 //! `sim-server`: the usage-lens simulator behind a loopback HTTP server, for
-//! browser, Node and end-to-end tests.
+//! browser, Node, SDK and end-to-end tests.
 //!
 //! ```text
 //! sim-server [--port N] [--seed S] [--exec-ms MS] [--exit-on-stdin-close] [--verbose]
@@ -12,24 +12,40 @@
 //! Every response carries CORS headers; `OPTIONS` preflights get 204.
 //! Nothing is logged but, with `--verbose`, the method and path (never the
 //! query, headers or body) of each request on stderr.
+//!
+//! It speaks HTTP/1.1 with keep-alive over plain `std::net`, so that it can
+//! do what a test of faults needs and a ready-made server hides:
+//! - an answer the simulator holds back (`stall=`) is held on an open
+//!   connection, and when the client gives up and closes it meanwhile, the
+//!   scenario's `clientAborts` counter says so;
+//! - a dropped connection (`drop=`) is one: the headers arrive, then the
+//!   connection closes in the middle of the body, which every HTTP client
+//!   (a browser's `fetch`, Node's, Python's) reports as a network failure.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tiny_http::{Header, Method as TinyMethod, Request, Response, Server};
 use usage_lens::http::{HttpRequest, HttpResponse, Method};
 use usage_lens::sim::Sim;
 
 /// Largest request body read (bytes); larger bodies get 413.
-const MAX_BODY: u64 = 1_048_576;
-/// Worker threads sharing the simulator.
-const WORKERS: usize = 16;
+const MAX_BODY: usize = 1_048_576;
+/// Largest request line plus headers (bytes); larger get 431.
+const MAX_HEAD: usize = 65_536;
+/// How long an idle keep-alive connection stays open.
+const IDLE: Duration = Duration::from_secs(60);
+/// The longest an answer is held back.
+const MAX_STALL_MS: u64 = 120_000;
 
 const EXPOSED: &str =
     "Retry-After, ININ-Correlation-Id, inin-ratelimit-allowed, inin-ratelimit-count, \
 inin-ratelimit-reset, X-Organization-Rate-Limit-Limit, X-Organization-Rate-Limit-Remaining, \
 X-Organization-Rate-Limit-Reset, Location";
+
+const USAGE: &str =
+    "usage: sim-server [--port N] [--seed S] [--exec-ms MS] [--exit-on-stdin-close] [--verbose]";
 
 struct Options {
     port: u16,
@@ -41,7 +57,7 @@ struct Options {
 
 fn usage_and_exit(message: &str) -> ! {
     eprintln!("sim-server: {message}");
-    eprintln!("usage: sim-server [--port N] [--seed S] [--exec-ms MS] [--exit-on-stdin-close] [--verbose]");
+    eprintln!("{USAGE}");
     std::process::exit(2)
 }
 
@@ -86,7 +102,7 @@ fn parse_args() -> Options {
             "--exit-on-stdin-close" => o.exit_on_stdin_close = true,
             "--verbose" => o.verbose = true,
             "-h" | "--help" => {
-                println!("usage: sim-server [--port N] [--seed S] [--exec-ms MS] [--exit-on-stdin-close] [--verbose]");
+                println!("{USAGE}");
                 std::process::exit(0)
             }
             other => usage_and_exit(&format!("unknown argument {other}")),
@@ -102,11 +118,168 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// One request as read off the connection.
+struct Incoming {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// The client asked to close the connection after this answer.
+    close: bool,
 }
 
-fn cors_headers(origin: Option<&str>) -> Vec<Header> {
+impl Incoming {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request could not be read: answer with this status and close.
+struct Refusal(u16, &'static str);
+
+/// Reads one line of the head, counting it against the head's limit.
+fn read_line(reader: &mut impl BufRead, budget: &mut usize) -> Result<Option<String>, Refusal> {
+    let mut line = Vec::new();
+    let n = reader
+        .by_ref()
+        .take(*budget as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|_| Refusal(0, ""))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if n > *budget {
+        return Err(Refusal(431, "request header fields too large"));
+    }
+    *budget -= n;
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    String::from_utf8(line)
+        .map(Some)
+        .map_err(|_| Refusal(400, "the request head is not UTF-8"))
+}
+
+/// Reads the next request, or `None` when the client closed the connection.
+fn read_request(reader: &mut impl BufRead) -> Result<Option<Incoming>, Refusal> {
+    let mut budget = MAX_HEAD;
+    let request_line = loop {
+        match read_line(reader, &mut budget)? {
+            None => return Ok(None),
+            Some(l) if l.is_empty() => continue,
+            Some(l) => break l,
+        }
+    };
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Refusal(400, "malformed request line"));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Err(Refusal(505, "only HTTP/1.x is spoken here"));
+    }
+    let mut headers = Vec::new();
+    loop {
+        let line = read_line(reader, &mut budget)?.ok_or(Refusal(0, ""))?;
+        if line.is_empty() {
+            break;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(Refusal(400, "malformed header line"));
+        };
+        headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    let mut incoming = Incoming {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+        body: Vec::new(),
+        close: version == "HTTP/1.0",
+    };
+    if let Some(c) = incoming.header("connection") {
+        let c = c.to_ascii_lowercase();
+        incoming.close = c.contains("close") || (incoming.close && !c.contains("keep-alive"));
+    }
+    let chunked = incoming
+        .header("transfer-encoding")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        incoming.body = read_chunked(reader)?;
+    } else if let Some(len) = incoming.header("content-length") {
+        let len: usize = len
+            .parse()
+            .map_err(|_| Refusal(400, "bad Content-Length"))?;
+        if len > MAX_BODY {
+            return Err(Refusal(413, "request body too large"));
+        }
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).map_err(|_| Refusal(0, ""))?;
+        incoming.body = body;
+    }
+    Ok(Some(incoming))
+}
+
+/// Reads a chunked request body.
+fn read_chunked(reader: &mut impl BufRead) -> Result<Vec<u8>, Refusal> {
+    let mut body = Vec::new();
+    loop {
+        let mut budget = 1024;
+        let size_line = read_line(reader, &mut budget)?.ok_or(Refusal(0, ""))?;
+        let size_text = size_line.split(';').next().unwrap_or("").trim();
+        let size =
+            usize::from_str_radix(size_text, 16).map_err(|_| Refusal(400, "bad chunk size"))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            loop {
+                let mut budget = MAX_HEAD;
+                match read_line(reader, &mut budget)? {
+                    Some(l) if !l.is_empty() => continue,
+                    _ => return Ok(body),
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(Refusal(413, "request body too large"));
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader
+            .read_exact(&mut body[start..])
+            .map_err(|_| Refusal(0, ""))?;
+        let mut crlf = [0u8; 2];
+        reader.read_exact(&mut crlf).map_err(|_| Refusal(0, ""))?;
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Content Too Large",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => "Status",
+    }
+}
+
+/// The CORS headers every answer carries, echoing a sane `Origin`.
+fn cors_headers(origin: Option<&str>) -> Vec<(String, String)> {
     let origin = origin
         .filter(|o| !o.is_empty() && o.len() < 512 && o.bytes().all(|b| (0x21..0x7f).contains(&b)))
         .unwrap_or("*");
@@ -122,108 +295,159 @@ fn cors_headers(origin: Option<&str>) -> Vec<Header> {
         ("Vary", "Origin"),
     ]
     .iter()
-    .filter_map(|(n, v)| header(n, v))
+    .map(|(n, v)| (n.to_string(), v.to_string()))
     .collect()
 }
 
-fn respond(
-    request: Request,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    origin: Option<&str>,
-) {
-    let mut response = Response::from_data(body).with_status_code(status);
-    for (n, v) in &headers {
-        if let Some(h) = header(n, v) {
-            response.add_header(h);
-        }
-    }
-    for h in cors_headers(origin) {
-        response.add_header(h);
-    }
-    // A client that went away is not our problem.
-    let _ = request.respond(response);
+/// A header value safe to write: no line breaks.
+fn clean(v: &str) -> String {
+    v.chars().filter(|c| *c != '\r' && *c != '\n').collect()
 }
 
-fn serve_one(sim: &Mutex<Sim>, mut request: Request, verbose: bool) {
-    let origin = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Origin"))
-        .map(|h| h.value.as_str().to_string());
-    let origin = origin.as_deref();
-    let url = request.url().to_string();
-    if verbose {
-        let path = url.split(['?', '#']).next().unwrap_or("");
-        eprintln!("{} {path}", request.method());
+/// Writes an answer's status line and headers (Content-Length included).
+fn head(status: u16, headers: &[(String, String)], length: usize, close: bool) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (n, v) in headers {
+        if n.eq_ignore_ascii_case("content-length") || n.eq_ignore_ascii_case("connection") {
+            continue;
+        }
+        out.push_str(&format!("{}: {}\r\n", clean(n), clean(v)));
     }
-    let method = match request.method() {
-        TinyMethod::Get => Method::Get,
-        TinyMethod::Post => Method::Post,
-        TinyMethod::Options => return respond(request, 204, Vec::new(), Vec::new(), origin),
+    out.push_str(&format!("Content-Length: {length}\r\n"));
+    out.push_str(if close {
+        "Connection: close\r\n\r\n"
+    } else {
+        "Connection: keep-alive\r\n\r\n"
+    });
+    out.into_bytes()
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    mut headers: Vec<(String, String)>,
+    body: &[u8],
+    origin: Option<&str>,
+    close: bool,
+) -> bool {
+    headers.extend(cors_headers(origin));
+    let mut bytes = head(status, &headers, body.len(), close);
+    bytes.extend_from_slice(body);
+    stream
+        .write_all(&bytes)
+        .and_then(|()| stream.flush())
+        .is_ok()
+}
+
+/// Whether the client has closed its side of the connection (without
+/// consuming anything it sent).
+fn client_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut probe = [0u8; 1];
+    let closed = match stream.peek(&mut probe) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    let _ = stream.set_nonblocking(false);
+    closed
+}
+
+/// Holds an answer back `ms`, watching the connection. False when the
+/// client closed it meanwhile (it gave up on the request).
+fn hold(stream: &TcpStream, ms: u64) -> bool {
+    let until = Instant::now() + Duration::from_millis(ms.min(MAX_STALL_MS));
+    while Instant::now() < until {
+        if client_closed(stream) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    !client_closed(stream)
+}
+
+fn lock(sim: &Mutex<Sim>) -> std::sync::MutexGuard<'_, Sim> {
+    match sim.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Serves one connection until either side closes it.
+fn serve_connection(sim: &Mutex<Sim>, stream: TcpStream, verbose: bool) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut stream = stream;
+    loop {
+        let incoming = match read_request(&mut reader) {
+            Ok(Some(r)) => r,
+            Ok(None) | Err(Refusal(0, _)) => return,
+            Err(Refusal(status, why)) => {
+                let _ = respond(&mut stream, status, Vec::new(), why.as_bytes(), None, true);
+                return;
+            }
+        };
+        if !serve_one(sim, &mut stream, &incoming, verbose) || incoming.close {
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+    }
+}
+
+/// Answers one request; false when the connection must end.
+fn serve_one(sim: &Mutex<Sim>, stream: &mut TcpStream, incoming: &Incoming, verbose: bool) -> bool {
+    let origin = incoming.header("origin");
+    if verbose {
+        let path = incoming.target.split(['?', '#']).next().unwrap_or("");
+        eprintln!("{} {path}", incoming.method);
+    }
+    let close = incoming.close;
+    let method = match incoming.method.as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "OPTIONS" => return respond(stream, 204, Vec::new(), b"", origin, close),
         _ => {
             let allow = vec![("Allow".to_string(), "GET, POST, OPTIONS".to_string())];
-            return respond(request, 405, allow, b"method not allowed".to_vec(), origin);
+            return respond(stream, 405, allow, b"method not allowed", origin, close);
         }
     };
-    let mut bytes = Vec::new();
-    if request
-        .as_reader()
-        .take(MAX_BODY + 1)
-        .read_to_end(&mut bytes)
-        .is_err()
-    {
-        return respond(
-            request,
-            400,
-            Vec::new(),
-            b"could not read the request body".to_vec(),
-            origin,
-        );
+    let mut req = HttpRequest::new(method, incoming.target.clone());
+    req.headers = incoming.headers.clone();
+    if method == Method::Post || !incoming.body.is_empty() {
+        req.body = Some(String::from_utf8_lossy(&incoming.body).into_owned());
     }
-    if bytes.len() as u64 > MAX_BODY {
-        return respond(
-            request,
-            413,
-            Vec::new(),
-            b"request body too large".to_vec(),
-            origin,
-        );
-    }
-    let mut req = HttpRequest::new(method, url);
-    for h in request.headers() {
-        req.headers.push((
-            h.field.as_str().as_str().to_string(),
-            h.value.as_str().to_string(),
-        ));
-    }
-    if method == Method::Post || !bytes.is_empty() {
-        req.body = Some(String::from_utf8_lossy(&bytes).into_owned());
-    }
-    let mut resp: HttpResponse = {
-        let mut guard = match sim.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        guard.handle(&req, now_ms())
-    };
+    let mut resp: HttpResponse = lock(sim).handle(&req, now_ms());
     if let Some(ms) = usage_lens::sim::take_stall(&mut resp) {
-        // A stalled connection: the answer comes, but late.
-        std::thread::sleep(std::time::Duration::from_millis(ms.min(120_000)));
+        // A stalled connection: the answer comes late, unless the client
+        // gives up first, which the scenario's stats then record.
+        if !hold(stream, ms) {
+            lock(sim).record_client_abort(&req);
+            return false;
+        }
     }
     if resp.status == usage_lens::sim::DROPPED {
-        // No CORS headers: a browser sees a failed fetch, as for a dropped connection.
-        let _ = request.respond(Response::from_data(Vec::new()).with_status_code(502));
-        return;
+        // The connection breaks in the middle of the body.
+        let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+        headers.extend(cors_headers(origin));
+        let mut bytes = head(200, &headers, 4_096, false);
+        bytes.extend_from_slice(b"{\"results\":[");
+        let _ = stream.write_all(&bytes).and_then(|()| stream.flush());
+        return false;
     }
     respond(
-        request,
+        stream,
         resp.status,
         resp.headers,
-        resp.body.into_bytes(),
+        resp.body.as_bytes(),
         origin,
-    );
+        close,
+    )
 }
 
 fn main() {
@@ -232,8 +456,8 @@ fn main() {
     if let Some(ms) = options.exec_ms {
         sim = sim.with_default_exec_ms(ms);
     }
-    let server = match Server::http(("127.0.0.1", options.port)) {
-        Ok(s) => Arc::new(s),
+    let listener = match TcpListener::bind(("127.0.0.1", options.port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!(
                 "sim-server: cannot listen on 127.0.0.1:{}: {e}",
@@ -242,10 +466,7 @@ fn main() {
             std::process::exit(1)
         }
     };
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on http://127.0.0.1:{port}");
     let _ = stdout.flush();
@@ -264,19 +485,139 @@ fn main() {
     }
 
     let sim = Arc::new(Mutex::new(sim));
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let sim = Arc::clone(&sim);
-            let verbose = options.verbose;
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    serve_one(&sim, request, verbose);
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let sim = Arc::clone(&sim);
+        let verbose = options.verbose;
+        std::thread::spawn(move || serve_connection(&sim, stream, verbose));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn read(raw: &str) -> Result<Option<Incoming>, Refusal> {
+        read_request(&mut BufReader::new(raw.as_bytes()))
+    }
+
+    #[test]
+    fn requests_are_read_with_their_headers_and_body() {
+        let r = read(
+            "POST /v7/x?a=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nX-A:  b \r\n\r\nbodyNEXT",
+        )
+        .ok()
+        .flatten()
+        .unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("POST", "/v7/x?a=1")
+        );
+        assert_eq!(r.header("x-a"), Some("b"));
+        assert_eq!(r.body, b"body");
+        assert!(!r.close);
+        let chunked = read("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab{}\r\n3;x=y\r\n123\r\n0\r\n\r\n")
+            .ok()
+            .flatten()
+            .unwrap();
+        assert_eq!(chunked.body, b"ab{}123");
+        assert!(read("").ok().unwrap().is_none(), "a closed connection");
+        let old = read("GET / HTTP/1.0\r\n\r\n").ok().flatten().unwrap();
+        assert!(old.close);
+        let close = read("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .ok()
+            .flatten()
+            .unwrap();
+        assert!(close.close);
+    }
+
+    #[test]
+    fn oversized_or_malformed_requests_are_refused_with_a_status() {
+        let status = |raw: &str| match read(raw) {
+            Err(Refusal(s, _)) => s,
+            Ok(_) => 200,
+        };
+        let huge_head = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert_eq!(status(&huge_head), 431);
+        let huge_body = format!(
+            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        assert_eq!(status(&huge_body), 413);
+        assert_eq!(status("GET / HTTP/2\r\n\r\n"), 505);
+        assert_eq!(status("GARBAGE\r\n\r\n"), 400);
+        assert_eq!(status("GET / HTTP/1.1\r\nno colon\r\n\r\n"), 400);
+        assert_eq!(status("POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n"), 400);
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nshort"),
+            0,
+            "cut off: just close"
+        );
+    }
+
+    #[test]
+    fn answers_cannot_be_split_by_header_values() {
+        let h = head(
+            200,
+            &[("X-Evil".into(), "a\r\nSet-Cookie: b".into())],
+            2,
+            false,
+        );
+        let text = String::from_utf8(h).unwrap();
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"));
+        assert!(text.contains("X-Evil: aSet-Cookie: b\r\n"));
+        assert!(text.ends_with("Content-Length: 2\r\nConnection: keep-alive\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_client_that_closes_a_held_connection_is_counted_and_a_patient_one_is_answered() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let sim = Arc::new(Mutex::new(Sim::new(1)));
+        let server_sim = Arc::clone(&sim);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let sim = Arc::clone(&server_sim);
+                std::thread::spawn(move || serve_connection(&sim, stream, false));
+            }
+        });
+        let ask = |scenario: &str| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                s,
+                "GET /_s/{scenario}/v7/quotas HTTP/1.1\r\nAuthorization: Bearer t\r\n\r\n"
+            )
+            .unwrap();
+            s
+        };
+        // Held 5 s; the client leaves after 200 ms.
+        let impatient = ask("id=gone;stall=1;stallms=5000");
+        std::thread::sleep(Duration::from_millis(200));
+        drop(impatient);
+        std::thread::sleep(Duration::from_millis(300));
+        let stats = lock(&sim).stats("gone");
+        assert_eq!((stats.stalled, stats.client_aborts), (1, 1));
+        // Held 300 ms; the client waits and gets its answer.
+        let mut patient = ask("id=stays;stall=1;stallms=300");
+        let mut answer = String::new();
+        patient
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        while !answer.contains("\"quotas\"") {
+            let n = patient.read(&mut buf).unwrap();
+            assert!(n > 0, "closed early: {answer}");
+            answer.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        assert!(answer.starts_with("HTTP/1.1 200 OK"));
+        assert_eq!(lock(&sim).stats("stays").client_aborts, 0);
+        // A dropped connection: the headers, then the body breaks off.
+        let mut dropped = ask("id=cut;drop=1");
+        let mut raw = Vec::new();
+        dropped.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.contains("Content-Length: 4096"), "{raw}");
+        assert!(raw.ends_with("{\"results\":["), "{raw}");
     }
 }

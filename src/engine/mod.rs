@@ -354,6 +354,30 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
         }
     }
 
+    /// Sends one request, giving up when no answer comes within the stall
+    /// limit (a network failure, retried like a dropped connection) or
+    /// before the run's time limit (a timeout). Giving up drops the request
+    /// future, which cancels the request in flight.
+    async fn send_once(
+        &self,
+        request: &HttpRequest,
+    ) -> std::result::Result<HttpResponse, TransportError> {
+        let stall = self.policy.stall_ms.max(1);
+        let left = self.deadline_ms().map(|d| d.saturating_sub(self.now_ms()));
+        let limit = left.map_or(stall, |l| l.min(stall));
+        match first_of(self.transport.send(request), self.clock.timer(limit)).await {
+            Either::First(outcome) => outcome,
+            Either::Second(Err(e)) => Err(e),
+            Either::Second(Ok(())) if left.is_some_and(|l| l <= stall) => {
+                Err(TransportError::Timeout)
+            }
+            Either::Second(Ok(())) => Err(TransportError::Network(format!(
+                "no answer within {} s",
+                stall / 1000
+            ))),
+        }
+    }
+
     /// Waits until the rate budget allows one more request, and books it.
     async fn take_budget(&self) -> Result<()> {
         loop {
@@ -381,7 +405,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
             }
             self.take_budget().await?;
             self.update(|p| p.requests += 1);
-            let outcome = self.transport.send(request).await;
+            let outcome = self.send_once(request).await;
             let now = self.now_ms();
             let (wait, reason, final_err) = match outcome {
                 Err(TransportError::Network(detail)) => {
@@ -459,4 +483,30 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
             });
         }
     }
+}
+
+/// Which of two futures finished first.
+enum Either<A, B> {
+    First(A),
+    Second(B),
+}
+
+/// Runs two futures together and returns the output of whichever finishes
+/// first; the other is dropped (which cancels it).
+async fn first_of<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> Either<A::Output, B::Output> {
+    let mut a = std::pin::pin!(a);
+    let mut b = std::pin::pin!(b);
+    std::future::poll_fn(move |cx| {
+        if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::First(v));
+        }
+        if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::Second(v));
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }

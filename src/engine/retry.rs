@@ -15,6 +15,9 @@ pub struct RetryPolicy {
     pub failure_base_ms: u64,
     /// Longest backoff after a failure.
     pub failure_cap_ms: u64,
+    /// A request with no answer after this long is given up on and counts
+    /// as a dropped connection (retried like one).
+    pub stall_ms: u64,
     /// Add up to 10% random jitter to every wait.
     pub jitter: bool,
 }
@@ -27,6 +30,7 @@ impl Default for RetryPolicy {
             max_failure_retries: 4,
             failure_base_ms: 1_000,
             failure_cap_ms: 30_000,
+            stall_ms: 60_000,
             jitter: true,
         }
     }

@@ -608,17 +608,15 @@ fn tokens_me(ctx: &Ctx<'_>, req: &HttpRequest) -> HttpResponse {
         .client_index(&client_id)
         .and_then(|i| ctx.cat.clients.get(i))
         .map_or_else(|| "PKCE sign-in client".to_string(), |c| c.name.clone());
-    let org = json!({ "id": HOME_ORG_ID, "name": HOME_ORG_NAME, "selfUri": format!("/api/v2/organizations/{HOME_ORG_ID}") });
+    // `TokenInfo`: the organizations are `NamedEntity` and the client an
+    // `OrgOAuthClient`, none of which has a `selfUri` in the vendor's models.
+    let org = json!({ "id": HOME_ORG_ID, "name": HOME_ORG_NAME });
     ok(
         200,
         &json!({
             "organization": org,
             "homeOrganization": org,
-            "OAuthClient": {
-                "id": client_id,
-                "name": name,
-                "selfUri": format!("/api/v2/oauth/clients/{}", percent_encode(&client_id)),
-            },
+            "OAuthClient": { "id": client_id, "name": name, "organization": org },
             "authorizedScope": ["oauth:readonly", "usage:readonly"],
         }),
     )

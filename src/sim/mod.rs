@@ -47,9 +47,11 @@
 //! | `expire=<n>` | the token works for n API requests, then 401 |
 //! | `deny=1` | 403 with the endpoint's permission message |
 //! | `limit=<n>` | requests per one-minute window (default Genesys 300, ThousandEyes 240) |
+//! | `windowms=<ms>` | the rate-limit window lasts this long instead of a minute (for tests that wait for its reset) |
 //! | `drop=<n>` | the next n API requests get no response (a dropped connection) |
 //! | `stall=<n>`, `stallms=<ms>` | the answers to the next n API requests are held back (default 5000 ms) |
 //! | `faultafter=<n>` | `r429`/`e5xx`/`drop` start only after n successful (2xx) requests |
+//! | `unknown=1` | every row (`results`, `entities`, `breakdowns`) carries a field `fromTheFuture` no client knows yet |
 //! | `xss=1` | the OAuth client `Nightly CRM sync` is named `<img src=x onerror=alert(1)>` (pages must show it as text) |
 //!
 //! # Synthetic data
@@ -124,6 +126,15 @@ pub struct SimStats {
     pub rate_limited: u64,
     /// The most requests seen in any sliding 60-second window.
     pub max_per_minute: u64,
+    /// 5xx responses sent (injected).
+    pub server_errors: u64,
+    /// Connections dropped on purpose (`drop=`).
+    pub dropped: u64,
+    /// Answers held back (`stall=`).
+    pub stalled: u64,
+    /// Answers the client gave up waiting for: it closed the connection
+    /// while the server held the answer back (counted by `sim-server`).
+    pub client_aborts: u64,
     /// The last 50 paths with their queries (scenario prefix removed; secrets redacted).
     pub last_paths: Vec<String>,
 }
@@ -196,8 +207,21 @@ impl Sim {
             };
             resp = resp.with_header(STALL_HEADER, ms.to_string());
         }
+        if ctx.st.cfg.unknown_field {
+            resp = with_unknown_field(resp);
+        }
+        let stats = &mut ctx.st.stats;
         if resp.status == 429 {
-            ctx.st.stats.rate_limited = ctx.st.stats.rate_limited.saturating_add(1);
+            stats.rate_limited = stats.rate_limited.saturating_add(1);
+        }
+        if (500..600).contains(&resp.status) {
+            stats.server_errors = stats.server_errors.saturating_add(1);
+        }
+        if resp.status == DROPPED {
+            stats.dropped = stats.dropped.saturating_add(1);
+        }
+        if resp.header(STALL_HEADER).is_some() {
+            stats.stalled = stats.stalled.saturating_add(1);
         }
         if resp.is_success() {
             ctx.st.successes = ctx.st.successes.saturating_add(1);
@@ -228,6 +252,10 @@ impl Sim {
             out.requests = out.requests.saturating_add(st.stats.requests);
             out.rate_limited = out.rate_limited.saturating_add(st.stats.rate_limited);
             out.max_per_minute = out.max_per_minute.max(st.stats.max_per_minute);
+            out.server_errors = out.server_errors.saturating_add(st.stats.server_errors);
+            out.dropped = out.dropped.saturating_add(st.stats.dropped);
+            out.stalled = out.stalled.saturating_add(st.stats.stalled);
+            out.client_aborts = out.client_aborts.saturating_add(st.stats.client_aborts);
             paths.extend(st.path_seqs.iter().copied().zip(st.stats.last_paths.iter()));
         }
         paths.sort_by_key(|(seq, _)| *seq);
@@ -238,6 +266,15 @@ impl Sim {
             .map(|(_, p)| p.clone())
             .collect();
         out
+    }
+
+    /// Counts, in the stats of the request's scenario, that the client
+    /// closed the connection before its answer was sent.
+    pub fn record_client_abort(&mut self, req: &HttpRequest) {
+        let (scenario, _) = split_scenario(req.path_and_query());
+        if let Some(st) = self.scenarios.get_mut(scenario) {
+            st.stats.client_aborts = st.stats.client_aborts.saturating_add(1);
+        }
     }
 
     fn control(&self, what: &str, rest: &str) -> HttpResponse {
@@ -253,6 +290,28 @@ impl Sim {
                 .with_header("Content-Type", "text/plain; charset=utf-8"),
         }
     }
+}
+
+/// The name and value of the field `unknown=1` adds to every row.
+pub const UNKNOWN_FIELD: (&str, &str) = ("fromTheFuture", r#"{"kind":"new","values":[1,""]}"#);
+
+/// Adds [`UNKNOWN_FIELD`] to every row of a JSON answer.
+fn with_unknown_field(mut resp: HttpResponse) -> HttpResponse {
+    let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&resp.body) else {
+        return resp;
+    };
+    let Ok(extra) = serde_json::from_str::<serde_json::Value>(UNKNOWN_FIELD.1) else {
+        return resp;
+    };
+    for rows in ["results", "entities", "breakdowns"] {
+        if let Some(list) = body.get_mut(rows).and_then(|v| v.as_array_mut()) {
+            for row in list.iter_mut().filter_map(|r| r.as_object_mut()) {
+                row.insert(UNKNOWN_FIELD.0.to_string(), extra.clone());
+            }
+        }
+    }
+    resp.body = body.to_string();
+    resp
 }
 
 /// Splits `/_s/<scenario>/rest` into the scenario string and the rest.
@@ -410,7 +469,7 @@ pub(crate) fn gate(
     } else {
         &mut ctx.st.genesys_window
     };
-    let count = window.hit(ctx.now);
+    let count = window.hit(ctx.now, cfg.window_ms.unwrap_or(0));
     let info = RateInfo {
         limit: cfg.limit.unwrap_or(if te { 240 } else { 300 }),
         count,

@@ -62,8 +62,14 @@ pub(crate) struct Scenario {
     pub deny: bool,
     /// `limit=<n>`: requests allowed per minute (Genesys default 300, TE 240).
     pub limit: Option<u64>,
+    /// `windowms=<ms>`: the length of the rate-limit window (default a minute).
+    pub window_ms: Option<u64>,
     /// `faultafter=<n>`: r429/e5xx start only after n successful requests.
     pub fault_after: u64,
+    /// `unknown=1`: every row of an answer (`results`, `entities`,
+    /// `breakdowns`) carries a field no client knows yet, as a vendor's
+    /// newer version would.
+    pub unknown_field: bool,
     /// `xss=1`: one OAuth client (`Nightly CRM sync`) is named
     /// `<img src=x onerror=alert(1)>`, to check that pages show it as text.
     pub xss: bool,
@@ -127,8 +133,10 @@ impl Scenario {
                 "expire" => s.expire = num(&v).or(s.expire),
                 "deny" => s.deny = flag(&v),
                 "limit" => s.limit = num(&v).or(s.limit),
+                "windowms" => s.window_ms = num(&v).filter(|n| *n > 0).or(s.window_ms),
                 "faultafter" => s.fault_after = num(&v).unwrap_or(s.fault_after),
                 "xss" => s.xss = flag(&v),
+                "unknown" => s.unknown_field = flag(&v),
                 _ => {}
             }
         }
@@ -142,12 +150,24 @@ impl Scenario {
 pub(crate) struct Window {
     start: u64,
     count: u64,
+    length_ms: u64,
 }
 
 impl Window {
-    /// Counts one request at `now`; returns the count in the current window.
-    pub fn hit(&mut self, now: u64) -> u64 {
-        if self.count == 0 || now >= self.start.saturating_add(60_000) {
+    /// The window's length: a minute unless a scenario sets `windowms=`.
+    fn length(&self) -> u64 {
+        if self.length_ms == 0 {
+            60_000
+        } else {
+            self.length_ms
+        }
+    }
+
+    /// Counts one request at `now` in a window of `length_ms` (0 for a
+    /// minute); returns the count in the current window.
+    pub fn hit(&mut self, now: u64, length_ms: u64) -> u64 {
+        self.length_ms = length_ms;
+        if self.count == 0 || now >= self.start.saturating_add(self.length()) {
             self.start = now;
             self.count = 0;
         }
@@ -157,7 +177,7 @@ impl Window {
 
     /// When the current window ends (Unix ms).
     pub fn reset_at(&self) -> u64 {
-        self.start.saturating_add(60_000)
+        self.start.saturating_add(self.length())
     }
 }
 
@@ -345,9 +365,13 @@ mod tests {
     #[test]
     fn windows_roll_over() {
         let mut w = Window::default();
-        assert_eq!(w.hit(1_000), 1);
-        assert_eq!(w.hit(30_000), 2);
+        assert_eq!(w.hit(1_000, 0), 1);
+        assert_eq!(w.hit(30_000, 0), 2);
         assert_eq!(w.reset_at(), 61_000);
-        assert_eq!(w.hit(61_000), 1);
+        assert_eq!(w.hit(61_000, 0), 1);
+        let mut short = Window::default();
+        assert_eq!(short.hit(1_000, 2_000), 1);
+        assert_eq!(short.reset_at(), 3_000);
+        assert_eq!(short.hit(3_000, 2_000), 1);
     }
 }

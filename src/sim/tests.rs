@@ -1117,6 +1117,14 @@ fn pkce_authorize_and_token_exchange() {
         ])
     );
     assert!(m["organization"]["id"].is_string() && m["organization"]["name"].is_string());
+    // The vendor's models: `NamedEntity` organizations and an `OrgOAuthClient`,
+    // neither with a `selfUri`.
+    assert_eq!(keys(&m["organization"]), sorted(&["id", "name"]));
+    assert_eq!(m["homeOrganization"], m["organization"]);
+    assert_eq!(
+        keys(&m["OAuthClient"]),
+        sorted(&["id", "name", "organization"])
+    );
     // Nothing secret reaches the stats.
     let st = s.stats("");
     assert!(st
@@ -1421,14 +1429,47 @@ fn te_date_rules() {
     let bad = [
         "/v7/usage/units/tests?endDate=2026-06-09T00:00:00Z",
         "/v7/usage/units/tests?startDate=2026-06-09",
-        "/v7/usage/units/tests?startDate=2026-06-09T00:00:00%2B00:00",
+        "/v7/usage/units/tests?startDate=2026-06-09T00:00Z",
+        "/v7/usage/units/tests?startDate=2026-06-09T00:00:00+00:00",
         "/v7/usage/units/tests?startDate=2026-06-09T00:00:00Z&endDate=2026-06-01T00:00:00Z",
-        "/v7/usage/units/enterprise-agents?startDate=2026-06-09T00:00:00.000Z",
+        "/v7/usage/units/enterprise-agents?startDate=2026-06-09T00:00:00.000X",
     ];
     for url in bad {
         let r = get(&mut s, url, NOW);
         assert_eq!(r.status, 400, "{url}");
         assert_eq!(body(&r)["status"], 400);
+    }
+    // The vendor's Python SDK sends fractions and numeric offsets (`%2B` is an
+    // escaped `+`; a bare `+` in a query is a space): the same instants.
+    for path in ["/v7/usage/units/tests", "/v7/usage/units/enterprise-agents"] {
+        let z = body(&get(
+            &mut s,
+            &format!("{path}?startDate=2026-06-01T00:00:00Z&endDate=2026-06-09T00:00:00Z"),
+            NOW,
+        ));
+        for (start, end) in [
+            (
+                "2026-06-01T00:00:00.000000%2B0000",
+                "2026-06-09T00:00:00.000000%2B0000",
+            ),
+            (
+                "2026-06-01T02:00:00.000000%2B0200",
+                "2026-06-08T20:00:00-04:00",
+            ),
+            ("2026-06-01T00:00:00.000Z", "2026-06-09T00:00:00.000000"),
+        ] {
+            let r = get(
+                &mut s,
+                &format!("{path}?startDate={start}&endDate={end}"),
+                NOW,
+            );
+            assert_eq!(r.status, 200, "{path} {start} {end}");
+            assert_eq!(
+                body(&r)["breakdowns"],
+                z["breakdowns"],
+                "{path} {start} {end}"
+            );
+        }
     }
     let only_start = body(&get(
         &mut s,
@@ -1613,7 +1654,22 @@ fn handle_never_panics_on_garbage() {
                     let mut req = HttpRequest::new(method, format!("{p}{suffix}"));
                     req.body = Some(b.to_string());
                     let r = s.handle(&req.header("Authorization", "Bearer  "), now);
-                    assert!(r.status >= 200);
+                    // Junk is never a server error; and where the path reaches an
+                    // endpoint, nothing succeeds without a token.
+                    let target = format!("{p}{suffix}");
+                    let (_, rest) = super::split_scenario(crate::http::path_and_query(&target));
+                    let endpoint = crate::http::path_of(rest);
+                    let expected = if endpoint.starts_with("/api/v2/") || endpoint == "/oauth/token"
+                    {
+                        400..500
+                    } else {
+                        200..500
+                    };
+                    assert!(
+                        expected.contains(&r.status),
+                        "{method} {target} with a blank token and {b:?}: {}",
+                        r.status
+                    );
                 }
             }
         }
@@ -1628,7 +1684,12 @@ fn handle_never_panics_on_garbage() {
             let mut ok = HttpRequest::new(Method::Post, format!("/_s/bodies{suffix}"))
                 .header("Authorization", TOKEN);
             ok.body = Some(b.to_string());
-            assert!(s.handle(&ok, NOW).status >= 200);
+            // Accepted, or refused as a bad request: never a server error.
+            let status = s.handle(&ok, NOW).status;
+            assert!(
+                matches!(status, 200 | 202 | 400),
+                "POST {suffix} with {b:?}: {status}"
+            );
         }
     }
     // Intervals from year 1 and absurd clocks are clamped (data starts in 2018).
@@ -1643,6 +1704,78 @@ fn handle_never_panics_on_garbage() {
     assert_eq!(done.status, 200);
     let rows = body(&done)["results"].as_array().unwrap().len();
     assert_eq!(rows, 12 * 12, "12 clients x 12 months of 2018");
+}
+
+#[test]
+fn dropped_connections_are_injected_counted_and_can_wait_for_successes() {
+    let mut s = sim();
+    let url = "/_s/id=drops;drop=2/v7/quotas";
+    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, 200);
+    let st = s.stats("drops");
+    assert_eq!((st.requests, st.dropped), (3, 2));
+    // faultafter=1: the first request is answered, the second dropped.
+    let url = "/_s/id=later;drop=1;faultafter=1/v7/quotas";
+    assert_eq!(get(&mut s, url, NOW).status, 200);
+    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, 200);
+    assert_eq!(s.stats("later").dropped, 1);
+}
+
+#[test]
+fn stalled_answers_carry_their_delay_and_are_counted() {
+    let mut s = sim();
+    let mut first = get(&mut s, "/_s/id=stalls;stall=1;stallms=700/v7/quotas", NOW);
+    assert_eq!(first.status, 200);
+    assert_eq!(super::take_stall(&mut first), Some(700));
+    assert!(
+        first.header(super::STALL_HEADER).is_none(),
+        "removed once taken"
+    );
+    let mut second = get(&mut s, "/_s/id=stalls;stall=1;stallms=700/v7/quotas", NOW);
+    assert_eq!(super::take_stall(&mut second), None);
+    assert_eq!(s.stats("stalls").stalled, 1);
+    let mut default = get(&mut s, "/_s/id=stall-default;stall=1/v7/quotas", NOW);
+    assert_eq!(super::take_stall(&mut default), Some(5_000));
+    // A client that gives up is counted in its own scenario only.
+    let req = HttpRequest::new(
+        Method::Get,
+        format!("{HOST}/_s/id=stalls;stall=1;stallms=700/v7/quotas"),
+    );
+    s.record_client_abort(&req);
+    assert_eq!(s.stats("stalls").client_aborts, 1);
+    assert_eq!(s.stats("stall-default").client_aborts, 0);
+}
+
+#[test]
+fn a_short_rate_window_resets_early() {
+    let mut s = sim();
+    let url = "/_s/id=win;limit=2;windowms=2000/v7/quotas";
+    let first = get(&mut s, url, NOW);
+    assert_eq!(
+        first.header("X-Organization-Rate-Limit-Reset"),
+        Some(((NOW + 2_000) / 1000).to_string().as_str())
+    );
+    assert_eq!(get(&mut s, url, NOW + 100).status, 200);
+    assert_eq!(get(&mut s, url, NOW + 200).status, 429);
+    assert_eq!(get(&mut s, url, NOW + 2_000).status, 200, "a new window");
+    let g = "/_s/id=gwin;limit=1;windowms=3000/api/v2/usage/query/x/results";
+    let r = get(&mut s, g, NOW);
+    assert_eq!(r.header("inin-ratelimit-reset"), Some("3"));
+    assert_eq!(get(&mut s, g, NOW + 10).status, 429);
+    let st = s.stats("win");
+    assert_eq!((st.rate_limited, st.server_errors), (1, 0));
+}
+
+#[test]
+fn injected_server_errors_are_counted() {
+    let mut s = sim();
+    let url = "/_s/id=e5;e5xx=2;code=502/v7/quotas";
+    assert_eq!(get(&mut s, url, NOW).status, 502);
+    assert_eq!(get(&mut s, url, NOW).status, 502);
+    assert_eq!(get(&mut s, url, NOW).status, 200);
+    assert_eq!(s.stats("e5").server_errors, 2);
 }
 
 // ----- transport ------------------------------------------------------------

@@ -14,6 +14,9 @@
 //! per-account-group arrays of `/v7/usage` (and `allocations`) appear only
 //! when expanded; the paged endpoints serve `tepage` rows per page (default
 //! 50), and a cursor is only valid with the same `startDate`/`endDate`.
+//! `startDate`/`endDate` are date-times with seconds, in any of the forms the
+//! vendor's Python SDK sends: a fraction and a zone `Z`, `±hh:mm` or `±hhmm`
+//! are optional (no zone means UTC); a bare date is refused.
 
 use serde_json::{json, Value};
 
@@ -21,7 +24,7 @@ use crate::http::{query_param, query_params, HttpRequest, HttpResponse, Method};
 
 use super::util::{
     base64_decode, base64_std, civil_from_days, day_of, days_from_civil, encode_query_value,
-    fmt_datetime, hash, ms_i64, parse_utc_seconds, pick, DAY_MS,
+    fmt_datetime, hash, ms_i64, parse_te_datetime, pick, DAY_MS,
 };
 use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo};
 
@@ -777,17 +780,17 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
     }
     let start_raw = query_param(rest, "startDate").filter(|s| !s.is_empty());
     let end_raw = query_param(rest, "endDate").filter(|s| !s.is_empty());
-    let date_msg = "expected a UTC timestamp such as 2026-06-01T00:00:00Z";
+    let date_msg = "expected a date and time with seconds, such as 2026-06-01T00:00:00Z";
     let start = match &start_raw {
         None => None,
-        Some(s) => match parse_utc_seconds(s) {
+        Some(s) => match parse_te_datetime(s) {
             Some(v) => Some(v),
             None => return invalid_field("startDate", path, Some(date_msg)),
         },
     };
     let end = match &end_raw {
         None => None,
-        Some(s) => match parse_utc_seconds(s) {
+        Some(s) => match parse_te_datetime(s) {
             Some(v) => Some(v),
             None => return invalid_field("endDate", path, Some(date_msg)),
         },

@@ -239,13 +239,15 @@ pub(crate) fn parse_iso(s: &str) -> Option<(i64, Precision)> {
     Some((ms, Precision::Time))
 }
 
-/// Parses exactly `YYYY-MM-DDTHH:MM:SSZ` (the ThousandEyes wire form).
-pub(crate) fn parse_utc_seconds(s: &str) -> Option<i64> {
+/// Parses a ThousandEyes `startDate`/`endDate`: a date with a full time of day
+/// (hours, minutes and seconds), an optional fraction and an optional zone
+/// (`Z`, `±hh:mm`, `±hhmm` or `±hh`; none means UTC). Besides the documented
+/// `2026-06-01T00:00:00Z`, this is what the vendor's own Python SDK sends on
+/// every call: `2026-06-01T00:00:00.000000+0000` (or no zone for a naive
+/// datetime). A bare date or a time without seconds is refused.
+pub(crate) fn parse_te_datetime(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 20 || b.get(10) != Some(&b'T') || b.get(19) != Some(&b'Z') {
-        return None;
-    }
-    if b.get(16) != Some(&b':') {
+    if b.len() < 19 || !matches!(b.get(10), Some(b'T' | b't')) || b.get(16) != Some(&b':') {
         return None;
     }
     match parse_iso(s)? {
@@ -356,9 +358,27 @@ mod tests {
         assert!(parse_iso("2026-13-01").is_none());
         assert!(parse_iso("2026-02-30").is_none());
         assert!(parse_iso("2026-02-3é").is_none());
-        assert!(parse_utc_seconds("2026-06-01T00:00:00Z").is_some());
-        assert!(parse_utc_seconds("2026-06-01T00:00:00.000Z").is_none());
-        assert!(parse_utc_seconds("2026-06-01").is_none());
+        let z = parse_te_datetime("2026-06-01T00:00:00Z").unwrap();
+        for same in [
+            "2026-06-01T00:00:00.000Z",
+            "2026-06-01T00:00:00.000000+0000",
+            "2026-06-01T02:00:00.000000+0200",
+            "2026-05-31T20:00:00-04:00",
+            "2026-06-01T00:00:00.000000",
+            "2026-06-01T00:00:00",
+        ] {
+            assert_eq!(parse_te_datetime(same), Some(z), "{same}");
+        }
+        for bad in [
+            "2026-06-01",
+            "2026-06-01T00:00Z",
+            "2026-06-01T00:00:00.Z",
+            "2026-06-01T00:00:00 0000",
+            "2026-06-01T00:00:00+2500",
+            "2026-06-01 00:00:00Z",
+        ] {
+            assert!(parse_te_datetime(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! assert_eq!(fake.requests().len(), 1);
 //! ```
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -37,62 +37,165 @@ pub fn progress_recorder() -> (RunOptions, Rc<RefCell<Vec<Progress>>>) {
     (opts, events)
 }
 
-/// A clock whose time moves only when someone sleeps on it. Clones share time.
+/// A clock whose time moves only when every task is waiting on it.
+///
+/// A sleep is a timer that stays pending until the clock reaches its end;
+/// [`block_on`] moves the clock to the earliest timer whenever the future it
+/// runs can make no progress. One future therefore sees exactly the waits it
+/// asked for, and several futures joined together genuinely interleave in
+/// virtual time, as they would on a browser's event loop. Clones share time.
 #[derive(Clone, Debug)]
 pub struct VirtualClock {
-    now: Rc<Cell<u64>>,
-    sleeps: Rc<RefCell<Vec<u64>>>,
-    abort_at: Rc<Cell<Option<u64>>>,
+    state: Rc<RefCell<ClockState>>,
+}
+
+#[derive(Debug, Default)]
+struct ClockState {
+    now: u64,
+    sleeps: Vec<u64>,
+    abort_at: Option<u64>,
+    next_id: u64,
+    /// Pending timers: id -> (due time, who to wake).
+    timers: Vec<(u64, u64, Waker)>,
+}
+
+thread_local! {
+    /// The clocks with pending timers on this thread, for [`block_on`].
+    static CLOCKS: RefCell<Vec<std::rc::Weak<RefCell<ClockState>>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl VirtualClock {
     /// A clock that reads `start_ms`.
     pub fn new(start_ms: u64) -> Self {
-        VirtualClock {
-            now: Rc::new(Cell::new(start_ms)),
-            sleeps: Rc::new(RefCell::new(Vec::new())),
-            abort_at: Rc::new(Cell::new(None)),
-        }
+        let state = Rc::new(RefCell::new(ClockState {
+            now: start_ms,
+            ..ClockState::default()
+        }));
+        CLOCKS.with(|c| {
+            let mut c = c.borrow_mut();
+            c.retain(|w| w.strong_count() > 0);
+            c.push(Rc::downgrade(&state));
+        });
+        VirtualClock { state }
     }
 
-    /// Moves time forward.
+    /// Moves time forward at once (time spent working, not waiting).
     pub fn advance(&self, ms: u64) {
-        self.now.set(self.now.get().saturating_add(ms));
+        let mut s = self.state.borrow_mut();
+        s.now = s.now.saturating_add(ms);
     }
 
-    /// Every sleep so far, in ms.
+    /// Every sleep asked for so far, in ms, in the order asked.
     pub fn sleeps(&self) -> Vec<u64> {
-        self.sleeps.borrow().clone()
+        self.state.borrow().sleeps.clone()
     }
 
-    /// Simulates a caller's abort signal firing at `at_ms`: a sleep that would
-    /// pass it ends there with `Aborted`, and so does any request sent after it.
+    /// Simulates a caller's abort signal firing at `at_ms`: every timer still
+    /// pending then (a wait, a request in flight) ends there with `Aborted`,
+    /// and so does any sleep or request begun after it.
     pub fn abort_at(&self, at_ms: u64) {
-        self.abort_at.set(Some(at_ms));
+        self.state.borrow_mut().abort_at = Some(at_ms);
     }
 
     /// Whether the simulated signal has fired.
     pub fn is_aborted(&self) -> bool {
-        self.abort_at.get().is_some_and(|a| self.now.get() >= a)
+        let s = self.state.borrow();
+        s.abort_at.is_some_and(|a| s.now >= a)
+    }
+
+    /// A pending timer of `ms` that is not listed in [`Self::sleeps`]: time a
+    /// request spends in flight, or a limit that runs beside it.
+    pub fn delay(&self, ms: u64) -> VirtualSleep {
+        let due = self.state.borrow().now.saturating_add(ms);
+        VirtualSleep {
+            state: self.state.clone(),
+            due,
+            id: None,
+        }
+    }
+
+    /// Moves to the earliest pending timer (or the abort, if sooner) and
+    /// wakes every timer then due. False when no timer is pending.
+    fn step(state: &Rc<RefCell<ClockState>>) -> bool {
+        let wake: Vec<Waker> = {
+            let mut s = state.borrow_mut();
+            let Some(mut next) = s.timers.iter().map(|(_, due, _)| *due).min() else {
+                return false;
+            };
+            if let Some(a) = s.abort_at.filter(|&a| a > s.now) {
+                next = next.min(a);
+            }
+            s.now = s.now.max(next);
+            let now = s.now;
+            let aborted = s.abort_at.is_some_and(|a| now >= a);
+            let (due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut s.timers)
+                .into_iter()
+                .partition(|(_, d, _)| *d <= now || aborted);
+            s.timers = rest;
+            due.into_iter().map(|(_, _, w)| w).collect()
+        };
+        wake.into_iter().for_each(Waker::wake);
+        true
+    }
+}
+
+/// A pending wait on a [`VirtualClock`]; see [`VirtualClock::delay`].
+#[derive(Debug)]
+pub struct VirtualSleep {
+    state: Rc<RefCell<ClockState>>,
+    due: u64,
+    id: Option<u64>,
+}
+
+impl Future for VirtualSleep {
+    type Output = Result<(), TransportError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let due = self.due;
+        let mut s = self.state.borrow_mut();
+        if s.abort_at.is_some_and(|a| s.now >= a) {
+            return Poll::Ready(Err(TransportError::Aborted));
+        }
+        if s.now >= due {
+            return Poll::Ready(Ok(()));
+        }
+        let id = match self.id {
+            Some(id) => id,
+            None => {
+                s.next_id += 1;
+                s.next_id
+            }
+        };
+        s.timers.retain(|(i, _, _)| *i != id);
+        s.timers.push((id, due, cx.waker().clone()));
+        drop(s);
+        self.id = Some(id);
+        Poll::Pending
+    }
+}
+
+impl Drop for VirtualSleep {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            if let Ok(mut s) = self.state.try_borrow_mut() {
+                s.timers.retain(|(i, _, _)| *i != id);
+            }
+        }
     }
 }
 
 impl Clock for VirtualClock {
     fn now_ms(&self) -> u64 {
-        self.now.get()
+        self.state.borrow().now
     }
 
     async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
-        self.sleeps.borrow_mut().push(ms);
-        let target = self.now.get().saturating_add(ms);
-        if let Some(at) = self.abort_at.get() {
-            if target >= at {
-                self.now.set(at.max(self.now.get()));
-                return Err(TransportError::Aborted);
-            }
-        }
-        self.now.set(target);
-        Ok(())
+        self.state.borrow_mut().sleeps.push(ms);
+        self.delay(ms).await
+    }
+
+    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
+        self.delay(ms).await
     }
 }
 
@@ -144,18 +247,21 @@ impl FakeTransport {
 
 impl Transport for FakeTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        // Logged first, so that a request sent after an abort is seen.
+        let now = self.clock.now_ms();
+        self.log.borrow_mut().push((now, request.clone()));
         if self.clock.is_aborted() {
             return Err(TransportError::Aborted);
         }
-        let now = self.clock.now_ms();
-        self.log.borrow_mut().push((now, request.clone()));
-        self.clock.advance(self.latency_ms);
+        self.clock.delay(self.latency_ms).await?;
         (self.respond)(request, now)
     }
 }
 
-/// Runs a future to completion by polling it in a loop. Meant for futures
-/// whose every wait is on a [`VirtualClock`], which are never really pending.
+/// Runs a future to completion on virtual time: whenever it can make no
+/// progress, the [`VirtualClock`] with the earliest pending timer moves to
+/// it. Meant for futures whose every wait is on a virtual clock; one that
+/// waits on anything else is polled again and again until it is ready.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
@@ -163,5 +269,45 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
             return out;
         }
+        let earliest = CLOCKS.with(|c| {
+            let mut c = c.borrow_mut();
+            c.retain(|w| w.strong_count() > 0);
+            c.iter()
+                .filter_map(std::rc::Weak::upgrade)
+                .filter_map(|s| {
+                    let due = s.borrow().timers.iter().map(|(_, d, _)| *d).min()?;
+                    Some((due, s))
+                })
+                .min_by_key(|(due, _)| *due)
+                .map(|(_, s)| s)
+        });
+        if let Some(state) = earliest {
+            VirtualClock::step(&state);
+        }
     }
+}
+
+/// Runs futures together on one thread, as a browser tab would, and returns
+/// their outputs in order. With [`block_on`] and a [`VirtualClock`], their
+/// waits interleave in virtual time.
+pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut pending = false;
+        for (slot, f) in out.iter_mut().zip(futures.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *slot = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(out.iter_mut().filter_map(Option::take).collect())
+        }
+    })
+    .await
 }

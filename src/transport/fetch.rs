@@ -30,13 +30,13 @@ extern "C" {
 /// How long one request may go without an answer before it counts as a
 /// dropped connection (and is retried like one). A usage page is small; a
 /// silent minute means the connection stalled.
-pub const REQUEST_TIMEOUT_MS: u64 = 60_000;
-
 /// An `AbortController` that follows a parent signal and aborts by itself
 /// after a time limit (remembering that it was the limit). Dropping it removes
 /// the listener and clears the timer. The run and each request have one.
 struct LinkedAbort {
     controller: AbortController,
+    /// Abort when dropped (a request given up on before its answer was read).
+    abort_on_drop: bool,
     timed_out: Rc<Cell<bool>>,
     parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
     timer: Option<(JsValue, Closure<dyn FnMut()>)>,
@@ -71,6 +71,7 @@ impl LinkedAbort {
         }
         Ok(LinkedAbort {
             controller,
+            abort_on_drop: false,
             timed_out,
             parent: linked,
             timer,
@@ -89,6 +90,9 @@ impl LinkedAbort {
 
 impl Drop for LinkedAbort {
     fn drop(&mut self) {
+        if self.abort_on_drop {
+            self.controller.abort();
+        }
         if let Some((signal, cb)) = &self.parent {
             let _ =
                 signal.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
@@ -102,7 +106,6 @@ impl Drop for LinkedAbort {
 /// Sends requests with `fetch` and waits with `setTimeout`, both cancelled by
 /// one abort signal. Implements [`Transport`] and [`Clock`].
 pub struct FetchTransport {
-    request_timeout_ms: u64,
     run: LinkedAbort,
 }
 
@@ -114,15 +117,8 @@ impl FetchTransport {
         timeout_ms: Option<u64>,
     ) -> Result<Self, TransportError> {
         Ok(FetchTransport {
-            request_timeout_ms: REQUEST_TIMEOUT_MS,
             run: LinkedAbort::new(signal, timeout_ms)?,
         })
-    }
-
-    /// Changes how long one request may go without an answer.
-    pub fn with_request_timeout_ms(mut self, ms: u64) -> Self {
-        self.request_timeout_ms = ms.max(1);
-        self
     }
 
     /// The signal every request and wait of this run listens to.
@@ -149,18 +145,6 @@ impl FetchTransport {
             .unwrap_or_else(|| "fetch failed".to_string());
         TransportError::Network(text)
     }
-
-    /// Maps a failure of one request: a stall is a network failure (retried),
-    /// an abort of the run is an abort or the run's timeout.
-    fn request_failed(&self, request: &LinkedAbort, err: JsValue) -> TransportError {
-        if request.timed_out() && !self.signal().aborted() {
-            return TransportError::Network(format!(
-                "no answer within {} ms",
-                self.request_timeout_ms
-            ));
-        }
-        self.classify(err)
-    }
 }
 
 impl Transport for FetchTransport {
@@ -168,8 +152,11 @@ impl Transport for FetchTransport {
         if self.signal().aborted() {
             return Err(self.stopped());
         }
-        // This request's own limit; it also follows the run's signal.
-        let guard = LinkedAbort::new(Some(self.signal()), Some(self.request_timeout_ms))?;
+        // This request's own controller: it follows the run's signal, and
+        // aborts the fetch when the engine gives up on the request (a stall)
+        // and drops this future before the answer is read.
+        let mut guard = LinkedAbort::new(Some(self.signal()), None)?;
+        guard.abort_on_drop = true;
         let signal = guard.signal();
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
@@ -188,7 +175,7 @@ impl Transport for FetchTransport {
             Request::new_with_str_and_init(&request.url, &init).map_err(|e| self.classify(e))?;
         let response: Response = JsFuture::from(global_fetch(&req))
             .await
-            .map_err(|e| self.request_failed(&guard, e))?
+            .map_err(|e| self.classify(e))?
             .dyn_into()
             .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
         let mut header_list = Vec::new();
@@ -203,9 +190,10 @@ impl Transport for FetchTransport {
         let text = response.text().map_err(|e| self.classify(e))?;
         let body = JsFuture::from(text)
             .await
-            .map_err(|e| self.request_failed(&guard, e))?
+            .map_err(|e| self.classify(e))?
             .as_string()
             .unwrap_or_default();
+        guard.abort_on_drop = false;
         Ok(HttpResponse {
             status: response.status(),
             headers: header_list,
