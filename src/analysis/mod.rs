@@ -10,11 +10,13 @@ pub mod csv;
 pub mod forecast;
 pub mod format;
 pub mod records;
+pub mod series_forecast;
 
 use std::collections::HashMap;
 
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use records::{Counts, Records};
+pub use series_forecast::{forecast_series, SeriesForecastInput};
 
 use crate::genesys::{ApiUsageRow, PublicApiUsage};
 use crate::time::{parse_instant, DAY};
