@@ -7,14 +7,20 @@
 //! functions serves them all and grouping never hashes a string.
 
 pub mod csv;
+pub mod exposition;
 pub mod forecast;
 pub mod format;
+pub mod outlook;
 pub mod records;
+pub mod rules;
 
 use std::collections::HashMap;
 
+pub use exposition::{overview_csv, to_prometheus};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
+pub use outlook::{overview, Allowance, Overview, OverviewInput};
 pub use records::{Counts, Records};
+pub use rules::{default_rules, evaluate_rules, Fired, Rule, RuleKind};
 
 use crate::genesys::{ApiUsageRow, PublicApiUsage};
 use crate::time::{parse_instant, DAY};
