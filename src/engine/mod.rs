@@ -1,5 +1,7 @@
 //! The vendor-neutral engine: one request with retries and a rate budget
-//! ([`Run::send`]), the poll schedule ([`poll`]), and the pager ([`page`]).
+//! ([`Run::send`]), and the two drivers every vendor flow runs through: the
+//! poll loop ([`Run::poll_until_done`], [`poll`]) and the page walk
+//! ([`Run::follow_pages`], [`page`]).
 //!
 //! Everything takes the transport and the clock as arguments, so every timing
 //! rule is tested natively on a virtual clock.
@@ -16,8 +18,9 @@ use crate::error::{Error, ErrorKind, Result, Vendor};
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
 
 pub use budget::{BudgetHint, RateBudget};
-pub use page::{Pager, PagerStep};
-pub use poll::PollSchedule;
+pub(crate) use page::paged;
+pub use page::{Paged, Pager, PagerStep, WalkEnd};
+pub use poll::{Check, PollSchedule};
 pub use retry::RetryPolicy;
 
 /// What a run is doing right now.

@@ -39,8 +39,8 @@ pub use region::{Region, REGIONS};
 
 use crate::engine::poll::PollSchedule;
 use crate::engine::{
-    BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
-    VendorRules,
+    BudgetHint, Check, Connection, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
+    WalkEnd,
 };
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{path_of, query_param, AccessToken, Clock, HttpRequest, HttpResponse, Transport};
@@ -393,46 +393,38 @@ impl<T: Transport, C: Clock> Client<T, C> {
             .poll_execution(run, &first_page)
             .await
             .map_err(|e| e.with_partial(&acc))?;
-        let mut pager = Pager::new();
-        let mut next = after_cursor(page.cursors());
+        let next = after_cursor(page.cursors());
         acc.rows().append(page.rows());
-        loop {
-            let fetched = acc.rows().len() - base_rows;
-            let rows = acc.rows().len() as u64;
-            run.update(|p| {
-                p.phase = Phase::Paging;
-                p.pages += 1;
-                p.rows = rows;
-                p.next_poll_in_ms = None;
-            });
-            if fetched >= SIMPLE_SEARCH_CAP {
-                *acc.capped() = true;
-                run.update(|p| p.capped = true);
-                break;
-            }
-            let cursor = match pager.after_page(next.as_deref()) {
-                PagerStep::Follow(c) => c,
-                PagerStep::End | PagerStep::Repeated => break,
-            };
-            let req = self
-                .req()
-                .simple_search_results(&exec, page_size, Some(&cursor))?;
-            let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let mut page: P = decode_checked(
-                &response.body,
-                Vendor::Genesys,
-                "results page",
-                P::check_rows,
+        let end = run
+            .follow_pages(
+                &mut acc,
+                next,
+                base_rows,
+                Some(SIMPLE_SEARCH_CAP),
+                async |cursor| {
+                    let req = self
+                        .req()
+                        .simple_search_results(&exec, page_size, Some(cursor))?;
+                    let response = run.send(&req).await?;
+                    let mut page: P = decode_checked(
+                        &response.body,
+                        Vendor::Genesys,
+                        "results page",
+                        P::check_rows,
+                    )
+                    .map_err(|e| e.with_status(response.status))?;
+                    if *page.query_status() == Some(QueryStatus::Failed) {
+                        return Err(query_failed(
+                            "The simple search failed while its pages were read.",
+                        ));
+                    }
+                    let next = after_cursor(page.cursors());
+                    Ok((page, next))
+                },
             )
-            .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
-            if *page.query_status() == Some(QueryStatus::Failed) {
-                return Err(
-                    query_failed("The simple search failed while its pages were read.")
-                        .with_partial(&acc),
-                );
-            }
-            next = after_cursor(page.cursors());
-            acc.rows().append(page.rows());
+            .await?;
+        if end == WalkEnd::Capped {
+            *acc.capped() = true;
         }
         *acc.cursors() = None;
         Ok(acc)
@@ -536,39 +528,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
         }
     }
 
-    /// Waits until the schedule's next check of a query submitted at
-    /// `submitted` (ms into the run), showing the wait as progress.
-    async fn wait_for_check(
-        &self,
-        run: &Run<'_, T, C>,
-        submitted: u64,
-        checks_done: u32,
-    ) -> Result<()> {
-        let since = run.elapsed_ms().saturating_sub(submitted);
-        let delay = self.schedule.delay_ms(checks_done, since);
-        run.update(|p| {
-            p.phase = Phase::Waiting;
-            p.next_poll_in_ms = Some(delay);
-        });
-        run.sleep(delay).await?;
-        run.update(|p| {
-            p.polls += 1;
-            p.next_poll_in_ms = None;
-        });
-        Ok(())
-    }
-
     /// Polls a legacy execution on the schedule until it is `Complete`.
     async fn poll_execution<P: ResultsPage>(
         &self,
         run: &Run<'_, T, C>,
         poll: &HttpRequest,
     ) -> Result<P> {
-        let submitted = run.elapsed_ms();
-        let mut checks = 0u32;
-        loop {
-            self.wait_for_check(run, submitted, checks).await?;
-            checks = checks.saturating_add(1);
+        run.poll_until_done(&self.schedule, async || {
             let response = run.send(poll).await?;
             let mut result: P = decode_checked(
                 &response.body,
@@ -581,17 +547,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 Some(QueryStatus::Complete) => {
                     let rows = result.rows().len() as u64;
                     run.update(|p| p.rows = rows);
-                    return Ok(result);
+                    Ok(Check::Done(result))
                 }
-                Some(QueryStatus::Failed) => {
-                    return Err(query_failed(
-                        "Genesys Cloud reports that the usage query failed. Run it again; if it keeps failing, try a shorter interval or fewer groupings.",
-                    ))
-                }
+                Some(QueryStatus::Failed) => Err(query_failed(
+                    "Genesys Cloud reports that the usage query failed. Run it again; if it keeps failing, try a shorter interval or fewer groupings.",
+                )),
                 // Running, missing or a value this version does not know: keep waiting.
-                _ => {}
+                _ => Ok(Check::Running),
             }
-        }
+        })
+        .await
     }
 
     async fn run_job_submit(
@@ -621,89 +586,80 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// Polls a job until it succeeds, then follows `nextUri` to the last page.
     async fn run_job<P: JobPage>(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<P> {
         let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        let submitted = run.elapsed_ms();
-        let mut checks = 0u32;
-        let first = loop {
-            self.wait_for_check(run, submitted, checks).await?;
-            checks = checks.saturating_add(1);
-            let req = self.req().job_page(job_path, page_size, None);
+        let mut acc: P = run
+            .poll_until_done(&self.schedule, async || {
+                let req = self.req().job_page(job_path, page_size, None);
+                let response = run.send(&req).await?;
+                let page: P =
+                    decode_checked(&response.body, Vendor::Genesys, "job status", P::check_rows)
+                        .map_err(|e| e.with_status(response.status))?;
+                job_check(page, response.status)
+            })
+            .await?;
+        *acc.query_status() = Some(JobStatus::Succeeded);
+        let next = self.job_cursor(job_path, acc.next_uri().take());
+        run.follow_pages(&mut acc, next, 0, None, async |uri| {
+            let req = match query_param(uri, "after") {
+                Some(after) => self.req().job_page(job_path, page_size, Some(&after)),
+                None => self.req().same_path(job_path, uri).ok_or_else(|| {
+                    Error::new(ErrorKind::Decode, "a job page's nextUri left the job")
+                        .with_vendor(Vendor::Genesys)
+                })?,
+            };
             let response = run.send(&req).await?;
             let mut page: P =
-                decode_checked(&response.body, Vendor::Genesys, "job status", P::check_rows)
-                    .map_err(|e| e.with_status(response.status))?;
-            let status = page
-                .query_status()
-                .clone()
-                .unwrap_or(if response.status == 200 {
-                    JobStatus::Succeeded
-                } else {
-                    JobStatus::Running
-                });
-            match status {
-                JobStatus::Succeeded => break page,
-                JobStatus::Failed => {
-                    let why = page
-                        .error_body()
-                        .and_then(|b| b.message.clone())
-                        .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
-                        .unwrap_or_default();
-                    let mut err = query_failed(&format!("The usage job failed.{why}"));
-                    err.details = page
-                        .error_body()
-                        .and_then(|b| serde_json::to_value(b).ok())
-                        .map(std::sync::Arc::new);
-                    err.correlation_id = page.error_body().and_then(|b| b.context_id.clone());
-                    return Err(err);
-                }
-                JobStatus::Cancelled => {
-                    return Err(query_failed(
-                        "The usage job was cancelled in Genesys Cloud. Run it again.",
-                    ))
-                }
-                _ => {}
-            }
-        };
-        let mut acc = first;
-        *acc.query_status() = Some(JobStatus::Succeeded);
-        let mut next = acc.next_uri().take();
-        let mut pager = Pager::new();
-        loop {
-            let rows = acc.rows().len() as u64;
-            run.update(|p| {
-                p.phase = Phase::Paging;
-                p.pages += 1;
-                p.rows = rows;
-            });
-            let after = match next.as_deref().map(|n| (n, query_param(n, "after"))) {
-                None => break,
-                Some((_, Some(after))) => after,
-                // A nextUri without `after`: the cursor is the URI itself.
-                Some((n, None)) => n.to_string(),
-            };
-            let cursor = match pager.after_page(Some(&after)) {
-                PagerStep::Follow(c) => c,
-                PagerStep::End | PagerStep::Repeated => break,
-            };
-            let req = if next
-                .as_deref()
-                .is_some_and(|n| query_param(n, "after").is_some())
-            {
-                self.req().job_page(job_path, page_size, Some(&cursor))
-            } else {
-                match self.req().same_path(job_path, &cursor) {
-                    Some(r) => r,
-                    None => break,
-                }
-            };
-            let response = run.send(&req).await.map_err(|e| e.with_partial(&acc))?;
-            let mut page: P =
                 decode_checked(&response.body, Vendor::Genesys, "job page", P::check_rows)
-                    .map_err(|e| e.with_status(response.status).with_partial(&acc))?;
-            next = page.next_uri().take();
-            acc.rows().append(page.rows());
-        }
+                    .map_err(|e| e.with_status(response.status))?;
+            let next = self.job_cursor(job_path, page.next_uri().take());
+            Ok((page, next))
+        })
+        .await?;
         self.finish(run);
         Ok(acc)
+    }
+
+    /// The page cursor of a job page's `nextUri`: the URI itself, when it
+    /// has an `after` cursor or points to the same job; none otherwise.
+    fn job_cursor(&self, job_path: &str, next: Option<String>) -> Option<String> {
+        let next = next?;
+        match query_param(&next, "after") {
+            Some(after) if after.trim().is_empty() => None,
+            Some(_) => Some(next),
+            None => self.req().same_path(job_path, &next).map(|_| next),
+        }
+    }
+}
+
+/// What a job's status check found.
+fn job_check<P: JobPage>(mut page: P, http_status: u16) -> Result<Check<P>> {
+    let status = page
+        .query_status()
+        .clone()
+        .unwrap_or(if http_status == 200 {
+            JobStatus::Succeeded
+        } else {
+            JobStatus::Running
+        });
+    match status {
+        JobStatus::Succeeded => Ok(Check::Done(page)),
+        JobStatus::Failed => {
+            let why = page
+                .error_body()
+                .and_then(|b| b.message.clone())
+                .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
+                .unwrap_or_default();
+            let mut err = query_failed(&format!("The usage job failed.{why}"));
+            err.details = page
+                .error_body()
+                .and_then(|b| serde_json::to_value(b).ok())
+                .map(std::sync::Arc::new);
+            err.correlation_id = page.error_body().and_then(|b| b.context_id.clone());
+            Err(err)
+        }
+        JobStatus::Cancelled => Err(query_failed(
+            "The usage job was cancelled in Genesys Cloud. Run it again.",
+        )),
+        _ => Ok(Check::Running),
     }
 }
 

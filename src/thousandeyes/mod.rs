@@ -35,8 +35,7 @@ pub use models::*;
 pub use pages::{BreakdownsPage, Document, RawBreakdowns, RawDocument};
 
 use crate::engine::{
-    BudgetHint, Connection, Pager, PagerStep, Phase, RateBudget, RetryPolicy, Run, RunOptions,
-    VendorRules,
+    BudgetHint, Connection, Phase, RateBudget, RetryPolicy, Run, RunOptions, VendorRules,
 };
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{
@@ -373,55 +372,45 @@ impl<T: Transport, C: Clock> Client<T, C> {
         path: &str,
         query: &[(&'static str, String)],
     ) -> Result<P> {
-        let mut rows: Vec<P::Row> = Vec::new();
-        let mut pager = Pager::new();
-        let mut cursor: Option<String> = None;
-        let mut first_links = None;
         run.update(|p| p.phase = Phase::Submitting);
-        loop {
-            let mut q: Vec<(&str, String)> = query.to_vec();
-            if let Some(c) = &cursor {
-                q.push(("cursor", c.clone()));
-            }
-            let req = self.get(path, &q);
-            let with_partial = |e: Error, rows: &Vec<P::Row>| {
-                if rows.is_empty() {
-                    e
-                } else {
-                    e.with_partial(&P::from_parts(rows.clone(), None))
-                }
-            };
-            let response = match run.send(&req).await {
-                Ok(r) => r,
-                Err(e) => return Err(with_partial(e, &rows)),
-            };
-            let page: P =
-                match decode_checked(&response.body, Vendor::ThousandEyes, "page", P::check_rows) {
-                    Ok(p) => p,
-                    Err(e) => return Err(with_partial(e.with_status(response.status), &rows)),
-                };
-            let (items, links) = page.into_parts();
-            rows.extend(items);
-            let next_cursor = links
-                .as_ref()
-                .and_then(|l| l.next.as_ref())
-                .and_then(|n| n.href.as_deref())
-                .and_then(|href| query_param(href, "cursor"));
-            if first_links.is_none() {
-                first_links = links.map(|l| PaginationLinks { next: None, ..l });
-            }
-            let count = rows.len() as u64;
-            run.update(|p| {
-                p.phase = Phase::Paging;
-                p.pages += 1;
-                p.rows = count;
-            });
-            match pager.after_page(next_cursor.as_deref()) {
-                PagerStep::Follow(c) => cursor = Some(c),
-                PagerStep::End | PagerStep::Repeated => break,
-            }
+        let mut acc: P = self.page(run, path, query, None).await?;
+        let next = next_cursor(acc.links());
+        if let Some(links) = acc.links().as_mut() {
+            links.next = None;
         }
+        run.follow_pages(&mut acc, next, 0, None, async |cursor| {
+            let mut page: P = self.page(run, path, query, Some(cursor)).await?;
+            let next = next_cursor(page.links());
+            Ok((page, next))
+        })
+        .await?;
         run.update(|p| p.phase = Phase::Done);
-        Ok(P::from_parts(rows, first_links))
+        Ok(acc)
     }
+
+    /// One page of a paged endpoint: the original call, with `cursor`.
+    async fn page<P: BreakdownsPage>(
+        &self,
+        run: &Run<'_, T, C>,
+        path: &str,
+        query: &[(&'static str, String)],
+        cursor: Option<&str>,
+    ) -> Result<P> {
+        let mut q: Vec<(&str, String)> = query.to_vec();
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        let response = run.send(&self.get(path, &q)).await?;
+        decode_checked(&response.body, Vendor::ThousandEyes, "page", P::check_rows)
+            .map_err(|e| e.with_status(response.status))
+    }
+}
+
+/// The cursor of a page's `_links.next`.
+fn next_cursor(links: &Option<PaginationLinks>) -> Option<String> {
+    links
+        .as_ref()
+        .and_then(|l| l.next.as_ref())
+        .and_then(|n| n.href.as_deref())
+        .and_then(|href| query_param(href, "cursor"))
 }
