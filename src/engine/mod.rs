@@ -87,6 +87,9 @@ pub struct Progress {
 /// A progress callback.
 pub type ProgressFn = Rc<dyn Fn(&Progress)>;
 
+/// Rows per page a caller may ask for, where the vendor lets it choose.
+pub const PAGE_SIZE: std::ops::RangeInclusive<u32> = 1..=1000;
+
 /// Options for one call.
 #[derive(Clone, Default)]
 pub struct RunOptions {
@@ -116,9 +119,11 @@ impl RunOptions {
     /// Checks the options: page size 1..=1000, a positive timeout.
     pub fn validate(&self) -> Result<()> {
         if let Some(p) = self.page_size {
-            if !(1..=1000).contains(&p) {
+            if !PAGE_SIZE.contains(&p) {
                 return Err(Error::invalid_input(format!(
-                    "pageSize must be between 1 and 1000, not {p}"
+                    "pageSize must be between {} and {}, not {p}",
+                    PAGE_SIZE.start(),
+                    PAGE_SIZE.end()
                 )));
             }
         }

@@ -36,6 +36,10 @@ use std::rc::Rc;
 pub use models::*;
 pub use pages::{JobPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};
+pub use requests::{
+    check_id, check_summary_days, JOB_LOOKBACK_DAYS, JOB_MAX_DAYS, SUMMARY_DAYS,
+    SUMMARY_DEFAULT_DAYS,
+};
 
 use crate::engine::poll::PollSchedule;
 use crate::engine::{
@@ -685,18 +689,18 @@ pub fn resolve_base(base_or_region: &str) -> Result<String> {
     })
 }
 
-/// Checks a jobs interval: at most 90 days long, starting at most a year
-/// before `now_ms`.
+/// Checks a jobs interval: at most [`JOB_MAX_DAYS`] long, starting at most
+/// [`JOB_LOOKBACK_DAYS`] before `now_ms`.
 pub fn check_job_interval(text: &str, now_ms: u64) -> Result<Interval> {
     let interval = requests::check_interval(text)?;
-    if interval.len_secs() > 90 * DAY {
+    if interval.len_secs() > JOB_MAX_DAYS * DAY {
         return Err(Error::invalid_input(format!(
-            "the interval `{text}` is longer than the 90 days a usage job allows: split it, or use a coarser query"
+            "the interval `{text}` is longer than the {JOB_MAX_DAYS} days a usage job allows: split it, or use a coarser query"
         ))
         .with_vendor(Vendor::Genesys));
     }
     let now = (now_ms / 1000) as i64;
-    if interval.start < now - 365 * DAY {
+    if interval.start < now - JOB_LOOKBACK_DAYS * DAY {
         return Err(Error::invalid_input(format!(
             "the interval `{text}` starts more than a year ago, which usage jobs do not allow"
         ))

@@ -7,6 +7,17 @@ use crate::time::Interval;
 
 use super::models::*;
 
+/// The longest interval of a usage job, in days (end at most 90 days after
+/// start).
+pub const JOB_MAX_DAYS: i64 = 90;
+/// How far back a usage job may start, in days (one year).
+pub const JOB_LOOKBACK_DAYS: i64 = 365;
+/// The client summary's `days`. Genesys publishes no range; ten years is
+/// more than any organization has.
+pub const SUMMARY_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+/// The client summary's `days` when none are given (the vendor's default).
+pub const SUMMARY_DEFAULT_DAYS: u32 = 7;
+
 fn invalid(message: String) -> Error {
     Error::invalid_input(message).with_vendor(Vendor::Genesys)
 }
@@ -14,6 +25,19 @@ fn invalid(message: String) -> Error {
 /// Checks an interval (`start/end`, start before end).
 pub fn check_interval(text: &str) -> Result<Interval> {
     Interval::parse(text).map_err(|m| invalid(format!("interval: {m}")))
+}
+
+/// Checks the client summary's `days` against [`SUMMARY_DAYS`].
+pub fn check_summary_days(days: u32) -> Result<u32> {
+    if SUMMARY_DAYS.contains(&days) {
+        Ok(days)
+    } else {
+        Err(invalid(format!(
+            "days must be a whole number from {} to {}, not {days}",
+            SUMMARY_DAYS.start(),
+            SUMMARY_DAYS.end()
+        )))
+    }
 }
 
 /// Checks an id that goes into a URL path: letters, digits, `-`, `_`, `.`, `~`
@@ -108,12 +132,7 @@ impl<'a> Builder<'a> {
     /// `GET /api/v2/oauth/clients/{clientId}/usage/summary?days=N`.
     pub fn client_summary(&self, client_id: &str, days: Option<u32>) -> Result<HttpRequest> {
         let cid = check_id("clientId", client_id)?;
-        let days = days.unwrap_or(7);
-        if !(1..=3650).contains(&days) {
-            return Err(invalid(format!(
-                "days must be a whole number from 1 to 3650, not {days}"
-            )));
-        }
+        let days = check_summary_days(days.unwrap_or(SUMMARY_DEFAULT_DAYS))?;
         Ok(self.get(&format!(
             "/api/v2/oauth/clients/{cid}/usage/summary{}",
             query_string(&[("days", days.to_string())])
