@@ -296,6 +296,19 @@ impl<T: Transport, C: Clock> Client<T, C> {
             .await
     }
 
+    /// Who the token belongs to (`GET /api/v2/tokens/me`), with this
+    /// client's retries, rate budget and time limit.
+    pub async fn token_info(&self, opts: &RunOptions) -> Result<TokenInfo> {
+        opts.validate()?;
+        let run = self.conn.run(opts);
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(&self.req().token_info()).await?;
+        let info = decode_json(&response.body, Vendor::Genesys, "token details")
+            .map_err(|e| e.with_status(response.status))?;
+        self.finish(&run);
+        Ok(info)
+    }
+
     /// Runs a simple search and reads every page. With `split_on_cap`, a
     /// search that reaches the 20,000-record cap is split into halves of its
     /// interval until every part is under the cap, and the parts are merged.

@@ -129,6 +129,11 @@ impl<'a> Builder<'a> {
         )))
     }
 
+    /// `GET /api/v2/tokens/me`.
+    pub fn token_info(&self) -> HttpRequest {
+        self.get("/api/v2/tokens/me")
+    }
+
     /// `GET /api/v2/oauth/clients/{clientId}/usage/summary?days=N`.
     pub fn client_summary(&self, client_id: &str, days: Option<u32>) -> Result<HttpRequest> {
         let cid = check_id("clientId", client_id)?;
