@@ -47,18 +47,8 @@ pub struct Record {
     pub organization: Option<String>,
     /// Platform.
     pub platform: Option<String>,
-    /// All requests.
-    pub requests: i64,
-    /// 2xx.
-    pub status200: i64,
-    /// 3xx.
-    pub status300: i64,
-    /// 4xx (429s included).
-    pub status400: i64,
-    /// 429.
-    pub status429: i64,
-    /// 5xx.
-    pub status500: i64,
+    /// The counters.
+    pub counts: Counts,
 }
 
 impl Record {
@@ -75,12 +65,7 @@ impl Record {
             user,
             organization,
             platform,
-            requests: counts.requests,
-            status200: counts.status200,
-            status300: counts.status300,
-            status400: counts.status400,
-            status429: counts.status429,
-            status500: counts.status500,
+            counts,
         }
     }
 }
@@ -171,10 +156,13 @@ mod tests {
         Record {
             date: Some(date.into()),
             client: Some(client.into()),
-            requests,
-            status429: s429,
-            status400: s429,
-            status200: requests - s429,
+            counts: Counts {
+                requests,
+                status429: s429,
+                status400: s429,
+                status200: requests - s429,
+                ..Counts::default()
+            },
             ..Default::default()
         }
     }
@@ -292,10 +280,10 @@ mod tests {
                     sums.len() - 1
                 });
                 let s = &mut sums[i].1;
-                s[0] += r.requests;
-                s[1] += r.status429;
-                s[2] += r.status400;
-                s[3] += r.status500;
+                s[0] += r.counts.requests;
+                s[1] += r.counts.status429;
+                s[2] += r.counts.status400;
+                s[3] += r.counts.status500;
             }
             sums.sort_by(|a, b| b.1[0].cmp(&a.1[0]).then_with(|| a.0.cmp(b.0)));
             let mut out: Vec<GroupTotal> = sums
@@ -332,7 +320,7 @@ mod tests {
                 let key = dim.of(r).unwrap_or(NONE);
                 let g = top.iter().position(|t| t == key).unwrap_or(top.len());
                 let d = r.date.as_deref().unwrap_or("total");
-                values[g][dates.iter().position(|x| *x == d).unwrap()] += r.requests;
+                values[g][dates.iter().position(|x| *x == d).unwrap()] += r.counts.requests;
             }
             let mut groups: Vec<SeriesGroup> = top
                 .iter()
@@ -358,7 +346,7 @@ mod tests {
             let mut per_day: HashMap<&str, i64> = HashMap::new();
             for r in records {
                 if let Some(d) = r.date.as_deref() {
-                    *per_day.entry(d).or_default() += r.requests;
+                    *per_day.entry(d).or_default() += r.counts.requests;
                 }
             }
             per_day
@@ -400,10 +388,13 @@ mod tests {
                     client: pick(next(8), &["A", "B", NONE, OTHER, "a", "C", "D"]),
                     template_uri: pick(next(4), &["/x", "/y", "/z"]),
                     user: pick(next(3), &["u1", "u2"]),
-                    requests,
-                    status429: s429,
-                    status400: s429,
-                    status500: next(2) as i64,
+                    counts: Counts {
+                        requests,
+                        status429: s429,
+                        status400: s429,
+                        status500: next(2) as i64,
+                        ..Counts::default()
+                    },
                     ..Default::default()
                 }
             })
@@ -436,7 +427,10 @@ mod tests {
             }
             let h = headline(&records);
             assert_eq!(h.busiest_day, plain::busiest_day(&rows), "seed {seed}");
-            assert_eq!(h.requests, rows.iter().map(|r| r.requests).sum::<i64>());
+            assert_eq!(
+                h.requests,
+                rows.iter().map(|r| r.counts.requests).sum::<i64>()
+            );
             assert_eq!(
                 h.heaviest_client,
                 plain::top_n(&rows, Dimension::Client, 1)
@@ -484,7 +478,7 @@ mod tests {
             ..Default::default()
         };
         let r = Record::from(&row);
-        assert_eq!(r.requests, 8);
+        assert_eq!(r.counts.requests, 8);
         assert_eq!(r.date.as_deref(), Some("2026-07-01"));
     }
 }
