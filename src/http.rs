@@ -175,31 +175,23 @@ pub trait Clock {
     }
 }
 
-impl<T: Transport + ?Sized> Transport for &T {
+/// A reference, an `Rc` or a `Box` of a transport is the transport.
+impl<P> Transport for P
+where
+    P: std::ops::Deref,
+    P::Target: Transport,
+{
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
     }
 }
 
-impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
-    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
-    }
-}
-
-impl<C: Clock + ?Sized> Clock for &C {
-    fn now_ms(&self) -> u64 {
-        (**self).now_ms()
-    }
-    async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
-        (**self).sleep(ms).await
-    }
-    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
-        (**self).timer(ms).await
-    }
-}
-
-impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
+/// A reference, an `Rc` or a `Box` of a clock is the clock.
+impl<P> Clock for P
+where
+    P: std::ops::Deref,
+    P::Target: Clock,
+{
     fn now_ms(&self) -> u64 {
         (**self).now_ms()
     }

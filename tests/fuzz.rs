@@ -98,8 +98,8 @@ fn decode_all(body: &str) {
         let _ = p.summary();
     }
     let _ = decode_json::<thousandeyes::TestsUnitsParams>(body, Vendor::ThousandEyes, "x");
-    use genesys::{JobPage, ResultsPage};
-    use thousandeyes::{BreakdownsPage, Document};
+    use thousandeyes::Document;
+    use usage_lens::engine::Paged;
     if let Ok(p) = decode_json::<genesys::RawQueryResult>(body, Vendor::Genesys, "x") {
         let _ = p.check_rows();
     }
@@ -132,8 +132,7 @@ proptest! {
         rows in proptest::collection::vec(json(), 0..6),
         status in proptest::option::of("(Complete|Running|Failed|Succeeded|[a-z]{0,6})"),
     ) {
-        use genesys::{JobPage, ResultsPage};
-        use thousandeyes::BreakdownsPage;
+        use usage_lens::engine::Paged;
         let mut page = serde_json::Map::new();
         if let Some(s) = status {
             page.insert("queryStatus".into(), s.into());
@@ -162,9 +161,9 @@ proptest! {
             prop_assert_eq!(raw.rows().len(), typed.entities.len());
         }
         if let Ok(typed) = decode_json::<thousandeyes::TestsUsage>(&body, Vendor::ThousandEyes, "x") {
-            let raw = decode_json::<thousandeyes::RawBreakdowns>(&body, Vendor::ThousandEyes, "x").unwrap();
+            let mut raw = decode_json::<thousandeyes::RawBreakdowns>(&body, Vendor::ThousandEyes, "x").unwrap();
             prop_assert!(raw.check_rows().is_ok());
-            prop_assert_eq!(raw.into_parts().0.len(), typed.breakdowns.len());
+            prop_assert_eq!(raw.rows().len(), typed.breakdowns.len());
         }
     }
 
@@ -223,7 +222,7 @@ proptest! {
 
     #[test]
     fn ids_and_tokens_are_checked_without_panicking(id in ".{0,80}") {
-        if let Ok(ok) = genesys::requests::check_id("clientId", &id) {
+        if let Ok(ok) = genesys::check_id("clientId", &id) {
             prop_assert!(!ok.contains(['/', '?', '#', '%']));
         }
         let _ = thousandeyes::check_aid(&id);

@@ -772,3 +772,26 @@ fn bad_input_is_refused_before_any_request() {
     )
     .is_err());
 }
+
+#[test]
+fn who_a_token_belongs_to_is_read_through_the_client() {
+    let clock = VirtualClock::new(T0);
+    let fake = FakeTransport::new(clock.clone(), |req, _| {
+        assert!(req.url.ends_with("/api/v2/tokens/me"), "{}", req.url);
+        Ok(HttpResponse::new(
+            200,
+            r#"{"organization": {"id": "o1", "name": "Acme"}, "OAuthClient": {"id": "c1", "name": "Sync"},
+                "authorizedScope": ["usage"], "unknown": 1}"#,
+        ))
+    });
+    let c = client(fake, &clock);
+    let info = block_on(c.token_info(&RunOptions::default())).unwrap();
+    let name =
+        |e: &Option<usage_lens::genesys::DomainEntityRef>| e.as_ref().and_then(|e| e.name.clone());
+    assert_eq!(name(&info.organization).as_deref(), Some("Acme"));
+    assert_eq!(name(&info.oauth_client).as_deref(), Some("Sync"));
+    // A refused token is the client's usual `unauthorized` error.
+    let fake = FakeTransport::new(clock.clone(), |_, _| Ok(HttpResponse::new(401, "{}")));
+    let err = block_on(client(fake, &clock).token_info(&RunOptions::default())).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unauthorized);
+}

@@ -8,6 +8,13 @@
 //! `factor − 1` of T late (about 30% at worst, 14% on average over log-uniform
 //! completion times) with far fewer requests than a fixed interval; see
 //! `make bench`.
+//!
+//! [`Run::poll_until_done`] is the one loop that waits and checks: a vendor
+//! supplies only the check.
+
+use super::{Phase, Run};
+use crate::error::Result;
+use crate::http::{Clock, Transport};
 
 /// A poll schedule.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,15 +44,13 @@ impl Default for PollSchedule {
     }
 }
 
-/// What the poll loop does next.
+/// What one status check found.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Step<T> {
-    /// Not finished: check again after this many ms.
-    Continue {
-        /// The wait before the next check.
-        after_ms: u64,
-    },
-    /// Finished.
+pub enum Check<T> {
+    /// The query is still running (or its status is one this version does
+    /// not know): check again on the schedule.
+    Running,
+    /// The query is done, with this answer.
     Done(T),
 }
 
@@ -83,6 +88,38 @@ impl PollSchedule {
             return 0;
         }
         self.next_check_at(elapsed_ms) - elapsed_ms
+    }
+}
+
+impl<T: Transport, C: Clock> Run<'_, T, C> {
+    /// Checks a query submitted just now on `schedule` until `check` finds
+    /// it done, showing every wait as progress (`waiting`, `nextPollInMs`,
+    /// `polls`). Waits never run past the run's time limit, and cancelling
+    /// the run ends them.
+    pub async fn poll_until_done<R>(
+        &self,
+        schedule: &PollSchedule,
+        mut check: impl AsyncFnMut() -> Result<Check<R>>,
+    ) -> Result<R> {
+        let submitted = self.elapsed_ms();
+        let mut checks = 0u32;
+        loop {
+            let since = self.elapsed_ms().saturating_sub(submitted);
+            let delay = schedule.delay_ms(checks, since);
+            self.update(|p| {
+                p.phase = Phase::Waiting;
+                p.next_poll_in_ms = Some(delay);
+            });
+            self.sleep(delay).await?;
+            self.update(|p| {
+                p.polls += 1;
+                p.next_poll_in_ms = None;
+            });
+            checks = checks.saturating_add(1);
+            if let Check::Done(answer) = check().await? {
+                return Ok(answer);
+            }
+        }
     }
 }
 

@@ -835,6 +835,29 @@ pub struct ErrorBody {
     pub limit: Option<Limit>,
 }
 
+/// Answer of `GET /api/v2/tokens/me`: who a token belongs to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct TokenInfo {
+    /// The organization the token acts in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub organization: Option<DomainEntityRef>,
+    /// The organization the token was issued in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub home_organization: Option<DomainEntityRef>,
+    /// The scopes the token was granted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub authorized_scope: Option<Vec<String>>,
+    /// The OAuth client that issued it (`OAuthClient` on the wire).
+    #[serde(rename = "OAuthClient", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub oauth_client: Option<DomainEntityRef>,
+}
+
 /// Answer of `POST /oauth/token`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -12,45 +12,31 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::models::*;
-use crate::models::{null_as_empty, objects_only};
+use crate::engine::{paged, Paged};
+use crate::models::null_as_empty;
 
 pub use crate::models::RawRow;
 
 /// A legacy execution's answer (status, rows, simple-search cursors).
-pub trait ResultsPage: DeserializeOwned + Serialize + Default + Clone {
-    /// One row.
-    type Row: Clone;
+/// Its rows (`results`) are read through [`Paged`].
+pub trait ResultsPage: Paged<Row: Clone> + DeserializeOwned + Default + Clone {
     /// `queryStatus`.
     fn query_status(&mut self) -> &mut Option<QueryStatus>;
-    /// `results`.
-    fn rows(&mut self) -> &mut Vec<Self::Row>;
     /// `cursors`.
     fn cursors(&mut self) -> &mut Option<Cursors>;
     /// Set when the simple-search cap was reached.
     fn capped(&mut self) -> &mut bool;
-    /// Refuses rows that are not JSON objects (raw pages; typed rows are
-    /// checked by their decoder).
-    fn check_rows(&self) -> Result<(), String> {
-        Ok(())
-    }
 }
 
 /// An aggregates job's status and page of rows.
-pub trait JobPage: DeserializeOwned + Serialize + Default + Clone {
-    /// One row.
-    type Row: Clone;
+/// Its rows (`entities`) are read through [`Paged`].
+pub trait JobPage: Paged<Row: Clone> + DeserializeOwned + Default + Clone {
     /// `queryStatus`.
     fn query_status(&mut self) -> &mut Option<JobStatus>;
     /// `errorBody`.
     fn error_body(&self) -> Option<&ErrorBody>;
     /// `nextUri`.
     fn next_uri(&mut self) -> &mut Option<String>;
-    /// `entities`.
-    fn rows(&mut self) -> &mut Vec<Self::Row>;
-    /// Refuses rows that are not JSON objects (raw pages).
-    fn check_rows(&self) -> Result<(), String> {
-        Ok(())
-    }
 }
 
 /// [`ApiUsageQueryResult`] with its rows left as JSON text.
@@ -95,17 +81,11 @@ pub struct RawJobResults {
     pub self_uri: Option<String>,
 }
 
-/// The page traits for a typed page, and with `raw rows` for a raw one whose
-/// rows must be JSON objects.
 macro_rules! results_page {
-    ($t:ty, $row:ty $(, raw $rows:ident)?) => {
+    ($t:ty) => {
         impl ResultsPage for $t {
-            type Row = $row;
             fn query_status(&mut self) -> &mut Option<QueryStatus> {
                 &mut self.query_status
-            }
-            fn rows(&mut self) -> &mut Vec<$row> {
-                &mut self.results
             }
             fn cursors(&mut self) -> &mut Option<Cursors> {
                 &mut self.cursors
@@ -113,17 +93,13 @@ macro_rules! results_page {
             fn capped(&mut self) -> &mut bool {
                 &mut self.capped
             }
-            $(fn check_rows(&self) -> Result<(), String> {
-                objects_only(&self.$rows, stringify!($rows))
-            })?
         }
     };
 }
 
 macro_rules! job_page {
-    ($t:ty, $row:ty $(, raw $rows:ident)?) => {
+    ($t:ty) => {
         impl JobPage for $t {
-            type Row = $row;
             fn query_status(&mut self) -> &mut Option<JobStatus> {
                 &mut self.query_status
             }
@@ -133,17 +109,15 @@ macro_rules! job_page {
             fn next_uri(&mut self) -> &mut Option<String> {
                 &mut self.next_uri
             }
-            fn rows(&mut self) -> &mut Vec<$row> {
-                &mut self.entities
-            }
-            $(fn check_rows(&self) -> Result<(), String> {
-                objects_only(&self.$rows, stringify!($rows))
-            })?
         }
     };
 }
 
-results_page!(ApiUsageQueryResult, ApiUsageRow);
-results_page!(RawQueryResult, RawRow, raw results);
-job_page!(PublicApiUsageResultsResponse, PublicApiUsage);
-job_page!(RawJobResults, RawRow, raw entities);
+paged!(ApiUsageQueryResult, ApiUsageRow, results);
+paged!(RawQueryResult, RawRow, results, raw);
+paged!(PublicApiUsageResultsResponse, PublicApiUsage, entities);
+paged!(RawJobResults, RawRow, entities, raw);
+results_page!(ApiUsageQueryResult);
+results_page!(RawQueryResult);
+job_page!(PublicApiUsageResultsResponse);
+job_page!(RawJobResults);

@@ -1,42 +1,13 @@
 //! Pure request builders for the Genesys usage endpoints. Every input is
-//! checked here, before anything is sent.
+//! checked (by [`validate`](super::validate)) before anything is sent.
 
-use crate::error::{Error, Result, Vendor};
-use crate::http::{percent_encode, query_string, AccessToken, HttpRequest, Method};
-use crate::time::Interval;
+use super::validate::{
+    check_id, check_interval, check_summary_days, invalid, SUMMARY_DEFAULT_DAYS,
+};
+use crate::error::Result;
+use crate::http::{query_string, AccessToken, HttpRequest, Method};
 
 use super::models::*;
-
-fn invalid(message: String) -> Error {
-    Error::invalid_input(message).with_vendor(Vendor::Genesys)
-}
-
-/// Checks an interval (`start/end`, start before end).
-pub fn check_interval(text: &str) -> Result<Interval> {
-    Interval::parse(text).map_err(|m| invalid(format!("interval: {m}")))
-}
-
-/// Checks an id that goes into a URL path: letters, digits, `-`, `_`, `.`, `~`
-/// only (Genesys ids are UUIDs), so it can never change the path.
-pub fn check_id(what: &str, id: &str) -> Result<String> {
-    let t = id.trim();
-    if t.is_empty() {
-        return Err(invalid(format!("{what} is empty")));
-    }
-    if t.len() > 128 {
-        return Err(invalid(format!("{what} is too long to be a Genesys id")));
-    }
-    let ok = t
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
-    if !ok || t == "." || t == ".." {
-        return Err(invalid(format!(
-            "{what} `{}` may only contain letters, digits, `-`, `_`, `.` and `~` (it looks like 3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa)",
-            crate::error::snippet(t, 60)
-        )));
-    }
-    Ok(percent_encode(t))
-}
 
 /// Path of an organization job.
 pub fn org_job_path(job_id: &str) -> String {
@@ -105,15 +76,15 @@ impl<'a> Builder<'a> {
         )))
     }
 
+    /// `GET /api/v2/tokens/me`.
+    pub fn token_info(&self) -> HttpRequest {
+        self.get("/api/v2/tokens/me")
+    }
+
     /// `GET /api/v2/oauth/clients/{clientId}/usage/summary?days=N`.
     pub fn client_summary(&self, client_id: &str, days: Option<u32>) -> Result<HttpRequest> {
         let cid = check_id("clientId", client_id)?;
-        let days = days.unwrap_or(7);
-        if !(1..=3650).contains(&days) {
-            return Err(invalid(format!(
-                "days must be a whole number from 1 to 3650, not {days}"
-            )));
-        }
+        let days = check_summary_days(days.unwrap_or(SUMMARY_DEFAULT_DAYS))?;
         Ok(self.get(&format!(
             "/api/v2/oauth/clients/{cid}/usage/summary{}",
             query_string(&[("days", days.to_string())])

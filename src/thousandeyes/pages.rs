@@ -7,22 +7,16 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
 use super::models::*;
-use crate::models::{null_as_empty, objects_only};
+use crate::engine::{paged, Paged};
+use crate::models::null_as_empty;
 
 pub use crate::models::RawRow;
 
 /// A paged units answer: `breakdowns` and `_links`.
-pub trait BreakdownsPage: DeserializeOwned + Serialize + Default + Clone {
-    /// One row.
-    type Row: Clone;
-    /// The rows and links of a page.
-    fn into_parts(self) -> (Vec<Self::Row>, Option<PaginationLinks>);
-    /// A merged answer.
-    fn from_parts(rows: Vec<Self::Row>, links: Option<PaginationLinks>) -> Self;
-    /// Refuses rows that are not JSON objects (raw pages).
-    fn check_rows(&self) -> Result<(), String> {
-        Ok(())
-    }
+/// Its rows (`breakdowns`) are read through [`Paged`].
+pub trait BreakdownsPage: Paged<Row: Clone> + DeserializeOwned + Default + Clone {
+    /// `_links`.
+    fn links(&mut self) -> &mut Option<PaginationLinks>;
 }
 
 /// [`TestsUsage`] or [`EnterpriseAgentsUsage`] with the rows left as JSON text.
@@ -37,42 +31,29 @@ pub struct RawBreakdowns {
     pub links: Option<PaginationLinks>,
 }
 
-macro_rules! breakdowns_page {
-    ($t:ty, $row:ty) => {
-        impl BreakdownsPage for $t {
-            type Row = $row;
-            fn into_parts(self) -> (Vec<$row>, Option<PaginationLinks>) {
-                (self.breakdowns, self.links)
-            }
-            fn from_parts(rows: Vec<$row>, links: Option<PaginationLinks>) -> Self {
-                Self {
-                    breakdowns: rows,
-                    links,
-                }
-            }
-        }
-    };
+paged!(TestsUsage, UnitsByTests, breakdowns);
+paged!(
+    EnterpriseAgentsUsage,
+    EnterpriseAgentUnitsByTestOwnerAccountGroup,
+    breakdowns
+);
+paged!(RawBreakdowns, RawRow, breakdowns, raw);
+
+impl BreakdownsPage for TestsUsage {
+    fn links(&mut self) -> &mut Option<PaginationLinks> {
+        &mut self.links
+    }
 }
 
-breakdowns_page!(TestsUsage, UnitsByTests);
-breakdowns_page!(
-    EnterpriseAgentsUsage,
-    EnterpriseAgentUnitsByTestOwnerAccountGroup
-);
+impl BreakdownsPage for EnterpriseAgentsUsage {
+    fn links(&mut self) -> &mut Option<PaginationLinks> {
+        &mut self.links
+    }
+}
 
 impl BreakdownsPage for RawBreakdowns {
-    type Row = RawRow;
-    fn into_parts(self) -> (Vec<RawRow>, Option<PaginationLinks>) {
-        (self.breakdowns, self.links)
-    }
-    fn from_parts(rows: Vec<RawRow>, links: Option<PaginationLinks>) -> Self {
-        RawBreakdowns {
-            breakdowns: rows,
-            links,
-        }
-    }
-    fn check_rows(&self) -> Result<(), String> {
-        objects_only(&self.breakdowns, "breakdowns")
+    fn links(&mut self) -> &mut Option<PaginationLinks> {
+        &mut self.links
     }
 }
 
