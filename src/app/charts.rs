@@ -16,7 +16,7 @@ use super::answer::{group_digits, BarSet, QuotaView};
 const W: f64 = 800.0;
 
 /// An SVG coordinate (one decimal).
-fn fx(v: f64) -> String {
+pub fn fx(v: f64) -> String {
     fixed(v, 1)
 }
 
