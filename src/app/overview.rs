@@ -631,7 +631,7 @@ fn OverviewProgress() -> impl IntoView {
                             match retries { 0 => String::new(), 1 => " · 1 retry".into(), n => format!(" · {n} retries") },
                         )}
                     </p>
-                    <div class="actions">
+                    <div class="actions" hidden=!running>
                         <button
                             type="button"
                             data-testid="overview-cancel"
@@ -720,8 +720,18 @@ fn MonthChart(figures: Arc<Overview>) -> impl IntoView {
     use super::charts::{band_path, fx, line_path, nice_max, short};
     let g = figures.genesys.as_ref()?;
     let m = &g.month;
-    let (w, h) = (800.0, 260.0);
-    let (ml, mr, mt, mb) = (64.0, 16.0, 14.0, 36.0);
+    // A narrow screen gets a narrower drawing, so its labels stay readable.
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|px| px < 600.0);
+    let (w, h) = if narrow {
+        (420.0, 240.0)
+    } else {
+        (800.0, 260.0)
+    };
+    let label_every = if narrow { 10 } else { 5 };
+    let (ml, mr, mt, mb) = (if narrow { 48.0 } else { 64.0 }, 12.0, 14.0, 30.0);
     let pw = w - ml - mr;
     let ph = h - mt - mb;
     let n = m.days.len().max(1);
@@ -792,7 +802,7 @@ fn MonthChart(figures: Arc<Overview>) -> impl IntoView {
         .days
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i == 0 || (i + 1) % 5 == 0)
+        .filter(|(i, _)| *i == 0 || (i + 1) % label_every == 0)
         .map(|(i, d)| {
             let label = d.date.get(8..10).unwrap_or("").trim_start_matches('0').to_string();
             view! { <text class="xlabel" x=fx(x(i)) y=fx(h - mb + 16.0) text-anchor="middle">{label}</text> }
@@ -1100,7 +1110,7 @@ fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
             <p class="hint">{period}</p>
             <div class="table-wrap">
                 <table class="ov-table" data-testid="units-table">
-                    <caption>"Units: used, projected by ThousandEyes and by usage-lens (run rate), against the quota"</caption>
+                    <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Units"</th>
