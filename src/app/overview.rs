@@ -1068,14 +1068,14 @@ fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
             view! {
                 <tr class:hot=hot>
                     <th scope="row">{label}</th>
-                    <td class="num">{group_digits(f.used)}</td>
-                    <td class="num">{f.vendor_projected.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-                    <td class="num">{f.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
-                    <td class="num">
+                    <td class="num" data-label="Used">{group_digits(f.used)}</td>
+                    <td class="num" data-label="Vendor's projection">{f.vendor_projected.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+                    <td class="num" data-label="Ours">{f.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
+                    <td class="num" data-label="Quota">
                         {limit.map(group_digits).unwrap_or_else(|| "not set".into())}
                         {f.quota.is_none().then(|| f.included.map(|_| view! { <small>" included"</small> })).flatten()}
                     </td>
-                    <td class="num">{f.share.map(pct).unwrap_or_else(|| "—".into())}</td>
+                    <td class="num" data-label="Share">{f.share.map(pct).unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         };
@@ -1088,11 +1088,11 @@ fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
                 view! {
                     <tr class:hot=hot>
                         <th scope="row" class="name" title=g.aid.clone()>{g.name.clone()}</th>
-                        <td class="num">{group_digits(g.used)}</td>
-                        <td class="num">{group_digits(g.vendor_projected)}</td>
-                        <td class="num">{g.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
-                        <td class="num">{g.quota.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-                        <td class="num">{g.share_of_quota.map(pct).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-label="Used">{group_digits(g.used)}</td>
+                        <td class="num" data-label="Vendor's projection">{group_digits(g.vendor_projected)}</td>
+                        <td class="num" data-label="Ours">{g.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-label="Quota">{g.quota.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-label="Share of quota">{g.share_of_quota.map(pct).unwrap_or_else(|| "—".into())}</td>
                     </tr>
                 }
             })
@@ -1109,7 +1109,7 @@ fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
         view! {
             <p class="hint">{period}</p>
             <div class="table-wrap">
-                <table class="ov-table" data-testid="units-table">
+                <table class="ov-table stack" data-testid="units-table">
                     <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
                     <thead>
                         <tr>
@@ -1129,7 +1129,7 @@ fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
             </div>
             {(!groups.is_empty()).then(|| view! {
                 <div class="table-wrap">
-                    <table class="ov-table" data-testid="units-groups">
+                    <table class="ov-table stack" data-testid="units-groups">
                         <caption>"Account groups (cloud units)"</caption>
                         <thead>
                             <tr>
@@ -1286,13 +1286,14 @@ fn AllowanceEditor() -> impl IntoView {
     }
 }
 
-fn kind_words(k: RuleKind) -> &'static str {
+/// What a rule checks, in words before and after its threshold.
+fn kind_words(k: RuleKind) -> (&'static str, &'static str) {
     match k {
-        RuleKind::Share429 => "A client's 429 share above",
-        RuleKind::MonthAllowance => "Projected month total above, of the allowance,",
-        RuleKind::Spike => "A client's last day above its usual day ×",
-        RuleKind::UnitsQuota => "Projected ThousandEyes units above, of the quota,",
-        RuleKind::GroupQuota => "An account group's projected units above, of its quota,",
+        RuleKind::Share429 => ("A client's 429s above", "% of its requests"),
+        RuleKind::MonthAllowance => ("Projected month total above", "% of the allowance"),
+        RuleKind::Spike => ("A client's last day above", "× its usual day"),
+        RuleKind::UnitsQuota => ("Projected ThousandEyes units above", "% of the quota"),
+        RuleKind::GroupQuota => ("An account group's projected units above", "% of its quota"),
     }
 }
 
@@ -1386,6 +1387,7 @@ fn RulesEditor() -> impl IntoView {
                         .map(|(i, r)| {
                             let id = r.id.clone();
                             let unit = r.kind.unit();
+                            let (before, after) = kind_words(r.kind);
                             let min = r.kind.uses_min_requests().then(|| {
                                 let value = r.min_requests.to_string();
                                 view! {
@@ -1423,7 +1425,7 @@ fn RulesEditor() -> impl IntoView {
                                         />
                                         <span class="rule-id">{id.clone()}</span>
                                     </label>
-                                    <span class="rule-kind">{kind_words(r.kind)}</span>
+                                    <span class="rule-kind">{before}</span>
                                     <label class="field inline">
                                         <span class="sr-only">{format!("Threshold of {id} ({unit})")}</span>
                                         <input
@@ -1441,7 +1443,7 @@ fn RulesEditor() -> impl IntoView {
                                                 }
                                             }
                                         />
-                                        <span>{unit}</span>
+                                        <span class="rule-unit">{after}</span>
                                     </label>
                                     {min}
                                 </li>
