@@ -50,6 +50,9 @@ pub fn on_load(ctx: Ctx, had_query: bool) {
                         restored.trim_start_matches('?')
                     )));
                     if let Some(spec) = spec.clone() {
+                        // The page was opened with this query before the trip
+                        // to the login page: it keeps the Query view.
+                        ctx.opened_with_query.set_value(true);
                         ctx.spec.set(spec);
                         ctx.view.set(super::state::View::Query);
                     }
