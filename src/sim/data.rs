@@ -8,7 +8,8 @@
 //! bursts of 429s on a few endpoints on some days (`status429` ⊆ `status400`,
 //! `requests` = 2xx + 3xx + 4xx + 5xx).
 
-use super::util::{days_from_civil, hash, month_start, pick, str_hash, weekday};
+use super::util::{hash, month_start, pick, str_hash, weekday};
+use crate::time::days_from_civil;
 
 /// The organization every synthetic request belongs to.
 pub(crate) const HOME_ORG_ID: &str = "a81d5c3e-0f6b-4d92-b7e4-3c2a1f9e8d70";

@@ -23,16 +23,17 @@ use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 
-use crate::encoding::base64url;
 use crate::http::{percent_decode, percent_encode, query_param, HttpRequest, HttpResponse, Method};
 
+use super::cursor::{self, Dialect};
 use super::data::{
     aggregate, data_start_day, template, user_id, user_index, AggKey, Catalog, Counts, Dims,
     Granularity, HOME_ORG_ID, HOME_ORG_NAME,
 };
 use super::scenario::{Execution, Outcome};
-use super::util::{base64_decode, day_of, ms_i64, parse_iso, Precision, DAY_MS};
+use super::util::{day_date, day_of, ms_i64, next_month_start, DAY_MS};
 use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo};
+use crate::time::{parse_instant_ms, Precision};
 
 /// Genesys `request.bytes.max`.
 const MAX_BODY: usize = 512_000;
@@ -733,16 +734,12 @@ pub(crate) fn parse_interval(raw: &str) -> Result<Interval, ApiError> {
         )
     };
     let (a, b) = raw.split_once('/').ok_or_else(bad)?;
-    let (start, _) = parse_iso(a).ok_or_else(bad)?;
-    let (given_end, precision) = parse_iso(b).ok_or_else(bad)?;
+    let (start, _) = parse_instant_ms(a).map_err(|_| bad())?;
+    let (given_end, precision) = parse_instant_ms(b).map_err(|_| bad())?;
     let end = match precision {
         Precision::Time => given_end,
         Precision::Day => given_end + DAY_MS,
-        Precision::Month => {
-            let (y, m, _) = super::util::civil_from_days(day_of(given_end));
-            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            super::util::days_from_civil(ny, nm, 1) * DAY_MS
-        }
+        Precision::Month => next_month_start(day_of(given_end)) * DAY_MS,
     };
     if end <= start {
         return Err(ApiError::bad(
@@ -1171,10 +1168,7 @@ fn legacy_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics) -> Value
     m.insert("httpMethod".into(), json!(k.method.unwrap_or("")));
     metrics.put_counters(&mut m, c, Some("requests"));
     if let Some(day) = k.bucket {
-        m.insert(
-            "date".into(),
-            json!(format!("{}T00:00:00Z", super::util::fmt_date(day))),
-        );
+        m.insert("date".into(), json!(format!("{}T00:00:00Z", day_date(day))));
     }
     Value::Object(m)
 }
@@ -1202,16 +1196,6 @@ fn page_size(rest: &str, default: u64) -> Result<u64, ApiError> {
     }
 }
 
-fn encode_cursor(page: u64, offset: u64) -> String {
-    base64url(format!("{{\"page\":{page},\"offset\":{offset}}}").as_bytes())
-}
-
-fn decode_cursor(raw: &str) -> Option<(u64, u64)> {
-    let bytes = base64_decode(raw.trim())?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    Some((v.get("page")?.as_u64()?, v.get("offset")?.as_u64()?))
-}
-
 fn bad_cursor(raw: &str) -> ApiError {
     ApiError::bad(
         format!("The cursor [{}] is not valid for this query.", shorten(raw)),
@@ -1224,7 +1208,8 @@ fn read_after(rest: &str, total: u64) -> Result<(u64, u64, Option<String>), ApiE
     match query_param(rest, "after").filter(|a| !a.is_empty()) {
         None => Ok((0, 0, None)),
         Some(raw) => {
-            let (page, offset) = decode_cursor(&raw).ok_or_else(|| bad_cursor(&raw))?;
+            let (page, offset) =
+                cursor::decode(Dialect::Genesys, &raw).ok_or_else(|| bad_cursor(&raw))?;
             if offset > total || (page == 0) != (offset == 0) {
                 return Err(bad_cursor(&raw));
             }
@@ -1304,14 +1289,18 @@ fn search_results(ctx: &mut Ctx<'_>, id: &str, rest: &str) -> Result<HttpRespons
     if end < total {
         let after = match incoming {
             Some(raw) if repeat && page >= 2 => raw,
-            _ => encode_cursor(page.saturating_add(1), end),
+            _ => cursor::encode(Dialect::Genesys, page.saturating_add(1), end),
         };
         cursors.insert("after".into(), json!(after));
     }
     if page > 0 {
         cursors.insert(
             "before".into(),
-            json!(encode_cursor(page - 1, offset.saturating_sub(size))),
+            json!(cursor::encode(
+                Dialect::Genesys,
+                page - 1,
+                offset.saturating_sub(size)
+            )),
         );
     }
     let mut body = json!({ "results": results, "queryStatus": "Complete" });
@@ -1413,7 +1402,7 @@ fn search_row(cat: &Catalog, rec: &(i64, usize, Counts), cols: &Metrics) -> Valu
     if cols.date {
         m.insert(
             "date".into(),
-            json!(format!("{}T00:00:00Z", super::util::fmt_date(*day))),
+            json!(format!("{}T00:00:00Z", day_date(*day))),
         );
     }
     cols.put_counters(&mut m, c, None);
@@ -1511,7 +1500,7 @@ fn job_results(
     if end < total {
         let after = match incoming {
             Some(raw) if repeat && page >= 2 => raw,
-            _ => encode_cursor(page.saturating_add(1), end),
+            _ => cursor::encode(Dialect::Genesys, page.saturating_add(1), end),
         };
         if let Some(m) = body.as_object_mut() {
             m.insert(
@@ -1586,7 +1575,7 @@ enum SortKey {
 fn job_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics, client_job: bool) -> Value {
     let mut m = Map::new();
     if let Some(day) = k.bucket {
-        m.insert("date".into(), json!(super::util::fmt_date(day)));
+        m.insert("date".into(), json!(day_date(day)));
     }
     if let Some(p) = k.platform {
         m.insert("platform".into(), json!(p));

@@ -84,6 +84,7 @@ use crate::http::{
     path_of, query_param, Clock, HttpRequest, HttpResponse, Transport, TransportError,
 };
 
+mod cursor;
 mod data;
 mod genesys;
 mod oauth;

@@ -156,7 +156,7 @@ fn legacy_defaults_group_by_client_and_omit_unselected_metrics() {
     let done = run_execution(&mut s, "", start);
     for r in done["results"].as_array().unwrap() {
         let d = r["date"].as_str().unwrap();
-        let (ms, _) = super::util::parse_iso(d).unwrap();
+        let (ms, _) = crate::time::parse_instant_ms(d).unwrap();
         assert_eq!(super::util::weekday(super::util::day_of(ms)), 0, "{d}");
         assert_ne!(r["httpMethod"], "");
     }
@@ -1625,10 +1625,10 @@ fn handle_never_panics_on_garbage() {
         .as_str()
         .unwrap()
         .to_string();
-    let raw = super::util::base64_decode(&query_param(&next, "cursor").unwrap()).unwrap();
+    let raw = crate::encoding::base64_decode(&query_param(&next, "cursor").unwrap()).unwrap();
     let mut c: Value = serde_json::from_slice(&raw).unwrap();
     c["page"] = json!(u64::MAX);
-    let te_huge = super::util::base64_std(c.to_string().as_bytes());
+    let te_huge = crate::encoding::base64_std(c.to_string().as_bytes());
     let url = format!(
         "/_s/tepage=5/v7/usage/units/tests?cursor={}",
         crate::http::percent_encode(&te_huge)

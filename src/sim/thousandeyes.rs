@@ -22,11 +22,13 @@ use serde_json::{json, Value};
 
 use crate::http::{query_param, query_params, HttpRequest, HttpResponse, Method};
 
+use super::cursor::{self, Dialect};
 use super::util::{
-    base64_decode, base64_std, civil_from_days, day_of, days_from_civil, encode_query_value,
-    fmt_datetime, hash, ms_i64, parse_te_datetime, pick, DAY_MS,
+    day_of, encode_query_value, hash, ms_i64, ms_timestamp, parse_te_datetime, pick, str_hash,
+    DAY_MS,
 };
 use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo};
+use crate::time::{civil_from_days, days_from_civil};
 
 /// The public API origin used in `_links` hrefs.
 const API: &str = "https://api.thousandeyes.com";
@@ -612,8 +614,8 @@ fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
     let frac = (now - p0) as f64 / (p1 - p0).max(1) as f64;
     let mut usage = json!({
         "quota": {
-            "monthStart": fmt_datetime(p0),
-            "monthEnd": fmt_datetime(p1),
+            "monthStart": ms_timestamp(p0),
+            "monthEnd": ms_timestamp(p1),
             "cloudUnitsIncluded": CLOUD_UNITS_INCLUDED,
             "deviceAgentsIncluded": 100,
             "endpointAgentsIncluded": 200,
@@ -738,29 +740,11 @@ fn href(path: &str, params: &[(&str, String)]) -> String {
 
 fn cursor_tag(path: &str, start: Option<&str>, end: Option<&str>) -> String {
     let h = hash(&[
-        super::util::str_hash(path),
-        super::util::str_hash(start.unwrap_or("-")),
-        super::util::str_hash(end.unwrap_or("-")),
+        str_hash(path),
+        str_hash(start.unwrap_or("-")),
+        str_hash(end.unwrap_or("-")),
     ]);
     format!("{:08x}", h & 0xFFFF_FFFF)
-}
-
-fn encode_cursor(page: u64, offset: u64, tag: &str) -> String {
-    let mut json = format!("{{\"page\":{page},\"offset\":{offset},\"q\":\"{tag}\"}}");
-    if json.len() % 3 == 0 {
-        // Keep the cursor padded, like the real ones (`…%3D`).
-        json.insert(json.len() - 1, ' ');
-    }
-    base64_std(json.as_bytes())
-}
-
-fn decode_cursor(raw: &str, tag: &str) -> Option<(u64, u64)> {
-    let bytes = base64_decode(raw.trim())?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    if v.get("q")?.as_str()? != tag {
-        return None;
-    }
-    Some((v.get("page")?.as_u64()?, v.get("offset")?.as_u64()?))
 }
 
 fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpResponse {
@@ -816,7 +800,7 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
     let cursor_raw = query_param(rest, "cursor").filter(|c| !c.is_empty());
     let (page, offset) = match &cursor_raw {
         None => (0, 0),
-        Some(c) => match decode_cursor(c, &tag) {
+        Some(c) => match cursor::decode(Dialect::ThousandEyes { query: &tag }, c) {
             Some(v) => v,
             None => {
                 return invalid_field(
@@ -876,7 +860,11 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
     if next_offset < total {
         let cursor = match &cursor_raw {
             Some(c) if ctx.st.cfg.repeat && page >= 2 => c.clone(),
-            _ => encode_cursor(page.saturating_add(1), next_offset, &tag),
+            _ => cursor::encode(
+                Dialect::ThousandEyes { query: &tag },
+                page.saturating_add(1),
+                next_offset,
+            ),
         };
         params.push(("cursor", cursor));
         if let Some(m) = links.as_object_mut() {
