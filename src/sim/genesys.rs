@@ -20,9 +20,14 @@
 //! * Starting an execution or a job answers HTTP 202.
 
 use std::borrow::Cow;
+use std::ops::RangeInclusive;
 
 use serde_json::{json, Map, Value};
 
+use crate::engine::PAGE_SIZE;
+use crate::genesys::{
+    JOB_LOOKBACK_DAYS, JOB_MAX_DAYS, SIMPLE_SEARCH_CAP, SUMMARY_DAYS, SUMMARY_DEFAULT_DAYS,
+};
 use crate::http::{percent_decode, percent_encode, query_param, HttpRequest, HttpResponse, Method};
 
 use super::cursor::{self, Dialect};
@@ -37,11 +42,12 @@ use crate::time::{parse_instant_ms, Precision};
 
 /// Genesys `request.bytes.max`.
 const MAX_BODY: usize = 512_000;
-/// Simple search: records readable per search.
-const SEARCH_CAP: u64 = 20_000;
+/// Simple search: records readable per search (the reference's cap, as
+/// the library knows it).
+const SEARCH_CAP: u64 = SIMPLE_SEARCH_CAP as u64;
 /// Default page sizes.
-const SEARCH_PAGE: u64 = 100;
-const JOBS_PAGE: u64 = 100;
+const SEARCH_PAGE: u32 = 100;
+const JOBS_PAGE: u32 = 100;
 /// How many executions keep their computed rows.
 const MAX_CACHED: usize = 8;
 
@@ -527,24 +533,16 @@ fn answer(
         }
         Route::ClientSummary(c) => {
             check_client_id(c)?;
-            let days = match query_param(rest, "days") {
-                None => 7,
-                Some(d) => d
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|d| (1..=366).contains(d))
-                    .ok_or_else(|| ApiError {
-                        status: 400,
-                        code: "invalid.value",
-                        message: format!("Value [{}] is not valid for field [days]. Allowable values are 1 to 366.", shorten(&d)),
-                        field: Some("days"),
-                    })?,
-            };
+            let days = whole_number(
+                query_param(rest, "days"),
+                "days",
+                SUMMARY_DAYS,
+                SUMMARY_DEFAULT_DAYS,
+            )?;
             let today = day_of(ms_i64(ctx.now));
             let query = LegacyQuery {
                 interval: Interval {
-                    start: (today - days) * DAY_MS,
+                    start: (today - i64::from(days)) * DAY_MS,
                     end: today * DAY_MS,
                     given_end: today * DAY_MS,
                 },
@@ -878,14 +876,15 @@ fn search_query(o: &Map<String, Value>) -> Result<SearchQuery, ApiError> {
 
 fn job_query(o: &Map<String, Value>, client: bool, now: u64) -> Result<JobQuery, ApiError> {
     let interval = get_interval(o)?;
-    if interval.given_end.saturating_sub(interval.start) > 90 * DAY_MS {
+    // The library's limits (`check_job_interval`): the end as given at most
+    // JOB_MAX_DAYS after the start, the start at most JOB_LOOKBACK_DAYS ago.
+    if interval.given_end.saturating_sub(interval.start) > JOB_MAX_DAYS * DAY_MS {
         return Err(ApiError::bad(
-            "The requested interval is longer than 90 days. The interval end may be at most 90 days after its start.",
+            format!("The requested interval is longer than {JOB_MAX_DAYS} days. The interval end may be at most {JOB_MAX_DAYS} days after its start."),
             Some("interval"),
         ));
     }
-    let today = day_of(ms_i64(now));
-    if day_of(interval.start) < today - 366 {
+    if interval.start < ms_i64(now).saturating_sub(JOB_LOOKBACK_DAYS * DAY_MS) {
         return Err(ApiError::bad(
             "The requested interval start is more than one year in the past.",
             Some("interval"),
@@ -1175,25 +1174,38 @@ fn legacy_row(cat: &Catalog, k: &AggKey, c: &Counts, metrics: &Metrics) -> Value
 
 // ----- simple search --------------------------------------------------------
 
-fn page_size(rest: &str, default: u64) -> Result<u64, ApiError> {
-    match query_param(rest, "pageSize") {
-        None => Ok(default),
-        Some(v) if v.is_empty() => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| ApiError {
-                status: 400,
-                code: "invalid.value",
-                message: format!(
-                    "Value [{}] is not valid for field [pageSize]. Allowable values are 1 to 1000.",
-                    shorten(&v)
-                ),
-                field: Some("pageSize"),
-            }),
-    }
+/// A page size from `pageSize` (blank means the default), within the range
+/// the library allows, which is the vendor's.
+fn page_size(rest: &str, default: u32) -> Result<u64, ApiError> {
+    let given = query_param(rest, "pageSize").filter(|v| !v.is_empty());
+    whole_number(given, "pageSize", PAGE_SIZE, default).map(u64::from)
+}
+
+/// A whole-number query parameter within `range`, or `default` when absent.
+fn whole_number(
+    given: Option<String>,
+    field: &'static str,
+    range: RangeInclusive<u32>,
+    default: u32,
+) -> Result<u32, ApiError> {
+    let Some(v) = given else {
+        return Ok(default);
+    };
+    v.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ApiError {
+            status: 400,
+            code: "invalid.value",
+            message: format!(
+                "Value [{}] is not valid for field [{field}]. Allowable values are {} to {}.",
+                shorten(&v),
+                range.start(),
+                range.end()
+            ),
+            field: Some(field),
+        })
 }
 
 fn bad_cursor(raw: &str) -> ApiError {

@@ -21,6 +21,7 @@
 use serde_json::{json, Value};
 
 use crate::http::{query_param, query_params, HttpRequest, HttpResponse, Method};
+use crate::thousandeyes::{check_aid, DEFAULT_BASE_URL};
 
 use super::cursor::{self, Dialect};
 use super::util::{
@@ -31,7 +32,7 @@ use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, Rat
 use crate::time::{civil_from_days, days_from_civil};
 
 /// The public API origin used in `_links` hrefs.
-const API: &str = "https://api.thousandeyes.com";
+const API: &str = DEFAULT_BASE_URL;
 /// Cloud units included per billing period.
 pub(crate) const CLOUD_UNITS_INCLUDED: u64 = 4_320_000_000;
 /// Enterprise units per period (at the end of a period) across all tests.
@@ -542,8 +543,10 @@ fn hal(body: &Value) -> HttpResponse {
     json_response(200, "application/hal+json", body)
 }
 
+/// An account group id as the library checks it, given exactly (the
+/// library trims what it sends; the server takes the text as it comes).
 fn valid_aid(aid: &str) -> bool {
-    !aid.is_empty() && aid.len() <= 20 && aid.bytes().all(|b| b.is_ascii_digit())
+    check_aid(aid).is_ok_and(|checked| checked == aid)
 }
 
 fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> HttpResponse {
