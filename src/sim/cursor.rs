@@ -37,6 +37,22 @@ pub(crate) fn encode(dialect: Dialect<'_>, page: u64, offset: u64) -> String {
     }
 }
 
+/// The cursor a page hands out for the page after it, which starts at row
+/// `offset`: a fresh one, except that under `repeat=1` (a buggy server)
+/// every page from the third on hands out the cursor it was asked with.
+pub(crate) fn next(
+    dialect: Dialect<'_>,
+    asked_with: Option<&str>,
+    repeat: bool,
+    page: u64,
+    offset: u64,
+) -> String {
+    match asked_with {
+        Some(raw) if repeat && page >= 2 => raw.to_string(),
+        _ => encode(dialect, page.saturating_add(1), offset),
+    }
+}
+
 /// `(page, offset)` of a cursor this codec wrote (in either base64
 /// alphabet), or `None` if it is not one, or belongs to another query.
 pub(crate) fn decode(dialect: Dialect<'_>, raw: &str) -> Option<(u64, u64)> {

@@ -861,14 +861,13 @@ fn units_page(ctx: &Ctx<'_>, rest: &str, path: &str, tests: bool) -> HttpRespons
     }
     let mut links = json!({ "self": { "href": href(path, &self_params) } });
     if next_offset < total {
-        let cursor = match &cursor_raw {
-            Some(c) if ctx.st.cfg.repeat && page >= 2 => c.clone(),
-            _ => cursor::encode(
-                Dialect::ThousandEyes { query: &tag },
-                page.saturating_add(1),
-                next_offset,
-            ),
-        };
+        let cursor = cursor::next(
+            Dialect::ThousandEyes { query: &tag },
+            cursor_raw.as_deref(),
+            ctx.st.cfg.repeat,
+            page,
+            next_offset,
+        );
         params.push(("cursor", cursor));
         if let Some(m) = links.as_object_mut() {
             m.insert("next".into(), json!({ "href": href(path, &params) }));
