@@ -35,6 +35,13 @@ mod catalog;
 mod units;
 mod usage;
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod units_tests;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod usage_tests;
+
 pub(crate) use catalog::TeCatalog;
 
 use units::units_page;
