@@ -93,20 +93,14 @@ mod thousandeyes;
 mod util;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod gate_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod oauth_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod robustness_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod test_support;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod transport_tests;
+mod tests {
+    //! Simulator semantics, checked through `Sim::handle` the way a client sees them.
+    mod gate;
+    mod oauth;
+    mod robustness;
+    pub(crate) mod support;
+    mod transport;
+}
 
 use scenario::ScenarioState;
 use util::{hash, uuid};

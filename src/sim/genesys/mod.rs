@@ -43,17 +43,13 @@ mod request;
 mod search;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod jobs_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod legacy_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod request_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod search_tests;
+mod tests {
+    //! The Genesys answers, checked through `Sim::handle`.
+    mod jobs;
+    mod legacy;
+    mod request;
+    mod search;
+}
 
 pub(crate) use executions::ExecKind;
 

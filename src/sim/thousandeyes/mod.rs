@@ -36,11 +36,11 @@ mod units;
 mod usage;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod units_tests;
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod usage_tests;
+mod tests {
+    //! The ThousandEyes answers, checked through `Sim::handle`.
+    mod units;
+    mod usage;
+}
 
 pub(crate) use catalog::TeCatalog;
 

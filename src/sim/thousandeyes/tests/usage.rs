@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn te_usage_shape_period_and_projection() {

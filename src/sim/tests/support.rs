@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::Sim;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::sim::Sim;
 
 /// The tests' clock: 2026-06-09T16:01:00Z.
 pub(crate) const NOW: u64 = 1_781_020_860_000;

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 use crate::sim::*;
 
 fn search_pages(s: &mut Sim, prefix: &str, page_size: Option<u64>) -> Vec<Value> {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn jobs_go_queued_running_succeeded_and_page_with_next_uri() {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn org_query_runs_then_completes_with_reference_row_shape() {

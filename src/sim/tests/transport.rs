@@ -1,7 +1,7 @@
 //! `SimTransport`: latency and stalls on the caller's clock.
 
 use crate::http::{HttpRequest, Method};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 use crate::sim::*;
 
 struct FakeClock(std::cell::Cell<u64>);

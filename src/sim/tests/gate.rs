@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::http::{HttpRequest, Method};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn r429_with_and_without_retry_after() {
@@ -250,15 +250,15 @@ fn scenarios_are_isolated() {
 fn dropped_connections_are_injected_counted_and_can_wait_for_successes() {
     let mut s = sim();
     let url = "/_s/id=drops;drop=2/v7/quotas";
-    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
-    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, crate::sim::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, crate::sim::DROPPED);
     assert_eq!(get(&mut s, url, NOW).status, 200);
     let st = s.stats("drops");
     assert_eq!((st.requests, st.dropped), (3, 2));
     // faultafter=1: the first request is answered, the second dropped.
     let url = "/_s/id=later;drop=1;faultafter=1/v7/quotas";
     assert_eq!(get(&mut s, url, NOW).status, 200);
-    assert_eq!(get(&mut s, url, NOW).status, super::DROPPED);
+    assert_eq!(get(&mut s, url, NOW).status, crate::sim::DROPPED);
     assert_eq!(get(&mut s, url, NOW).status, 200);
     assert_eq!(s.stats("later").dropped, 1);
 }
@@ -268,16 +268,16 @@ fn stalled_answers_carry_their_delay_and_are_counted() {
     let mut s = sim();
     let mut first = get(&mut s, "/_s/id=stalls;stall=1;stallms=700/v7/quotas", NOW);
     assert_eq!(first.status, 200);
-    assert_eq!(super::take_stall(&mut first), Some(700));
+    assert_eq!(crate::sim::take_stall(&mut first), Some(700));
     assert!(
-        first.header(super::STALL_HEADER).is_none(),
+        first.header(crate::sim::STALL_HEADER).is_none(),
         "removed once taken"
     );
     let mut second = get(&mut s, "/_s/id=stalls;stall=1;stallms=700/v7/quotas", NOW);
-    assert_eq!(super::take_stall(&mut second), None);
+    assert_eq!(crate::sim::take_stall(&mut second), None);
     assert_eq!(s.stats("stalls").stalled, 1);
     let mut default = get(&mut s, "/_s/id=stall-default;stall=1/v7/quotas", NOW);
-    assert_eq!(super::take_stall(&mut default), Some(5_000));
+    assert_eq!(crate::sim::take_stall(&mut default), Some(5_000));
     // A client that gives up is counted in its own scenario only.
     let req = HttpRequest::new(
         Method::Get,

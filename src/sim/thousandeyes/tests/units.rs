@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::http::{path_and_query, query_param};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 use crate::sim::*;
 
 fn follow_te(s: &mut Sim, prefix: &str, first: &str) -> Vec<Value> {

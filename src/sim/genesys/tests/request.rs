@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::http::{HttpRequest, Method};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn request_bodies_are_validated_like_the_server() {

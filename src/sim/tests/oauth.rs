@@ -3,7 +3,7 @@
 
 use crate::encoding::pkce_challenge_s256;
 use crate::http::{query_param, HttpRequest, HttpResponse, Method};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 use crate::sim::*;
 
 fn authorize(s: &mut Sim, query: &str) -> HttpResponse {

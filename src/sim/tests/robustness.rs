@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::http::{query_param, HttpRequest, Method};
-use crate::sim::test_support::*;
+use crate::sim::tests::support::*;
 
 #[test]
 fn handle_never_panics_on_garbage() {
@@ -64,32 +64,24 @@ fn handle_never_panics_on_garbage() {
     // Hostile cursors: huge page numbers and offsets.
     let huge = crate::encoding::base64url(b"{\"page\":18446744073709551615,\"offset\":1}");
     for prefix in ["", "/_s/rows=30"] {
-        let start = post(
-            &mut s,
-            &format!("{prefix}/api/v2/usage/simplesearch"),
-            &json!({ "interval": "2026-06-01/2026-06-02" }),
-            NOW,
-        );
-        let uri = body(&start)["resultsUri"].as_str().unwrap().to_string();
-        let r = get(
-            &mut s,
-            &format!("{prefix}{uri}?pageSize=1&after={huge}"),
-            NOW + 5_000,
-        );
-        assert!(r.status == 200 || r.status == 400);
-        let start = post(
-            &mut s,
-            &format!("{prefix}/api/v2/usage/aggregates/query/jobs"),
-            &json!({ "interval": "2026-06-01/2026-06-02" }),
-            NOW,
-        );
-        let uri = body(&start)["resultsUri"].as_str().unwrap().to_string();
-        let r = get(
-            &mut s,
-            &format!("{prefix}{uri}?pageSize=1&after={huge}"),
-            NOW + 5_000,
-        );
-        assert!(r.status == 200 || r.status == 400);
+        for endpoint in [
+            "/api/v2/usage/simplesearch",
+            "/api/v2/usage/aggregates/query/jobs",
+        ] {
+            let start = post(
+                &mut s,
+                &format!("{prefix}{endpoint}"),
+                &json!({ "interval": "2026-06-01/2026-06-02" }),
+                NOW,
+            );
+            let uri = body(&start)["resultsUri"].as_str().unwrap().to_string();
+            let r = get(
+                &mut s,
+                &format!("{prefix}{uri}?pageSize=1&after={huge}"),
+                NOW + 5_000,
+            );
+            assert!(r.status == 200 || r.status == 400);
+        }
     }
     let first = body(&get(&mut s, "/_s/tepage=5/v7/usage/units/tests", NOW));
     let next = first["_links"]["next"]["href"]
