@@ -32,8 +32,9 @@ use crate::genesys::{SUMMARY_DAYS, SUMMARY_DEFAULT_DAYS};
 use crate::http::{percent_decode, query_param, HttpRequest, HttpResponse, Method};
 
 use super::data::{Dims, HOME_ORG_ID, HOME_ORG_NAME};
+use super::gate::{self, html_login_page, maybe_truncate, Gate, RateInfo};
 use super::util::{day_of, ms_i64, DAY_MS};
-use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo, DROPPED};
+use super::{json_response, Ctx, DROPPED};
 
 mod error;
 mod executions;
@@ -151,7 +152,7 @@ fn permissions(route: &Route) -> Option<(&'static [&'static str], bool)> {
 pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &str) -> HttpResponse {
     let route = parse_route(req.method, path);
     let needs = route.as_ref().ok().and_then(permissions);
-    let (gate_result, info) = gate(ctx, req, false, needs.is_some());
+    let (gate_result, info) = gate::check(ctx, req, false, needs.is_some());
     let cid = ctx.correlation_id();
     let answered = match gate_result {
         Gate::Html => return html_login_page(),
@@ -285,7 +286,7 @@ fn check_client_id(c: &str) -> Result<(), ApiError> {
 }
 
 fn tokens_me(ctx: &Ctx<'_>, req: &HttpRequest) -> HttpResponse {
-    let client_id = super::bearer(req)
+    let client_id = gate::bearer(req)
         .and_then(|t| ctx.oauth.client_for_token(t))
         .unwrap_or("3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa")
         .to_string();

@@ -28,8 +28,9 @@ use serde_json::{json, Value};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::thousandeyes::{check_aid, DEFAULT_BASE_URL};
 
+use super::gate::{self, html_login_page, maybe_truncate, Gate, RateInfo};
 use super::util::encode_query_value;
-use super::{gate, html_login_page, json_response, maybe_truncate, Ctx, Gate, RateInfo, DROPPED};
+use super::{json_response, Ctx, DROPPED};
 
 mod catalog;
 mod units;
@@ -118,7 +119,7 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
         "/v7/quotas" => Some(Route::Quotas),
         _ => None,
     };
-    let (gate_result, info) = gate(ctx, req, true, route.is_some());
+    let (gate_result, info) = gate::check(ctx, req, true, route.is_some());
     let now = ctx.now;
     let mut remaining = info.limit.saturating_sub(info.count);
     let mut reset_ms = info.reset_ms;
