@@ -1,6 +1,9 @@
 //! `SimTransport`: latency and stalls on the caller's clock.
 
-use crate::http::{HttpRequest, Method};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::http::{Clock, HttpRequest, Method};
 use crate::sim::tests::support::*;
 use crate::sim::*;
 
