@@ -350,6 +350,22 @@ fn dims_of(list: &[&str]) -> Dims {
     }
 }
 
+/// The dimensions `groupBy` names (each one of `allowed`), or `default`
+/// when it names none.
+fn group_by(
+    o: &Map<String, Value>,
+    allowed: &[&'static str],
+    default: Dims,
+) -> Result<Dims, ApiError> {
+    let group = get_enum_list(o, "groupBy", "GroupBy", allowed)?;
+    Ok(if group.is_empty() {
+        default
+    } else {
+        dims_of(&group)
+    })
+}
+
+/// A legacy query body, for the organization or for one client.
 pub(super) fn legacy_query(o: &Map<String, Value>, client: bool) -> Result<LegacyQuery, ApiError> {
     let interval = get_interval(o)?;
     let gran = get_granularity(o)?;
@@ -359,15 +375,11 @@ pub(super) fn legacy_query(o: &Map<String, Value>, client: bool) -> Result<Legac
     } else {
         LEGACY_GROUP_ORG
     };
-    let group = get_enum_list(o, "groupBy", "GroupBy", allowed)?;
-    let dims = if group.is_empty() {
-        Dims {
-            client: true,
-            ..Dims::default()
-        }
-    } else {
-        dims_of(&group)
+    let per_client = Dims {
+        client: true,
+        ..Dims::default()
     };
+    let dims = group_by(o, allowed, per_client)?;
     let mut metrics = Metrics::from_list(&metrics);
     metrics.date = true;
     Ok(LegacyQuery {
@@ -382,6 +394,7 @@ fn strip_slash(s: &str) -> String {
     s.trim().trim_start_matches('/').to_string()
 }
 
+/// A simple search body.
 pub(super) fn search_query(o: &Map<String, Value>) -> Result<SearchQuery, ApiError> {
     let interval = get_interval(o)?;
     let cols = Metrics::from_list(&get_enum_list(o, "metrics", "Metrics", SEARCH_METRICS)?);
@@ -403,6 +416,8 @@ pub(super) fn search_query(o: &Map<String, Value>) -> Result<SearchQuery, ApiErr
     })
 }
 
+/// An aggregates job body, for the organization or for one client, checked
+/// against the jobs window as of `now`.
 pub(super) fn job_query(
     o: &Map<String, Value>,
     client: bool,
@@ -425,68 +440,29 @@ pub(super) fn job_query(
     }
     let gran = get_granularity(o)?;
     let metrics = Metrics::from_list(&get_enum_list(o, "metrics", "Metrics", JOB_METRICS)?);
-    let allowed = if client {
-        JOB_GROUP_CLIENT
+    // No `groupBy`: every dimension the endpoint knows.
+    let (allowed, every) = if client {
+        let every = Dims {
+            org: true,
+            template: true,
+            method: true,
+            platform: true,
+            ..Dims::default()
+        };
+        (JOB_GROUP_CLIENT, every)
     } else {
-        JOB_GROUP_ORG
+        let every = Dims {
+            client: true,
+            user: true,
+            template: true,
+            method: true,
+            platform: true,
+            org: false,
+        };
+        (JOB_GROUP_ORG, every)
     };
-    let group = get_enum_list(o, "groupBy", "GroupBy", allowed)?;
-    let dims = if group.is_empty() {
-        if client {
-            Dims {
-                org: true,
-                template: true,
-                method: true,
-                platform: true,
-                ..Dims::default()
-            }
-        } else {
-            Dims {
-                client: true,
-                user: true,
-                template: true,
-                method: true,
-                platform: true,
-                org: false,
-            }
-        }
-    } else {
-        dims_of(&group)
-    };
-    let mut sort = Vec::new();
-    match o.get("sortBy") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for item in items {
-                let Some(m) = item.as_object() else {
-                    return Err(ApiError::bad(
-                        "The field [sortBy] must be a list of objects.",
-                        Some("sortBy"),
-                    ));
-                };
-                let field = get_str(m, "fieldName")?.unwrap_or("").to_string();
-                let desc = match get_str(m, "order")? {
-                    None | Some("Asc") => false,
-                    Some("Desc") => true,
-                    Some(other) => {
-                        return Err(ApiError::invalid_value(
-                            other,
-                            "Order",
-                            &["Asc", "Desc"],
-                            "sortBy",
-                        ))
-                    }
-                };
-                sort.push((field, desc));
-            }
-        }
-        Some(_) => {
-            return Err(ApiError::bad(
-                "The field [sortBy] must be a list.",
-                Some("sortBy"),
-            ))
-        }
-    }
+    let dims = group_by(o, allowed, every)?;
+    let sort = sort_by(o)?;
     let strings = |f: &'static str| -> Result<Vec<String>, ApiError> {
         Ok(get_list(o, f)?
             .into_iter()
@@ -521,6 +497,45 @@ pub(super) fn job_query(
             Vec::new()
         },
     })
+}
+
+/// `sortBy`: `(fieldName, descending)` pairs, first key first.
+fn sort_by(o: &Map<String, Value>) -> Result<Vec<(String, bool)>, ApiError> {
+    let mut sort = Vec::new();
+    match o.get("sortBy") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let Some(m) = item.as_object() else {
+                    return Err(ApiError::bad(
+                        "The field [sortBy] must be a list of objects.",
+                        Some("sortBy"),
+                    ));
+                };
+                let field = get_str(m, "fieldName")?.unwrap_or("").to_string();
+                let desc = match get_str(m, "order")? {
+                    None | Some("Asc") => false,
+                    Some("Desc") => true,
+                    Some(other) => {
+                        return Err(ApiError::invalid_value(
+                            other,
+                            "Order",
+                            &["Asc", "Desc"],
+                            "sortBy",
+                        ))
+                    }
+                };
+                sort.push((field, desc));
+            }
+        }
+        Some(_) => {
+            return Err(ApiError::bad(
+                "The field [sortBy] must be a list.",
+                Some("sortBy"),
+            ))
+        }
+    }
+    Ok(sort)
 }
 
 /// A page size from `pageSize` (blank means the default), within the range
