@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::http::{query_param, query_params, HttpResponse};
+use crate::thousandeyes::ExpandUsageOptions;
 
 use super::super::util::{ms_i64, ms_timestamp};
 use super::super::Ctx;
@@ -12,42 +13,27 @@ use super::{checked_aid, hal, href, BadField, API};
 /// Connected-devices units per period.
 const CONNECTED_DEVICES_PER_PERIOD: f64 = 2_450_000.0;
 
-/// The values `expand` takes.
-const EXPAND: &[&str] = &[
-    "test",
-    "enterprise-agent",
-    "enterprise-agent-unit",
-    "endpoint-agent",
-    "endpoint-agent-essential",
-    "endpoint-agent-embedded",
-];
-
 /// `GET /v7/usage`: the period's totals, and per account group what
 /// `expand` asks for.
 pub(super) fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> Result<HttpResponse, BadField> {
     let te = ctx.te;
     let aid = checked_aid(query_param(rest, "aid"))?;
-    let mut expand: Vec<&'static str> = Vec::new();
+    let mut expand: Vec<ExpandUsageOptions> = Vec::new();
     let mut expand_raw: Vec<String> = Vec::new();
     for (k, v) in query_params(rest) {
         if k != "expand" {
             continue;
         }
         for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match EXPAND.iter().find(|e| **e == item) {
-                Some(e) => {
-                    if !expand.contains(e) {
-                        expand.push(e);
-                    }
-                    expand_raw.push(item.to_string());
-                }
-                None => {
-                    return Err(BadField {
-                        field: "expand",
-                        message: None,
-                    })
-                }
+            // The values are the library's `ExpandUsageOptions`.
+            let option = serde_json::from_value(Value::from(item)).map_err(|_| BadField {
+                field: "expand",
+                message: None,
+            })?;
+            if !expand.contains(&option) {
+                expand.push(option);
             }
+            expand_raw.push(item.to_string());
         }
     }
     let now = ms_i64(ctx.now);
@@ -125,9 +111,9 @@ pub(super) fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> Result<HttpRespons
     };
     if let Some(m) = usage.as_object_mut() {
         for e in &expand {
-            let (key, value) = match *e {
-                "test" => ("tests", Value::Array(tests.clone())),
-                "enterprise-agent" => {
+            let (key, value) = match e {
+                ExpandUsageOptions::Test => ("tests", Value::Array(tests.clone())),
+                ExpandUsageOptions::EnterpriseAgent => {
                     let mut counts = [0u64; 4];
                     for (_, _, g) in AGENTS {
                         if let Some(c) = counts.get_mut(*g) {
@@ -139,7 +125,7 @@ pub(super) fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> Result<HttpRespons
                         per_group(&counts, "enterpriseAgentsUsed"),
                     )
                 }
-                "enterprise-agent-unit" => {
+                ExpandUsageOptions::EnterpriseAgentUnit => {
                     let rows = AGENTS
                         .iter()
                         .zip(agent_units.iter())
@@ -151,15 +137,15 @@ pub(super) fn usage(ctx: &Ctx<'_>, rest: &str, path: &str) -> Result<HttpRespons
                         .collect();
                     ("enterpriseAgentUnits", Value::Array(rows))
                 }
-                "endpoint-agent" => (
+                ExpandUsageOptions::EndpointAgent => (
                     "endpointAgents",
                     per_group(&te.endpoint, "endpointAgentsUsed"),
                 ),
-                "endpoint-agent-essential" => (
+                ExpandUsageOptions::EndpointAgentEssential => (
                     "endpointAgentsEssentials",
                     per_group(&te.essentials, "endpointAgentsEssentialsUsed"),
                 ),
-                _ => (
+                ExpandUsageOptions::EndpointAgentEmbedded => (
                     "endpointAgentsEmbedded",
                     per_group(&te.embedded, "endpointAgentsEmbeddedUsed"),
                 ),
