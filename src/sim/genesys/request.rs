@@ -6,12 +6,12 @@ use std::ops::RangeInclusive;
 use serde_json::{json, Map, Value};
 
 use crate::engine::PAGE_SIZE;
-use crate::genesys::{JOB_LOOKBACK_DAYS, JOB_MAX_DAYS};
+use crate::genesys::{Granularity, JOB_LOOKBACK_DAYS, JOB_MAX_DAYS};
 use crate::http::{query_param, HttpRequest};
 use crate::time::{parse_instant_ms, Precision};
 
 use super::super::cursor::{self, Dialect};
-use super::super::data::{data_start_day, Counts, Dims, Granularity};
+use super::super::data::{data_start_day, Counts, Dims};
 use super::super::util::{day_of, ms_i64, next_month_start, DAY_MS};
 use super::error::{shorten, ApiError};
 
