@@ -3,6 +3,7 @@
 //! faults applied to an answer on its way out (`trunc=`, `unknown=`).
 
 use crate::http::{HttpRequest, HttpResponse};
+use crate::{genesys, thousandeyes};
 
 use super::{util, Ctx};
 
@@ -76,7 +77,12 @@ pub(crate) fn check(
     };
     let count = window.hit(ctx.now, cfg.window_ms.unwrap_or(0));
     let info = RateInfo {
-        limit: cfg.limit.unwrap_or(if te { 240 } else { 300 }),
+        // The vendors' own limits, as the library knows them.
+        limit: cfg.limit.unwrap_or(if te {
+            thousandeyes::ORGANIZATION_RATE_LIMIT
+        } else {
+            genesys::TOKEN_RATE_LIMIT
+        }),
         count,
         reset_ms: window.reset_at(),
     };

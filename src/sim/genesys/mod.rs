@@ -28,7 +28,7 @@
 
 use serde_json::{json, Value};
 
-use crate::genesys::{SUMMARY_DAYS, SUMMARY_DEFAULT_DAYS};
+use crate::genesys::{permissions_for, SUMMARY_DAYS, SUMMARY_DEFAULT_DAYS};
 use crate::http::{percent_decode, query_param, HttpRequest, HttpResponse, Method};
 
 use super::data::{Dims, HOME_ORG_ID, HOME_ORG_NAME};
@@ -129,29 +129,22 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
     Ok(route)
 }
 
-/// The permissions the reference lists per endpoint: (names, "any of").
-fn permissions(route: &Route) -> Option<(&'static [&'static str], bool)> {
-    const ORG: &[&str] = &["oauth:client:view", "usage:organization:view"];
-    const CLIENT: &[&str] = &["oauth:client:view", "usage:client:view"];
-    const SEARCH: &[&str] = &["oauth:client:view", "usage:simpleSearch:view"];
-    const ORG_JOBS: &[&str] = &["usage:organization:view"];
-    const CLIENT_JOBS: &[&str] = &["usage:client:view"];
-    Some(match route {
-        Route::OrgQuery | Route::OrgQueryResults(_) => (ORG, true),
-        Route::ClientQuery(_) | Route::ClientQueryResults(..) | Route::ClientSummary(_) => {
-            (CLIENT, true)
-        }
-        Route::SimpleSearch | Route::SimpleSearchResults(_) => (SEARCH, true),
-        Route::OrgJob | Route::OrgJobResults(_) => (ORG_JOBS, false),
-        Route::ClientJob(_) | Route::ClientJobResults(..) => (CLIENT_JOBS, false),
-        Route::TokensMe => return None,
-    })
+/// The permissions an endpoint needs, as the library names them
+/// (`permissions_for`): any one of several (`a or b`), or the one named.
+/// `tokens/me` needs none.
+fn permissions(route: &Route, path: &str) -> Option<(Vec<&'static str>, bool)> {
+    if *route == Route::TokensMe {
+        return None;
+    }
+    let names: Vec<&'static str> = permissions_for(path).split(" or ").collect();
+    let any = names.len() > 1;
+    Some((names, any))
 }
 
 /// Answers one `/api/v2/...` request.
 pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &str) -> HttpResponse {
     let route = parse_route(req.method, path);
-    let needs = route.as_ref().ok().and_then(permissions);
+    let needs = route.as_ref().ok().and_then(|r| permissions(r, path));
     let (gate_result, info) = gate::check(ctx, req, false, needs.is_some());
     let cid = ctx.correlation_id();
     let answered = match gate_result {
@@ -174,8 +167,8 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &st
         Gate::BadToken => Err(ApiError::unauthorized("bad.credentials")),
         Gate::Expired => Err(ApiError::unauthorized("credentials.expired")),
         Gate::Deny => {
-            let (perms, any) = needs.unwrap_or((&[], true));
-            Err(ApiError::forbidden(perms, any))
+            let (perms, any) = needs.unwrap_or((Vec::new(), true));
+            Err(ApiError::forbidden(&perms, any))
         }
         Gate::Limited { wait_s } | Gate::Injected429 { wait_s } => Ok(rate_limited(
             wait_s,
