@@ -7,6 +7,7 @@
 //! rule is tested natively on a virtual clock.
 
 pub mod budget;
+pub mod client;
 pub mod page;
 pub mod poll;
 pub mod retry;
@@ -18,6 +19,7 @@ use crate::error::{snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{path_of, Clock, HttpRequest, HttpResponse, Transport, TransportError};
 
 pub use budget::{BudgetHint, RateBudget};
+pub use client::Client;
 pub(crate) use page::paged;
 pub use page::{Paged, Pager, PagerStep, WalkEnd};
 pub use poll::{Check, PollSchedule};

@@ -1,26 +1,17 @@
 //! The Genesys Cloud usage client: every flow, through the engine's drivers.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use super::models::*;
 use super::pages::{JobPage, ResultsPage};
 use super::requests;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
 use super::validate::{check_id, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP};
-use crate::engine::poll::PollSchedule;
-use crate::engine::{Check, Connection, Phase, RateBudget, RetryPolicy, Run, RunOptions, WalkEnd};
+use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
 use crate::time::Interval;
 
 /// A Genesys Cloud usage client over any transport and clock.
-pub struct Client<T: Transport, C: Clock> {
-    base: String,
-    token: AccessToken,
-    conn: Connection<T, C>,
-    schedule: PollSchedule,
-}
+pub type Client<T, C> = crate::engine::Client<GenesysRules, T, C>;
 
 impl<T: Transport, C: Clock> Client<T, C> {
     /// A client for `base_url` — a region domain (`mypurecloud.com`), its API
@@ -30,40 +21,14 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let token = AccessToken::new(token).map_err(|m| {
             Error::invalid_input(format!("Genesys Cloud: {m}")).with_vendor(Vendor::Genesys)
         })?;
-        Ok(Client {
+        Ok(Client::assemble(
             base,
             token,
-            conn: Connection::new(transport, clock, &GenesysRules, REQUESTS_PER_MINUTE),
-            schedule: PollSchedule::default(),
-        })
-    }
-
-    /// Shares a rate budget with other clients of the same token.
-    pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
-        self.conn = self.conn.with_budget(budget);
-        self
-    }
-
-    /// The transport requests go through.
-    pub fn transport(&self) -> &T {
-        self.conn.transport()
-    }
-
-    /// Replaces the retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.conn = self.conn.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces the poll schedule.
-    pub fn with_poll_schedule(mut self, schedule: PollSchedule) -> Self {
-        self.schedule = schedule;
-        self
-    }
-
-    /// The API base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.base
+            &GenesysRules,
+            REQUESTS_PER_MINUTE,
+            transport,
+            clock,
+        ))
     }
 
     fn req(&self) -> requests::Builder<'_> {

@@ -5,7 +5,7 @@ use super::validate::{
     check_id, check_interval, check_summary_days, invalid, SUMMARY_DEFAULT_DAYS,
 };
 use crate::error::Result;
-use crate::http::{query_string, AccessToken, HttpRequest, Method};
+use crate::http::{query_string, AccessToken, Api, HttpRequest};
 
 use super::models::*;
 
@@ -20,32 +20,22 @@ pub fn client_job_path(client_id: &str, job_id: &str) -> String {
 }
 
 /// Builds requests on one base URL with one token.
-pub struct Builder<'a> {
-    base: &'a str,
-    token: &'a AccessToken,
-}
+pub struct Builder<'a>(Api<'a>);
 
 impl<'a> Builder<'a> {
     /// A builder.
     pub fn new(base: &'a str, token: &'a AccessToken) -> Self {
-        Builder { base, token }
+        Builder(Api::new(base, token, "application/json"))
     }
 
     fn get(&self, path_and_query: &str) -> HttpRequest {
-        HttpRequest::new(Method::Get, format!("{}{}", self.base, path_and_query))
-            .header("Authorization", self.token.bearer())
-            .header("Accept", "application/json")
+        self.0.get(path_and_query)
     }
 
     fn post<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<HttpRequest> {
         let json = serde_json::to_string(body)
             .map_err(|e| invalid(format!("the query could not be encoded: {e}")))?;
-        Ok(
-            HttpRequest::new(Method::Post, format!("{}{}", self.base, path))
-                .header("Authorization", self.token.bearer())
-                .header("Accept", "application/json")
-                .json_body(json),
-        )
+        Ok(self.0.post_json(path, json))
     }
 
     /// `POST /api/v2/usage/query`.

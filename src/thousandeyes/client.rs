@@ -1,23 +1,16 @@
 //! The ThousandEyes usage client: every flow, through the engine's drivers.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use super::models::*;
 use super::pages::{BreakdownsPage, Document};
 use super::requests::{enterprise_units_query, tests_units_query, Builder};
 use super::rules::{ThousandEyesRules, REQUESTS_PER_MINUTE};
 use super::validate::{invalid, resolve_base};
-use crate::engine::{Connection, Phase, RateBudget, RetryPolicy, Run, RunOptions};
+use crate::engine::{Phase, Run, RunOptions};
 use crate::error::{decode_checked, decode_json, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
 
 /// A ThousandEyes usage client over any transport and clock.
-pub struct Client<T: Transport, C: Clock> {
-    base: String,
-    token: AccessToken,
-    conn: Connection<T, C>,
-}
+pub type Client<T, C> = crate::engine::Client<ThousandEyesRules, T, C>;
 
 impl<T: Transport, C: Clock> Client<T, C> {
     /// A client. `base_url` defaults to `https://api.thousandeyes.com`; give a
@@ -26,33 +19,14 @@ impl<T: Transport, C: Clock> Client<T, C> {
     pub fn new(base_url: Option<&str>, token: &str, transport: T, clock: C) -> Result<Self> {
         let base = resolve_base(base_url)?;
         let token = AccessToken::new(token).map_err(|m| invalid(format!("ThousandEyes: {m}")))?;
-        Ok(Client {
+        Ok(Client::assemble(
             base,
             token,
-            conn: Connection::new(transport, clock, &ThousandEyesRules, REQUESTS_PER_MINUTE),
-        })
-    }
-
-    /// Shares a rate budget with other clients of the same organization.
-    pub fn with_budget(mut self, budget: Rc<RefCell<RateBudget>>) -> Self {
-        self.conn = self.conn.with_budget(budget);
-        self
-    }
-
-    /// The transport requests go through.
-    pub fn transport(&self) -> &T {
-        self.conn.transport()
-    }
-
-    /// Replaces the retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.conn = self.conn.with_retry_policy(policy);
-        self
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.base
+            &ThousandEyesRules,
+            REQUESTS_PER_MINUTE,
+            transport,
+            clock,
+        ))
     }
 
     fn req(&self) -> Builder<'_> {

@@ -4,28 +4,24 @@
 use super::models::*;
 use super::validate::{check_aid, check_range};
 use crate::error::Result;
-use crate::http::{query_string, AccessToken, HttpRequest, Method};
+use crate::http::{query_string, AccessToken, Api, HttpRequest};
 
 /// Builds requests on one base URL with one token.
-pub struct Builder<'a> {
-    base: &'a str,
-    token: &'a AccessToken,
-}
+pub struct Builder<'a>(Api<'a>);
 
 impl<'a> Builder<'a> {
     /// A builder for `base` (already checked) and `token`.
     pub fn new(base: &'a str, token: &'a AccessToken) -> Self {
-        Builder { base, token }
+        Builder(Api::new(
+            base,
+            token,
+            "application/hal+json, application/json",
+        ))
     }
 
     /// `GET {path}?{query}`.
     pub fn get(&self, path: &str, query: &[(&str, String)]) -> HttpRequest {
-        HttpRequest::new(
-            Method::Get,
-            format!("{}{}{}", self.base, path, query_string(query)),
-        )
-        .header("Authorization", self.token.bearer())
-        .header("Accept", "application/hal+json, application/json")
+        self.0.get(&format!("{path}{}", query_string(query)))
     }
 
     /// `GET /v7/usage`.
