@@ -1425,6 +1425,7 @@ fn RulesEditor() -> impl IntoView {
                                         />
                                         <span class="rule-id">{id.clone()}</span>
                                     </label>
+                                    <div class="rule-sentence">
                                     <span class="rule-kind">{before}</span>
                                     <label class="field inline">
                                         <span class="sr-only">{format!("Threshold of {id} ({unit})")}</span>
@@ -1446,6 +1447,7 @@ fn RulesEditor() -> impl IntoView {
                                         <span class="rule-unit">{after}</span>
                                     </label>
                                     {min}
+                                    </div>
                                 </li>
                             }
                         })
