@@ -76,6 +76,56 @@ fn the_series_chart_draws_every_group_and_day_and_a_table_for_screen_readers() {
 }
 
 #[wasm_bindgen_test]
+fn the_series_chart_draws_the_next_week_as_a_band_that_keeps_the_weekly_pattern() {
+    // Four weeks and a day, Monday 1 June first: busy weekdays, quiet weekends.
+    let week = [1200, 1150, 1100, 1120, 980, 210, 160];
+    let values: Vec<i64> = week.iter().cycle().take(29).copied().collect();
+    let dates = (1..=29).map(|d| format!("2026-06-{d:02}")).collect();
+    let series = Series {
+        dates,
+        groups: vec![SeriesGroup {
+            name: "client".into(),
+            values,
+        }],
+    };
+    let el = container();
+    let _mounted = leptos::mount::mount_to(el.clone(), move || {
+        view! { <SeriesChart series=series.clone() group_label="OAuth client".to_string() /> }
+    });
+    let root: web_sys::Element = el.clone().into();
+    assert_eq!(count(&root, "[data-testid=series-forecast-band]"), 1);
+    assert_eq!(count(&root, ".forecast-dot"), 7, "one point per day ahead");
+    let method = root
+        .query_selector("[data-testid=series-forecast-method]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        method.get_attribute("data-method").as_deref(),
+        Some("seasonalDampedTrend")
+    );
+    assert!(method.text_content().unwrap().contains("80 % band"));
+    // The weekend ahead (days 5 and 6 after Monday 29 June) is drawn lower
+    // than the Tuesday after it: the dots' y grows downwards.
+    let cy: Vec<f64> = (0..7)
+        .map(|i| {
+            root.query_selector_all(".forecast-dot")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("cy")
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        cy[4] > cy[0] && cy[5] > cy[0],
+        "Saturday and Sunday under Tuesday: {cy:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_app_connects_to_demo_runs_and_draws_a_chart() {
     let el = container();
     let _mounted = leptos::mount::mount_to(el.clone(), usage_lens::app::App);
