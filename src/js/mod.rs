@@ -30,6 +30,8 @@ use crate::thousandeyes::{
 };
 use crate::transport::fetch::FetchTransport;
 
+mod analysis;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** What went wrong, as `error.kind` of a `UsageLensError`. */
@@ -157,20 +159,30 @@ fn invalid(vendor: Vendor, message: String) -> Error {
 /// key (so a misspelt field is refused), drops `undefined` like the wire
 /// does, and refuses what JSON cannot carry (BigInt, cycles).
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> Result<T, Error> {
+    read_js(value, what, INPUT_LIMIT).map_err(|e| e.with_vendor(vendor))
+}
+
+/// The largest query or parameters object accepted, as JSON.
+const INPUT_LIMIT: usize = 1_000_000;
+
+/// [`from_js`] without a vendor, for values of at most `limit` bytes of JSON.
+fn read_js<T: DeserializeOwned>(value: &JsValue, what: &str, limit: usize) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(invalid(vendor, format!("{what} is missing")));
+        return Err(Error::invalid_input(format!("{what} is missing")));
     }
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| {
-            invalid(
-                vendor,
-                format!("{what} cannot be read as JSON (a BigInt, a function or a cycle?)"),
-            )
+            Error::invalid_input(format!(
+                "{what} cannot be read as JSON (a BigInt, a function or a cycle?)"
+            ))
         })?;
-    if text.len() > 1_000_000 {
-        return Err(invalid(vendor, format!("{what} is larger than 1 MB")));
+    if text.len() > limit {
+        return Err(Error::invalid_input(format!(
+            "{what} is larger than {} MB",
+            limit / 1_000_000
+        )));
     }
     serde_json::from_str(&text).map_err(|e| {
         let path = crate::error::json_path_at(&text, e.line(), e.column());
@@ -179,7 +191,7 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> 
         } else {
             format!(" at `{path}`")
         };
-        invalid(vendor, format!("{what}{at}: {e}"))
+        Error::invalid_input(format!("{what}{at}: {e}"))
     })
 }
 
