@@ -148,6 +148,41 @@ pub enum TransportError {
     Timeout,
 }
 
+/// Requests to one API: its base URL, the token they carry, and the media
+/// type the vendor answers with. The vendors' request builders start here.
+#[derive(Clone, Copy, Debug)]
+pub struct Api<'a> {
+    base: &'a str,
+    token: &'a AccessToken,
+    accept: &'static str,
+}
+
+impl<'a> Api<'a> {
+    /// Requests to `base` (already checked) with `token`, accepting `accept`.
+    pub fn new(base: &'a str, token: &'a AccessToken, accept: &'static str) -> Self {
+        Api {
+            base,
+            token,
+            accept,
+        }
+    }
+
+    /// `GET` of a path with its query.
+    pub fn get(&self, path_and_query: &str) -> HttpRequest {
+        HttpRequest::new(Method::Get, format!("{}{}", self.base, path_and_query))
+            .header("Authorization", self.token.bearer())
+            .header("Accept", self.accept)
+    }
+
+    /// `POST` of a JSON body.
+    pub fn post_json(&self, path: &str, json: String) -> HttpRequest {
+        HttpRequest::new(Method::Post, format!("{}{}", self.base, path))
+            .header("Authorization", self.token.bearer())
+            .header("Accept", self.accept)
+            .json_body(json)
+    }
+}
+
 /// Sends one request and returns the response, whatever its status.
 ///
 /// There is no `Send` bound: in the browser, futures hold JavaScript values and
@@ -175,31 +210,23 @@ pub trait Clock {
     }
 }
 
-impl<T: Transport + ?Sized> Transport for &T {
+/// A reference, an `Rc` or a `Box` of a transport is the transport.
+impl<P> Transport for P
+where
+    P: std::ops::Deref,
+    P::Target: Transport,
+{
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
     }
 }
 
-impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
-    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
-    }
-}
-
-impl<C: Clock + ?Sized> Clock for &C {
-    fn now_ms(&self) -> u64 {
-        (**self).now_ms()
-    }
-    async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
-        (**self).sleep(ms).await
-    }
-    async fn timer(&self, ms: u64) -> Result<(), TransportError> {
-        (**self).timer(ms).await
-    }
-}
-
-impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
+/// A reference, an `Rc` or a `Box` of a clock is the clock.
+impl<P> Clock for P
+where
+    P: std::ops::Deref,
+    P::Target: Clock,
+{
     fn now_ms(&self) -> u64 {
         (**self).now_ms()
     }

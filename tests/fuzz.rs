@@ -222,7 +222,7 @@ proptest! {
 
     #[test]
     fn ids_and_tokens_are_checked_without_panicking(id in ".{0,80}") {
-        if let Ok(ok) = genesys::requests::check_id("clientId", &id) {
+        if let Ok(ok) = genesys::check_id("clientId", &id) {
             prop_assert!(!ok.contains(['/', '?', '#', '%']));
         }
         let _ = thousandeyes::check_aid(&id);

@@ -165,13 +165,13 @@ impl Column {
 /// # Example
 ///
 /// ```
-/// use usage_lens::analysis::{top_n, Dimension, Record, Records};
+/// use usage_lens::analysis::{top_n, Counts, Dimension, Record, Records};
 ///
 /// let records: Records = [("A", 5), ("B", 3), ("A", 1)]
 ///     .into_iter()
 ///     .map(|(client, requests)| Record {
 ///         client: Some(client.into()),
-///         requests,
+///         counts: Counts { requests, ..Counts::default() },
 ///         ..Default::default()
 ///     })
 ///     .collect();
@@ -272,18 +272,7 @@ impl Records {
 
     /// Adds one record.
     pub fn push(&mut self, r: &Record) {
-        self.push_row(
-            r.date.as_deref(),
-            Dimension::ALL.map(|d| d.of(r)),
-            Counts {
-                requests: r.requests,
-                status200: r.status200,
-                status300: r.status300,
-                status400: r.status400,
-                status429: r.status429,
-                status500: r.status500,
-            },
-        );
+        self.push_row(r.date.as_deref(), Dimension::ALL.map(|d| d.of(r)), r.counts);
     }
 
     /// The rows of a legacy query or a simple search.
@@ -406,7 +395,10 @@ mod tests {
                 date: Some(format!("2026-07-0{}T00:00:00Z", 1 + i % 2)),
                 client: Some(["A", "B", "A"][i % 3].into()),
                 user: (i % 2 == 0).then(|| "u".into()),
-                requests: i as i64,
+                counts: Counts {
+                    requests: i as i64,
+                    ..Counts::default()
+                },
                 ..Default::default()
             })
             .collect();
@@ -423,7 +415,7 @@ mod tests {
         assert!(records.has(Dimension::User) && !records.has(Dimension::Platform));
         let back = records.record(4);
         assert_eq!(back.client.as_deref(), Some("B"));
-        assert_eq!((back.user.as_deref(), back.requests), (Some("u"), 4));
+        assert_eq!((back.user.as_deref(), back.counts.requests), (Some("u"), 4));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The query builder: the endpoint, the interval, toggles limited to the
 //! values the endpoint accepts, filters, and Run / Cancel / Refresh.
 
+use crate::genesys::SUMMARY_DAYS;
 use leptos::prelude::*;
 
 use super::browser;
@@ -200,11 +201,11 @@ pub fn QueryPanel() -> impl IntoView {
                         .then(|| {
                             view! {
                                 <label class="field">
-                                    <span>"Days (1–90)"</span>
+                                    <span>{format!("Days ({}–{})", SUMMARY_DAYS.start(), SUMMARY_DAYS.end())}</span>
                                     <input
                                         type="number"
-                                        min="1"
-                                        max="90"
+                                        min=SUMMARY_DAYS.start().to_string()
+                                        max=SUMMARY_DAYS.end().to_string()
                                         data-testid="summary-days"
                                         prop:value=move || ctx.spec.with(|s| s.days.to_string())
                                         on:change=move |ev| {

@@ -6,10 +6,10 @@
 use serde::de::DeserializeOwned;
 
 use crate::genesys::{
-    ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
+    self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
     ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest,
 };
-use crate::thousandeyes::{EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
+use crate::thousandeyes::{self, EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
 use crate::time::{
     civil_from_days, days_from_civil, format_date, format_timestamp, parse_instant, DAY,
 };
@@ -413,23 +413,18 @@ pub fn day_text(day: i64) -> String {
     format_date(day * DAY)
 }
 
+/// The client id, checked by the Genesys module's rule and reworded.
 fn check_client_id(id: &str) -> Result<String, String> {
-    let t = id.trim();
-    if t.is_empty() {
+    if id.trim().is_empty() {
         return Err(
             "Enter the OAuth client id (it looks like 3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa)."
                 .into(),
         );
     }
-    let ok = t.len() <= 128
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
-    if !ok {
-        return Err(
-            "The OAuth client id may only contain letters, digits, `-`, `_`, `.` and `~`.".into(),
-        );
-    }
-    Ok(t.to_string())
+    genesys::check_id("clientId", id).map_err(|_| {
+        "The OAuth client id may only contain letters, digits, `-`, `_`, `.` and `~`.".to_string()
+    })?;
+    Ok(id.trim().to_string())
 }
 
 impl QuerySpec {
@@ -450,12 +445,13 @@ impl QuerySpec {
             return Err("Usage is counted up to yesterday: pick an end date before today.".into());
         }
         if matches!(self.kind, Kind::Job | Kind::ClientJob) {
-            if b - a + 1 > 90 {
-                return Err(
-                    "An aggregates job covers at most 90 days: shorten the interval.".into(),
-                );
+            if b - a + 1 > genesys::JOB_MAX_DAYS {
+                return Err(format!(
+                    "An aggregates job covers at most {} days: shorten the interval.",
+                    genesys::JOB_MAX_DAYS
+                ));
             }
-            if a < today - 365 {
+            if a < today - genesys::JOB_LOOKBACK_DAYS {
                 return Err("An aggregates job may start at most a year ago.".into());
             }
         }
@@ -492,8 +488,12 @@ impl QuerySpec {
                 },
             )),
             Kind::Summary => {
-                if !(1..=90).contains(&self.days) {
-                    return Err("A client summary covers 1 to 90 days.".into());
+                if genesys::check_summary_days(self.days).is_err() {
+                    return Err(format!(
+                        "A client summary covers {} to {} days.",
+                        genesys::SUMMARY_DAYS.start(),
+                        genesys::SUMMARY_DAYS.end()
+                    ));
                 }
                 Ok(Request::Summary(
                     check_client_id(&self.client_id)?,
@@ -560,10 +560,9 @@ impl QuerySpec {
         if t.is_empty() {
             return Ok(None);
         }
-        if t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("The account group id is a number, such as 1234.".into());
-        }
-        Ok(Some(t.to_string()))
+        thousandeyes::check_aid(t)
+            .map(Some)
+            .map_err(|_| "The account group id is a number, such as 1234.".to_string())
     }
 
     fn te_range(&self, now_secs: i64) -> Result<(String, String), String> {

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::engine::{Progress, RateBudget, RunOptions};
 use crate::genesys;
-use crate::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::sim::SimTransport;
 use crate::thousandeyes;
 use crate::transport::fetch::FetchTransport;
@@ -333,52 +333,42 @@ async fn run_request(
     }
 }
 
-/// Asks Genesys Cloud which organization the token belongs to (`GET /api/v2/tokens/me`).
+/// Asks Genesys Cloud which organization the token belongs to, through the
+/// Genesys client (its retries, and the tab's rate budget).
 pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
     let conn = ctx.conn.get_untracked();
     let g = conn.genesys.as_ref().ok_or("not connected")?;
     let base = genesys::resolve_base(&g.base).map_err(|e| e.message)?;
-    let token = crate::http::AccessToken::new(&g.token)?;
-    let req = HttpRequest::new(Method::Get, format!("{base}/api/v2/tokens/me"))
-        .header("Authorization", token.bearer())
-        .header("Accept", "application/json");
     let fetch = Rc::new(FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?);
-    let response = transport_for(&fetch, conn.demo.then(|| ctx.simulator()))
-        .send(&req)
-        .await;
-    let response = response.map_err(|e| match e {
-        crate::http::TransportError::Network(_) => format!(
-            "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."
-        ),
-        other => other.to_string(),
-    })?;
-    match response.status {
-        200..=299 => {}
-        401 => {
-            return Err(
+    let transport = transport_for(&fetch, conn.demo.then(|| ctx.simulator()));
+    let client = genesys::Client::new(&g.base, &g.token, transport, fetch)
+        .map_err(|e| e.message)?
+        .with_budget(ctx.genesys_budget.get_value());
+    let info = client
+        .token_info(&RunOptions::default())
+        .await
+        .map_err(|e| match e.kind {
+            ErrorKind::Unauthorized => {
                 "Genesys Cloud did not accept the token (invalid or expired): sign in again."
-                    .into(),
-            )
-        }
-        403 => {
-            return Err(
+                    .to_string()
+            }
+            ErrorKind::Forbidden => {
                 "The token works but may not read its own details (403); queries may still work."
-                    .into(),
-            )
-        }
-        s => {
-            return Err(format!(
-                "Genesys Cloud answered HTTP {s} when asked who the token belongs to."
-            ))
-        }
-    }
-    let v: serde_json::Value = serde_json::from_str(&response.body).map_err(|_| {
-        "Genesys Cloud's answer about the token was not JSON: check the base URL.".to_string()
-    })?;
-    Ok(v.pointer("/organization/name")
-        .and_then(|n| n.as_str())
-        .unwrap_or("an unnamed organization")
-        .to_string())
+                    .to_string()
+            }
+            ErrorKind::Network => format!(
+                "Could not reach {base}. Check the region or base URL; a firewall or the browser's CORS rules may block it."
+            ),
+            ErrorKind::Decode => {
+                "Genesys Cloud's answer about the token was not JSON: check the base URL."
+                    .to_string()
+            }
+            _ => e.message,
+        })?;
+    Ok(info
+        .organization
+        .and_then(|o| o.name)
+        .unwrap_or_else(|| "an unnamed organization".to_string()))
 }
 
 /// The demo base URL (for labels).

@@ -7,6 +7,7 @@
 //! rule is tested natively on a virtual clock.
 
 pub mod budget;
+pub mod client;
 pub mod page;
 pub mod poll;
 pub mod retry;
@@ -14,10 +15,11 @@ pub mod retry;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::error::{Error, ErrorKind, Result, Vendor};
-use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::error::{snippet, Error, ErrorKind, Result, Vendor};
+use crate::http::{path_of, Clock, HttpRequest, HttpResponse, Transport, TransportError};
 
 pub use budget::{BudgetHint, RateBudget};
+pub use client::Client;
 pub(crate) use page::paged;
 pub use page::{Paged, Pager, PagerStep, WalkEnd};
 pub use poll::{Check, PollSchedule};
@@ -136,6 +138,18 @@ impl RunOptions {
     }
 }
 
+/// What a vendor's error body says: its message, its error code and the
+/// correlation id it carries (when the response has no header for it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Said {
+    /// The vendor's own words.
+    pub message: Option<String>,
+    /// The vendor's error code.
+    pub code: Option<String>,
+    /// The id that finds the request in the vendor's logs.
+    pub correlation_id: Option<String>,
+}
+
 /// The vendor-specific rules the engine consults: how to read rate-limit
 /// signals and how to turn a final non-2xx response into an [`Error`].
 pub trait VendorRules {
@@ -145,10 +159,51 @@ pub trait VendorRules {
     fn rate_limit_wait_ms(&self, response: &HttpResponse, attempt: u32, now_ms: u64) -> u64;
     /// Rate-limit headers of any response, for the budget.
     fn budget_hint(&self, response: &HttpResponse, now_ms: u64) -> BudgetHint;
-    /// The error for a response that will not be retried.
-    fn error_for(&self, response: &HttpResponse, request: &HttpRequest) -> Error;
+    /// What an error body says.
+    fn said(&self, body: &str) -> Said;
+    /// The response header with the correlation id.
+    fn correlation_header(&self) -> &'static str;
+    /// What a final status means and what to do about it, for a request to
+    /// `path` (one or two sentences, without the vendor's own words).
+    fn advice(&self, status: u16, path: &str, said: &Said) -> String;
+    /// What to check when the vendor cannot be reached at all.
+    fn unreachable_advice(&self) -> &'static str;
+
+    /// The error for a response that will not be retried: the advice, then
+    /// the vendor's own words, with the correlation id.
+    fn error_for(&self, response: &HttpResponse, request: &HttpRequest) -> Error {
+        let said = self.said(&response.body);
+        let quote = said
+            .message
+            .as_deref()
+            .map(|m| format!(" {} said: \"{}\"", self.vendor(), snippet(m, 300)))
+            .unwrap_or_default();
+        let advice = self.advice(response.status, path_of(&request.url), &said);
+        let correlation_id = response
+            .header(self.correlation_header())
+            .map(str::to_string)
+            .or(said.correlation_id);
+        Error::from_response(
+            self.vendor(),
+            response.status,
+            &response.body,
+            format!("{advice}{quote}"),
+            correlation_id,
+        )
+    }
+
     /// The error for a request that got no response at all.
-    fn network_error(&self, detail: &str) -> Error;
+    fn network_error(&self, detail: &str) -> Error {
+        Error::new(
+            ErrorKind::Network,
+            format!(
+                "Could not reach {} ({detail}). {}",
+                self.vendor(),
+                self.unreachable_advice()
+            ),
+        )
+        .with_vendor(self.vendor())
+    }
 }
 
 /// What every call of one client shares: the transport, the clock, the

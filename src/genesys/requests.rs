@@ -1,66 +1,13 @@
 //! Pure request builders for the Genesys usage endpoints. Every input is
-//! checked here, before anything is sent.
+//! checked (by [`validate`](super::validate)) before anything is sent.
 
-use crate::error::{Error, Result, Vendor};
-use crate::http::{percent_encode, query_string, AccessToken, HttpRequest, Method};
-use crate::time::Interval;
+use super::validate::{
+    check_id, check_interval, check_summary_days, invalid, SUMMARY_DEFAULT_DAYS,
+};
+use crate::error::Result;
+use crate::http::{query_string, AccessToken, Api, HttpRequest};
 
 use super::models::*;
-
-/// The longest interval of a usage job, in days (end at most 90 days after
-/// start).
-pub const JOB_MAX_DAYS: i64 = 90;
-/// How far back a usage job may start, in days (one year).
-pub const JOB_LOOKBACK_DAYS: i64 = 365;
-/// The client summary's `days`. Genesys publishes no range; ten years is
-/// more than any organization has.
-pub const SUMMARY_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
-/// The client summary's `days` when none are given (the vendor's default).
-pub const SUMMARY_DEFAULT_DAYS: u32 = 7;
-
-fn invalid(message: String) -> Error {
-    Error::invalid_input(message).with_vendor(Vendor::Genesys)
-}
-
-/// Checks an interval (`start/end`, start before end).
-pub fn check_interval(text: &str) -> Result<Interval> {
-    Interval::parse(text).map_err(|m| invalid(format!("interval: {m}")))
-}
-
-/// Checks the client summary's `days` against [`SUMMARY_DAYS`].
-pub fn check_summary_days(days: u32) -> Result<u32> {
-    if SUMMARY_DAYS.contains(&days) {
-        Ok(days)
-    } else {
-        Err(invalid(format!(
-            "days must be a whole number from {} to {}, not {days}",
-            SUMMARY_DAYS.start(),
-            SUMMARY_DAYS.end()
-        )))
-    }
-}
-
-/// Checks an id that goes into a URL path: letters, digits, `-`, `_`, `.`, `~`
-/// only (Genesys ids are UUIDs), so it can never change the path.
-pub fn check_id(what: &str, id: &str) -> Result<String> {
-    let t = id.trim();
-    if t.is_empty() {
-        return Err(invalid(format!("{what} is empty")));
-    }
-    if t.len() > 128 {
-        return Err(invalid(format!("{what} is too long to be a Genesys id")));
-    }
-    let ok = t
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
-    if !ok || t == "." || t == ".." {
-        return Err(invalid(format!(
-            "{what} `{}` may only contain letters, digits, `-`, `_`, `.` and `~` (it looks like 3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa)",
-            crate::error::snippet(t, 60)
-        )));
-    }
-    Ok(percent_encode(t))
-}
 
 /// Path of an organization job.
 pub fn org_job_path(job_id: &str) -> String {
@@ -73,32 +20,22 @@ pub fn client_job_path(client_id: &str, job_id: &str) -> String {
 }
 
 /// Builds requests on one base URL with one token.
-pub struct Builder<'a> {
-    base: &'a str,
-    token: &'a AccessToken,
-}
+pub struct Builder<'a>(Api<'a>);
 
 impl<'a> Builder<'a> {
     /// A builder.
     pub fn new(base: &'a str, token: &'a AccessToken) -> Self {
-        Builder { base, token }
+        Builder(Api::new(base, token, "application/json"))
     }
 
     fn get(&self, path_and_query: &str) -> HttpRequest {
-        HttpRequest::new(Method::Get, format!("{}{}", self.base, path_and_query))
-            .header("Authorization", self.token.bearer())
-            .header("Accept", "application/json")
+        self.0.get(path_and_query)
     }
 
     fn post<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<HttpRequest> {
         let json = serde_json::to_string(body)
             .map_err(|e| invalid(format!("the query could not be encoded: {e}")))?;
-        Ok(
-            HttpRequest::new(Method::Post, format!("{}{}", self.base, path))
-                .header("Authorization", self.token.bearer())
-                .header("Accept", "application/json")
-                .json_body(json),
-        )
+        Ok(self.0.post_json(path, json))
     }
 
     /// `POST /api/v2/usage/query`.

@@ -1,0 +1,500 @@
+//! The Genesys Cloud usage client: every flow, through the engine's drivers.
+
+use super::models::*;
+use super::pages::{JobPage, ResultsPage};
+use super::requests;
+use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
+use super::validate::{check_id, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP};
+use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
+use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
+use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
+use crate::time::Interval;
+
+/// A Genesys Cloud usage client over any transport and clock.
+pub type Client<T, C> = crate::engine::Client<GenesysRules, T, C>;
+
+impl<T: Transport, C: Clock> Client<T, C> {
+    /// A client for `base_url` — a region domain (`mypurecloud.com`), its API
+    /// host, or any `https://` base (a proxy, or the simulator on loopback).
+    pub fn new(base_url: &str, token: &str, transport: T, clock: C) -> Result<Self> {
+        let base = resolve_base(base_url)?;
+        let token = AccessToken::new(token).map_err(|m| {
+            Error::invalid_input(format!("Genesys Cloud: {m}")).with_vendor(Vendor::Genesys)
+        })?;
+        Ok(Client::assemble(
+            base,
+            token,
+            &GenesysRules,
+            REQUESTS_PER_MINUTE,
+            transport,
+            clock,
+        ))
+    }
+
+    fn req(&self) -> requests::Builder<'_> {
+        requests::Builder::new(&self.base, &self.token)
+    }
+
+    /// Runs an organization usage query (legacy executions) to completion.
+    pub async fn query_organization_usage(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        self.query_organization_usage_as(query, opts).await
+    }
+
+    /// [`Self::query_organization_usage`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn query_organization_usage_as<P: ResultsPage>(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let submit = self.req().organization_query(query)?;
+        self.run_execution(opts, &submit, |b, exec| b.organization_results(exec))
+            .await
+    }
+
+    /// Runs the usage query of one OAuth client (legacy executions).
+    pub async fn query_client_usage(
+        &self,
+        client_id: &str,
+        query: &ApiUsageClientQuery,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        self.query_client_usage_as(client_id, query, opts).await
+    }
+
+    /// [`Self::query_client_usage`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn query_client_usage_as<P: ResultsPage>(
+        &self,
+        client_id: &str,
+        query: &ApiUsageClientQuery,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let submit = self.req().client_query(client_id, query)?;
+        self.run_execution(opts, &submit, |b, exec| b.client_results(client_id, exec))
+            .await
+    }
+
+    /// The usage summary of one OAuth client over the last `days` days (7 if
+    /// `None`). It starts an execution, which is polled like the others.
+    pub async fn client_usage_summary(
+        &self,
+        client_id: &str,
+        days: Option<u32>,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        self.client_usage_summary_as(client_id, days, opts).await
+    }
+
+    /// [`Self::client_usage_summary`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn client_usage_summary_as<P: ResultsPage>(
+        &self,
+        client_id: &str,
+        days: Option<u32>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let submit = self.req().client_summary(client_id, days)?;
+        self.run_execution(opts, &submit, |b, exec| b.client_results(client_id, exec))
+            .await
+    }
+
+    /// Who the token belongs to (`GET /api/v2/tokens/me`), with this
+    /// client's retries, rate budget and time limit.
+    pub async fn token_info(&self, opts: &RunOptions) -> Result<TokenInfo> {
+        opts.validate()?;
+        let run = self.conn.run(opts);
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(&self.req().token_info()).await?;
+        let info = decode_json(&response.body, Vendor::Genesys, "token details")
+            .map_err(|e| e.with_status(response.status))?;
+        self.finish(&run);
+        Ok(info)
+    }
+
+    /// Runs a simple search and reads every page. With `split_on_cap`, a
+    /// search that reaches the 20,000-record cap is split into halves of its
+    /// interval until every part is under the cap, and the parts are merged.
+    pub async fn simple_search(
+        &self,
+        search: &ApiUsageSimpleSearch,
+        opts: &RunOptions,
+    ) -> Result<ApiUsageQueryResult> {
+        self.simple_search_as(search, opts).await
+    }
+
+    /// [`Self::simple_search`] with the page type of the caller's choice: typed
+    /// rows, or [`RawQueryResult`] to keep the rows as the vendor's JSON.
+    pub async fn simple_search_as<P: ResultsPage>(
+        &self,
+        search: &ApiUsageSimpleSearch,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let interval = super::validate::check_interval(&search.interval)?;
+        let run = self.conn.run(opts);
+        let mut first: P = self.simple_search_once(&run, search, Vec::new()).await?;
+        if !(*first.capped() && opts.split_on_cap) {
+            self.finish(&run);
+            return Ok(first);
+        }
+        // Split: a work list of intervals, oldest first, each searched until under the cap.
+        let mut pending: Vec<Interval> = Vec::new();
+        match interval.halves() {
+            Some((a, b)) => pending.extend([b, a]),
+            None => {
+                self.finish(&run);
+                return Ok(first);
+            }
+        }
+        let mut merged = P::default();
+        *merged.query_status() = Some(QueryStatus::Complete);
+        let mut done = 0u32;
+        let mut total = 2u32;
+        run.update(|p| {
+            p.parts_done = Some(0);
+            p.parts_total = Some(total);
+            p.rows = 0;
+            p.capped = false;
+        });
+        while let Some(part) = pending.pop() {
+            let sub = ApiUsageSimpleSearch {
+                interval: part.format(),
+                ..search.clone()
+            };
+            let carry = merged.rows().clone();
+            let result = self.simple_search_once::<P>(&run, &sub, carry).await;
+            let mut result = match result {
+                Ok(r) => r,
+                Err(e) => return Err(e.with_partial(&merged)),
+            };
+            if *result.capped() {
+                if let Some((a, b)) = part.halves() {
+                    pending.extend([b, a]);
+                    total += 1;
+                    run.update(|p| p.parts_total = Some(total));
+                    continue;
+                }
+                *merged.capped() = true;
+            }
+            let known = merged.rows().len();
+            let new_rows = std::mem::take(result.rows());
+            merged.rows().extend(new_rows.into_iter().skip(known));
+            done += 1;
+            let rows = merged.rows().len() as u64;
+            let capped = *merged.capped();
+            run.update(|p| {
+                p.parts_done = Some(done);
+                p.rows = rows;
+                p.capped = capped;
+            });
+        }
+        self.finish(&run);
+        Ok(merged)
+    }
+
+    /// One simple search to the end of its pages. `carry` rows are kept in
+    /// front of the new rows (so a failure can hand back everything so far).
+    async fn simple_search_once<P: ResultsPage>(
+        &self,
+        run: &Run<'_, T, C>,
+        search: &ApiUsageSimpleSearch,
+        carry: Vec<P::Row>,
+    ) -> Result<P> {
+        let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let submit = self.req().simple_search(search)?;
+        let exec = self.submit_execution(run, &submit).await?;
+        let first_page = self.req().simple_search_results(&exec, page_size, None)?;
+        let base_rows = carry.len();
+        let mut acc = P::default();
+        *acc.rows() = carry;
+        *acc.query_status() = Some(QueryStatus::Complete);
+        let mut page: P = self
+            .poll_execution(run, &first_page)
+            .await
+            .map_err(|e| e.with_partial(&acc))?;
+        let next = after_cursor(page.cursors());
+        acc.rows().append(page.rows());
+        let end = run
+            .follow_pages(
+                &mut acc,
+                next,
+                base_rows,
+                Some(SIMPLE_SEARCH_CAP),
+                async |cursor| {
+                    let req = self
+                        .req()
+                        .simple_search_results(&exec, page_size, Some(cursor))?;
+                    let response = run.send(&req).await?;
+                    let mut page: P = decode_checked(
+                        &response.body,
+                        Vendor::Genesys,
+                        "results page",
+                        P::check_rows,
+                    )
+                    .map_err(|e| e.with_status(response.status))?;
+                    if *page.query_status() == Some(QueryStatus::Failed) {
+                        return Err(query_failed(
+                            "The simple search failed while its pages were read.",
+                        ));
+                    }
+                    let next = after_cursor(page.cursors());
+                    Ok((page, next))
+                },
+            )
+            .await?;
+        if end == WalkEnd::Capped {
+            *acc.capped() = true;
+        }
+        *acc.cursors() = None;
+        Ok(acc)
+    }
+
+    /// Runs an organization aggregates job and reads every page.
+    pub async fn aggregates_query(
+        &self,
+        request: &OrganizationPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<PublicApiUsageResultsResponse> {
+        self.aggregates_query_as(request, opts).await
+    }
+
+    /// [`Self::aggregates_query`] with the page type of the caller's choice: typed
+    /// rows, or [`RawJobResults`] to keep the rows as the vendor's JSON.
+    pub async fn aggregates_query_as<P: JobPage>(
+        &self,
+        request: &OrganizationPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let now = self.conn.now_ms();
+        let submit = self.req().aggregates_job(request, now)?;
+        let run = self.conn.run(opts);
+        let job_path = self
+            .run_job_submit(&run, &submit, requests::org_job_path)
+            .await?;
+        self.run_job(&run, &job_path).await
+    }
+
+    /// Runs the aggregates job of one OAuth client and reads every page.
+    pub async fn client_aggregates_query(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<PublicApiUsageResultsResponse> {
+        self.client_aggregates_query_as(client_id, request, opts)
+            .await
+    }
+
+    /// [`Self::client_aggregates_query`] with the page type of the caller's choice: typed
+    /// rows, or [`RawJobResults`] to keep the rows as the vendor's JSON.
+    pub async fn client_aggregates_query_as<P: JobPage>(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let now = self.conn.now_ms();
+        let submit = self.req().client_aggregates_job(client_id, request, now)?;
+        let run = self.conn.run(opts);
+        let cid = check_id("clientId", client_id)?;
+        let job_path = self
+            .run_job_submit(&run, &submit, |id| requests::client_job_path(&cid, id))
+            .await?;
+        self.run_job(&run, &job_path).await
+    }
+
+    fn finish(&self, run: &Run<'_, T, C>) {
+        run.update(|p| {
+            p.phase = Phase::Done;
+            p.next_poll_in_ms = None;
+        });
+    }
+
+    /// Submits a legacy execution, polls it until it is complete and returns
+    /// its answer; `results` builds the status request from the execution id.
+    async fn run_execution<P: ResultsPage>(
+        &self,
+        opts: &RunOptions,
+        submit: &HttpRequest,
+        results: impl FnOnce(&requests::Builder<'_>, &str) -> Result<HttpRequest>,
+    ) -> Result<P> {
+        let run = self.conn.run(opts);
+        let exec = self.submit_execution(&run, submit).await?;
+        let poll = results(&self.req(), &exec)?;
+        let result = self.poll_execution(&run, &poll).await?;
+        self.finish(&run);
+        Ok(result)
+    }
+
+    async fn submit_execution(&self, run: &Run<'_, T, C>, submit: &HttpRequest) -> Result<String> {
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(submit).await?;
+        let exec: UsageExecutionResult =
+            decode_json(&response.body, Vendor::Genesys, "submit answer")?;
+        match exec.execution_id.filter(|s| !s.trim().is_empty()) {
+            Some(id) => Ok(id),
+            None => Err(Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "Genesys Cloud accepted the query but sent no executionId to poll. Body starts: {}",
+                    snippet(&response.body, 200)
+                ),
+            )
+            .with_vendor(Vendor::Genesys)
+            .with_status(response.status)),
+        }
+    }
+
+    /// Polls a legacy execution on the schedule until it is `Complete`.
+    async fn poll_execution<P: ResultsPage>(
+        &self,
+        run: &Run<'_, T, C>,
+        poll: &HttpRequest,
+    ) -> Result<P> {
+        run.poll_until_done(&self.schedule, async || {
+            let response = run.send(poll).await?;
+            let mut result: P = decode_checked(
+                &response.body,
+                Vendor::Genesys,
+                "query status",
+                P::check_rows,
+            )
+            .map_err(|e| e.with_status(response.status))?;
+            match result.query_status() {
+                Some(QueryStatus::Complete) => {
+                    let rows = result.rows().len() as u64;
+                    run.update(|p| p.rows = rows);
+                    Ok(Check::Done(result))
+                }
+                Some(QueryStatus::Failed) => Err(query_failed(
+                    "Genesys Cloud reports that the usage query failed. Run it again; if it keeps failing, try a shorter interval or fewer groupings.",
+                )),
+                // Running, missing or a value this version does not know: keep waiting.
+                _ => Ok(Check::Running),
+            }
+        })
+        .await
+    }
+
+    async fn run_job_submit(
+        &self,
+        run: &Run<'_, T, C>,
+        submit: &HttpRequest,
+        path_for: impl Fn(&str) -> String,
+    ) -> Result<String> {
+        run.update(|p| p.phase = Phase::Submitting);
+        let response = run.send(submit).await?;
+        let created: UsageQueryResponse =
+            decode_json(&response.body, Vendor::Genesys, "job answer")?;
+        let id = created.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "Genesys Cloud accepted the job but sent no job id. Body starts: {}",
+                    snippet(&response.body, 200)
+                ),
+            )
+            .with_vendor(Vendor::Genesys)
+        })?;
+        let id = check_id("jobId", &id)?;
+        Ok(path_for(&id))
+    }
+
+    /// Polls a job until it succeeds, then follows `nextUri` to the last page.
+    async fn run_job<P: JobPage>(&self, run: &Run<'_, T, C>, job_path: &str) -> Result<P> {
+        let page_size = run.options().page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let mut acc: P = run
+            .poll_until_done(&self.schedule, async || {
+                let req = self.req().job_page(job_path, page_size, None);
+                let response = run.send(&req).await?;
+                let page: P =
+                    decode_checked(&response.body, Vendor::Genesys, "job status", P::check_rows)
+                        .map_err(|e| e.with_status(response.status))?;
+                job_check(page, response.status)
+            })
+            .await?;
+        *acc.query_status() = Some(JobStatus::Succeeded);
+        let next = self.job_cursor(job_path, acc.next_uri().take());
+        run.follow_pages(&mut acc, next, 0, None, async |uri| {
+            let req = match query_param(uri, "after") {
+                Some(after) => self.req().job_page(job_path, page_size, Some(&after)),
+                None => self.req().same_path(job_path, uri).ok_or_else(|| {
+                    Error::new(ErrorKind::Decode, "a job page's nextUri left the job")
+                        .with_vendor(Vendor::Genesys)
+                })?,
+            };
+            let response = run.send(&req).await?;
+            let mut page: P =
+                decode_checked(&response.body, Vendor::Genesys, "job page", P::check_rows)
+                    .map_err(|e| e.with_status(response.status))?;
+            let next = self.job_cursor(job_path, page.next_uri().take());
+            Ok((page, next))
+        })
+        .await?;
+        self.finish(run);
+        Ok(acc)
+    }
+
+    /// The page cursor of a job page's `nextUri`: the URI itself, when it
+    /// has an `after` cursor or points to the same job; none otherwise.
+    fn job_cursor(&self, job_path: &str, next: Option<String>) -> Option<String> {
+        let next = next?;
+        match query_param(&next, "after") {
+            Some(after) if after.trim().is_empty() => None,
+            Some(_) => Some(next),
+            None => self.req().same_path(job_path, &next).map(|_| next),
+        }
+    }
+}
+
+/// What a job's status check found.
+fn job_check<P: JobPage>(mut page: P, http_status: u16) -> Result<Check<P>> {
+    let status = page
+        .query_status()
+        .clone()
+        .unwrap_or(if http_status == 200 {
+            JobStatus::Succeeded
+        } else {
+            JobStatus::Running
+        });
+    match status {
+        JobStatus::Succeeded => Ok(Check::Done(page)),
+        JobStatus::Failed => {
+            let why = page
+                .error_body()
+                .and_then(|b| b.message.clone())
+                .map(|m| format!(" Genesys Cloud said: \"{}\"", snippet(&m, 300)))
+                .unwrap_or_default();
+            let mut err = query_failed(&format!("The usage job failed.{why}"));
+            err.details = page
+                .error_body()
+                .and_then(|b| serde_json::to_value(b).ok())
+                .map(std::sync::Arc::new);
+            err.correlation_id = page.error_body().and_then(|b| b.context_id.clone());
+            Err(err)
+        }
+        JobStatus::Cancelled => Err(query_failed(
+            "The usage job was cancelled in Genesys Cloud. Run it again.",
+        )),
+        _ => Ok(Check::Running),
+    }
+}
+
+/// The `after` cursor of a simple-search page.
+fn after_cursor(cursors: &mut Option<Cursors>) -> Option<String> {
+    cursors.as_ref().and_then(|c| c.after.clone())
+}
+
+fn query_failed(message: &str) -> Error {
+    Error::new(ErrorKind::QueryFailed, message).with_vendor(Vendor::Genesys)
+}
