@@ -132,6 +132,28 @@ pub fn forecast(
     .map(|f| json_to_js(&f))
 }
 
+/// The queries whose answers [`overview`] reads, for `today`: Genesys
+/// organization usage by day and OAuth client over the last nine weeks, and
+/// ThousandEyes usage with its tests.
+///
+/// ```js
+/// const q = overviewQueries("2026-12-10");
+/// const [rows, usage, quotas] = await Promise.all([
+///   gc.queryOrganizationUsage(q.genesys).then((r) => r.results),
+///   te.usage(q.thousandEyesUsage),
+///   te.quotas(),
+/// ]);
+/// ```
+#[wasm_bindgen(js_name = overviewQueries, unchecked_return_type = "OverviewQueries")]
+pub fn overview_queries(
+    #[wasm_bindgen(unchecked_param_type = "string")] today: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let today = today
+        .as_string()
+        .ok_or_else(|| Error::invalid_input("today must be a date such as 2026-12-10"));
+    thrown(today.and_then(|t| analysis::overview_queries(&t))).map(|q| json_to_js(&q))
+}
+
 /// Both vendors' figures on one page: the Genesys month against the
 /// allowance with its forecast, the clients, ThousandEyes units against the
 /// quotas; see [`analysis::overview`](crate::analysis::overview).
