@@ -23,8 +23,8 @@ BUDGETS = {
     # overview, evaluateRules, toPrometheus, overviewCsv): the week-aware
     # forecast, the outlook and the rules, and the decoders of the rows, the
     # ThousandEyes usage and the overview they read back (the overview's own
-    # decoder is about 35,000 of the 97,400 bytes added). Measured 279,605.
-    "pkg": {"budget": 282_400, "target": 50_887,
+    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,179.
+    "pkg": {"budget": 284_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     "dist": {"budget": 410_000, "target": 307_200, "files": None},
 }

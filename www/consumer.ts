@@ -9,6 +9,7 @@ import init, {
   forecast,
   overview,
   overviewCsv,
+  overviewQueries,
   toPrometheus,
   type ApiUsageQueryResult,
   type Fired,
@@ -83,11 +84,13 @@ export async function dashboard(accessToken: string, teToken: string): Promise<n
   const f: Forecast = forecast(daily, 7, { intervalLevel: 0.8, lastIsPartial: false });
   const method: ForecastMethod = f.method;
   const band: number = f.upper[0]! - f.lower[0]! + f.mean.length + f.start + f.intervalLevel;
+  const queries = overviewQueries("2026-06-08");
+  const lastNineWeeks: ApiUsageQueryResult = await gc.queryOrganizationUsage(queries.genesys);
   const o: Overview = overview({
     today: "2026-06-08",
-    genesysRows: org.results,
+    genesysRows: lastNineWeeks.results,
     allowance: { licences: 40, perLicence: 25_000 },
-    thousandEyesUsage: usage,
+    thousandEyesUsage: await te.usage(queries.thousandEyesUsage),
     quotas: await te.quotas(),
   });
   const projected: number | undefined = o.genesys?.month.projected;

@@ -12,6 +12,7 @@ import {
   defaultRules,
   toPrometheus,
   overviewCsv,
+  overviewQueries,
   ThousandEyesClient,
 } from "usage-lens";
 
@@ -100,6 +101,16 @@ test("forecast: bad input throws invalidInput before anything is computed", () =
 });
 
 // ---------------------------------------------------------------- overview
+
+test("overviewQueries: nine weeks of Genesys days by client, ThousandEyes usage with tests", () => {
+  assert.deepEqual(overviewQueries("2026-12-10"), {
+    genesys: { interval: "2026-10-08T00:00:00Z/2026-12-10T00:00:00Z", granularity: "Day", groupBy: ["OAuthClientId"] },
+    thousandEyesUsage: { expand: ["test"] },
+  });
+  assert.equal(overviewQueries("2026-12-10T23:59:00Z").genesys.interval, "2026-10-08T00:00:00Z/2026-12-10T00:00:00Z");
+  throwsInvalid(() => overviewQueries("tomorrow"));
+  throwsInvalid(() => overviewQueries(20261210), /today/);
+});
 
 /** Rows as queryOrganizationUsage returns them: one per day and client. */
 function rows(today, days, clients) {
