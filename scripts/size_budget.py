@@ -26,7 +26,10 @@ BUDGETS = {
     # decoder is about 35,000 of the 99,000 bytes added). Measured 281,179.
     "pkg": {"budget": 284_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
-    "dist": {"budget": 410_000, "target": 307_200, "files": None},
+    # 419,109 after the flows went through the engine's generic poll loop and
+    # page walk (each page type gets its own copy) and sign-in through the
+    # Genesys client: +9.1 KB.
+    "dist": {"budget": 423_000, "target": 307_200, "files": None},
 }
 
 

@@ -92,6 +92,17 @@ fn digits(s: &str, n: usize) -> Option<u32> {
 /// Reads `YYYY-MM`, `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`
 /// (a missing zone means UTC). Fractions of a second are dropped.
 pub fn parse_instant(text: &str) -> Result<Instant, String> {
+    let (ms, precision) = parse_instant_ms(text)?;
+    Ok(Instant {
+        secs: ms.div_euclid(1000),
+        precision,
+    })
+}
+
+/// Reads the forms of [`parse_instant`] to the millisecond: milliseconds
+/// since the epoch (the first three digits of a fraction of a second count)
+/// and how precise the text was.
+pub fn parse_instant_ms(text: &str) -> Result<(i64, Precision), String> {
     let bad =
         || format!("`{text}` is not a date or time; use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)");
     let t = text.trim();
@@ -117,7 +128,7 @@ pub fn parse_instant(text: &str) -> Result<Instant, String> {
     }
     let mut secs = days_from_civil(y, m, d) * DAY;
     let Some(time) = time else {
-        return Ok(Instant { secs, precision });
+        return Ok((secs * 1000, precision));
     };
     // Split off the zone.
     let (clock, offset) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
@@ -144,10 +155,16 @@ pub fn parse_instant(text: &str) -> Result<Instant, String> {
         [hms, frac] => (*hms, Some(*frac)),
         _ => return Err(bad()),
     };
+    let mut millis = 0;
     if let Some(f) = frac {
         if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
+        millis = f
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(3)
+            .fold(0, |ms, b| ms * 10 + i64::from(b - b'0'));
     }
     let hms: Vec<&str> = hms.split(':').collect();
     let (h, mi, s) = match hms.as_slice() {
@@ -162,10 +179,7 @@ pub fn parse_instant(text: &str) -> Result<Instant, String> {
         return Err(format!("`{text}` is not a real time of day"));
     }
     secs += i64::from(h * 3600 + mi * 60 + s.min(59)) - offset;
-    Ok(Instant {
-        secs,
-        precision: Precision::Time,
-    })
+    Ok((secs * 1000 + millis, Precision::Time))
 }
 
 /// A time interval `start/end` as the Genesys usage API takes it.
@@ -286,6 +300,17 @@ mod tests {
         assert!(Interval::parse("2026-07-01T00:00:00Z/2026-07-01T00:00:00Z").is_err());
         assert!(parse_instant("2026-07-01T00:00:00+1").is_err());
         assert!(parse_instant("２０２６-07-01").is_err());
+    }
+
+    #[test]
+    fn milliseconds_keep_the_fraction() {
+        let (ms, p) = parse_instant_ms("2026-07-01T00:00:01.25Z").unwrap();
+        assert_eq!((ms % 1000, p), (250, Precision::Time));
+        assert_eq!(
+            parse_instant("2026-07-01T00:00:01.25Z").unwrap().secs,
+            ms / 1000
+        );
+        assert_eq!(parse_instant_ms("2021-01").unwrap().1, Precision::Month);
     }
 
     #[test]

@@ -241,3 +241,77 @@ fn thousandeyes_views_read_the_simulated_period() {
             .unwrap();
     assert!(agents.breakdowns.iter().any(|a| a.agent_id.is_none()));
 }
+
+/// The overview over the simulator's nine weeks and its ThousandEyes period:
+/// the month adds up, and the default rules fire on what the data holds.
+#[test]
+fn the_overview_of_the_simulated_organizations_fires_the_default_rules() {
+    use usage_lens::analysis::{self, outlook, Allowance, OverviewInput, Records, RuleKind};
+    let (c, sim, clock) = setup("id=overview");
+    let today = "2026-06-21";
+    let from = "2026-04-19"; // 63 days before
+    let org = block_on(c.query_organization_usage(
+        &ApiUsageOrganizationQuery {
+            interval: format!("{from}/2026-06-20"),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![OrganizationGroupBy::OAuthClientId]),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    let records = Records::from_usage_rows(&org.results);
+    let t = SimTransport::new(sim, clock.clone());
+    let te =
+        thousandeyes::Client::new(Some("https://demo.invalid"), "tok", t, clock.clone()).unwrap();
+    let params = UsageParams {
+        aid: None,
+        expand: Some(vec![ExpandUsageOptions::Test]),
+    };
+    let usage = block_on(te.usage(&params, &RunOptions::default())).unwrap();
+    let quotas = block_on(te.quotas(&RunOptions::default())).unwrap();
+    // An allowance just under what the month will reach.
+    let plain = analysis::overview(&OverviewInput {
+        today,
+        genesys: Some(&records),
+        ..OverviewInput::default()
+    })
+    .unwrap();
+    let projected = plain.genesys.as_ref().unwrap().month.projected;
+    let allowance = Allowance::Requests {
+        requests: (projected * 0.95) as i64,
+    };
+    let o = analysis::overview(&OverviewInput {
+        today,
+        genesys: Some(&records),
+        allowance: Some(&allowance),
+        usage: Some(&usage),
+        quotas: Some(&quotas),
+    })
+    .unwrap();
+    let g = o.genesys.as_ref().unwrap();
+    let m: &outlook::MonthOutlook = &g.month;
+    assert_eq!((m.month.as_str(), m.days_counted), ("2026-06", 20));
+    let counted: i64 = m.days.iter().filter_map(|d| d.actual).sum();
+    assert_eq!(counted, m.month_to_date);
+    assert!(m.month_to_date > 0 && m.projected > m.month_to_date as f64);
+    assert!(m.projected_lower <= m.projected && m.projected <= m.projected_upper);
+    let shares: f64 = m.contributors.iter().map(|c| c.share).sum();
+    assert!((shares - 1.0).abs() < 1e-6, "{shares}");
+    assert!(o.thousandeyes.as_ref().unwrap().cloud.used > 0);
+    let fired = analysis::evaluate_rules(&o, &analysis::default_rules());
+    let kinds: Vec<RuleKind> = fired.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&RuleKind::MonthAllowance), "{fired:#?}");
+    assert!(kinds.contains(&RuleKind::Share429), "{fired:#?}");
+    for f in &fired {
+        assert!(
+            !f.who.is_empty() && !f.advice.is_empty() && f.value > f.threshold,
+            "{f:?}"
+        );
+    }
+    let text = analysis::to_prometheus(&o, &fired);
+    assert!(
+        text.contains("usage_lens_rule_fired{rule=\"month-allowance\""),
+        "{text}"
+    );
+}

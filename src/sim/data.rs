@@ -8,7 +8,10 @@
 //! bursts of 429s on a few endpoints on some days (`status429` ⊆ `status400`,
 //! `requests` = 2xx + 3xx + 4xx + 5xx).
 
-use super::util::{days_from_civil, hash, month_start, pick, str_hash, weekday};
+use crate::genesys::Granularity;
+use crate::time::days_from_civil;
+
+use super::util::{hash, month_start, pick, str_hash, weekday};
 
 /// The organization every synthetic request belongs to.
 pub(crate) const HOME_ORG_ID: &str = "a81d5c3e-0f6b-4d92-b7e4-3c2a1f9e8d70";
@@ -661,25 +664,13 @@ fn make_stream(
     }
 }
 
-/// How rows are bucketed by date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Granularity {
-    /// One bucket per UTC day.
-    Day,
-    /// One bucket per week starting on Monday.
-    Week,
-    /// One bucket per calendar month.
-    Month,
-}
-
-impl Granularity {
-    /// The first day of the bucket containing `day`.
-    pub fn bucket(self, day: i64) -> i64 {
-        match self {
-            Granularity::Day => day,
-            Granularity::Week => day - weekday(day),
-            Granularity::Month => month_start(day),
-        }
+/// The first day of the bucket of `granularity` (the library's) containing
+/// `day`: weeks start on Monday, months on the 1st.
+fn bucket_start(granularity: Granularity, day: i64) -> i64 {
+    match granularity {
+        Granularity::Day => day,
+        Granularity::Week => day - weekday(day),
+        Granularity::Month => month_start(day),
     }
 }
 
@@ -742,7 +733,7 @@ pub(crate) fn aggregate(
         return Vec::new();
     }
     for day in first..=last {
-        let bucket = gran.map(|g| g.bucket(day));
+        let bucket = gran.map(|g| bucket_start(g, day));
         for s in &streams {
             let counts = cat.day_counts(s, day);
             if counts.requests() == 0 {

@@ -63,6 +63,17 @@
 //! ten enterprise agents whose consumption runs slightly over the
 //! 4,320,000,000-unit quota of the billing period (the 5th, 08:00 UTC).
 //!
+//! # Layout
+//!
+//! `genesys/` and `thousandeyes/` answer each vendor (routing, request
+//! validation, answers, with their tests beside them); `oauth` is the Genesys
+//! login host; `gate` holds the checks and faults both vendors share;
+//! `scenario` the state kept per scenario; `data` the Genesys synthetic data;
+//! `cursor` the one page-cursor codec; `transport` the in-process
+//! [`SimTransport`]; `util` hashing, ids and days. Dates, timestamps and
+//! base64 come from [`crate::time`] and [`crate::encoding`], and every limit
+//! the library also checks comes from the library.
+//!
 //! # Example
 //!
 //! ```
@@ -76,25 +87,34 @@
 //! assert_eq!(resp.status, 200);
 //! ```
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
-use crate::http::{
-    path_of, query_param, Clock, HttpRequest, HttpResponse, Transport, TransportError,
-};
+use crate::http::{path_of, query_param, HttpRequest, HttpResponse};
 
+mod cursor;
 mod data;
+mod gate;
 mod genesys;
 mod oauth;
 mod scenario;
 mod thousandeyes;
+mod transport;
 mod util;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod tests;
+mod tests {
+    //! Simulator semantics, checked through `Sim::handle` the way a client sees them.
+    mod gate;
+    mod oauth;
+    mod robustness;
+    pub(crate) mod support;
+    mod transport;
+}
 
+pub use gate::UNKNOWN_FIELD;
+pub use transport::{take_stall, SimTransport, DROPPED, STALL_HEADER};
+
+use gate::with_unknown_field;
 use scenario::ScenarioState;
 use util::{hash, uuid};
 
@@ -292,28 +312,6 @@ impl Sim {
     }
 }
 
-/// The name and value of the field `unknown=1` adds to every row.
-pub const UNKNOWN_FIELD: (&str, &str) = ("fromTheFuture", r#"{"kind":"new","values":[1,""]}"#);
-
-/// Adds [`UNKNOWN_FIELD`] to every row of a JSON answer.
-fn with_unknown_field(mut resp: HttpResponse) -> HttpResponse {
-    let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&resp.body) else {
-        return resp;
-    };
-    let Ok(extra) = serde_json::from_str::<serde_json::Value>(UNKNOWN_FIELD.1) else {
-        return resp;
-    };
-    for rows in ["results", "entities", "breakdowns"] {
-        if let Some(list) = body.get_mut(rows).and_then(|v| v.as_array_mut()) {
-            for row in list.iter_mut().filter_map(|r| r.as_object_mut()) {
-                row.insert(UNKNOWN_FIELD.0.to_string(), extra.clone());
-            }
-        }
-    }
-    resp.body = body.to_string();
-    resp
-}
-
 /// Splits `/_s/<scenario>/rest` into the scenario string and the rest.
 fn split_scenario(pq: &str) -> (&str, &str) {
     if let Some(after) = pq.strip_prefix("/_s/") {
@@ -392,137 +390,6 @@ fn route(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &str) -> HttpRe
     }
 }
 
-/// What the common checks decided for one API request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Gate {
-    /// Go on and answer.
-    Pass,
-    /// `html=1`: answer with a login page.
-    Html,
-    /// No bearer token.
-    NoToken,
-    /// A token starting with `invalid`.
-    BadToken,
-    /// A token starting with `expired`, or `expire=` ran out.
-    Expired,
-    /// `deny=1`.
-    Deny,
-    /// Over the per-minute limit; wait this many seconds.
-    Limited {
-        /// Seconds until the window resets.
-        wait_s: u64,
-    },
-    /// An injected 429 (`r429=`).
-    Injected429 {
-        /// Seconds to wait (`wait=`).
-        wait_s: u64,
-    },
-    /// An injected 5xx (`e5xx=`).
-    Injected5xx(u16),
-    /// A dropped connection (`drop=`).
-    Dropped,
-}
-
-/// A header on a response whose delivery the transport (or the server) must
-/// hold back this many milliseconds (`stall=`); it is removed before delivery.
-pub const STALL_HEADER: &str = "x-sim-stall-ms";
-
-/// The status of a response that stands for "no response at all": a dropped
-/// connection. [`SimTransport`] turns it into a network error, and the server
-/// answers without CORS headers, which a browser reports the same way.
-pub const DROPPED: u16 = 0;
-
-/// The rate-limit window after counting one request.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct RateInfo {
-    pub limit: u64,
-    pub count: u64,
-    pub reset_ms: u64,
-}
-
-/// The bearer token of a request, if any.
-pub(crate) fn bearer(req: &HttpRequest) -> Option<&str> {
-    let v = req.header_value("authorization")?.trim();
-    let scheme = v.get(..7)?;
-    if !scheme.eq_ignore_ascii_case("bearer ") {
-        return None;
-    }
-    let token = v.get(7..)?.trim();
-    (!token.is_empty()).then_some(token)
-}
-
-/// The checks shared by both vendors, in order: HTML interception, the rate
-/// window, the bearer token, `expire=`, `deny=`, the per-minute limit, and the
-/// injected faults.
-pub(crate) fn gate(
-    ctx: &mut Ctx<'_>,
-    req: &HttpRequest,
-    te: bool,
-    deny_applies: bool,
-) -> (Gate, RateInfo) {
-    let cfg = ctx.st.cfg.clone();
-    if cfg.html {
-        return (Gate::Html, RateInfo::default());
-    }
-    let window = if te {
-        &mut ctx.st.te_window
-    } else {
-        &mut ctx.st.genesys_window
-    };
-    let count = window.hit(ctx.now, cfg.window_ms.unwrap_or(0));
-    let info = RateInfo {
-        limit: cfg.limit.unwrap_or(if te { 240 } else { 300 }),
-        count,
-        reset_ms: window.reset_at(),
-    };
-    let Some(token) = bearer(req) else {
-        return (Gate::NoToken, info);
-    };
-    if token.starts_with("invalid") {
-        return (Gate::BadToken, info);
-    }
-    if token.starts_with("expired") {
-        return (Gate::Expired, info);
-    }
-    ctx.st.authed = ctx.st.authed.saturating_add(1);
-    if cfg.expire.is_some_and(|n| ctx.st.authed > n) {
-        return (Gate::Expired, info);
-    }
-    if cfg.deny && deny_applies {
-        return (Gate::Deny, info);
-    }
-    if info.count > info.limit {
-        let wait_s = info.reset_ms.saturating_sub(ctx.now).div_ceil(1000).max(1);
-        return (Gate::Limited { wait_s }, info);
-    }
-    if ctx.st.successes >= cfg.fault_after {
-        if ctx.st.r429_left > 0 {
-            ctx.st.r429_left -= 1;
-            return (Gate::Injected429 { wait_s: cfg.wait_s }, info);
-        }
-        if ctx.st.e5xx_left > 0 {
-            ctx.st.e5xx_left -= 1;
-            return (Gate::Injected5xx(cfg.code), info);
-        }
-        if ctx.st.drop_left > 0 {
-            ctx.st.drop_left -= 1;
-            return (Gate::Dropped, info);
-        }
-    }
-    (Gate::Pass, info)
-}
-
-/// The page a misconfigured proxy or an expired SSO session returns instead of JSON.
-pub(crate) fn html_login_page() -> HttpResponse {
-    HttpResponse::new(
-        200,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in</title></head>\
-         <body><h1>Sign in</h1><form method=\"post\" action=\"/login\"><label>Email <input name=\"email\"></label>\
-         <label>Password <input name=\"password\" type=\"password\"></label><button>Log in</button></form></body></html>\n",
-    )
-    .with_header("Content-Type", "text/html; charset=utf-8")
-}
-
 /// A JSON response.
 pub(crate) fn json_response(
     status: u16,
@@ -530,88 +397,4 @@ pub(crate) fn json_response(
     body: &serde_json::Value,
 ) -> HttpResponse {
     HttpResponse::new(status, body.to_string()).with_header("Content-Type", content_type)
-}
-
-/// Applies `trunc=1` to a JSON body.
-pub(crate) fn maybe_truncate(ctx: &Ctx<'_>, mut resp: HttpResponse) -> HttpResponse {
-    let is_json = resp
-        .header("content-type")
-        .is_some_and(|t| t.contains("json"));
-    if ctx.st.cfg.trunc && is_json {
-        resp.body = util::half(&resp.body);
-    }
-    resp
-}
-
-/// An in-process [`Transport`] over a shared [`Sim`]: reads the clock,
-/// optionally waits a simulated latency with [`Clock::sleep`], then answers
-/// with [`Sim::handle`] at the clock's time.
-///
-/// # Example
-///
-/// ```no_run
-/// # use std::{cell::RefCell, rc::Rc};
-/// # use usage_lens::sim::{Sim, SimTransport};
-/// # fn demo<C: usage_lens::http::Clock>(clock: C) {
-/// let sim = Rc::new(RefCell::new(Sim::new(1)));
-/// let transport = SimTransport::new(sim, clock).with_latency_ms(40);
-/// # }
-/// ```
-#[derive(Debug)]
-pub struct SimTransport<C: Clock> {
-    sim: Rc<RefCell<Sim>>,
-    clock: C,
-    latency_ms: u64,
-}
-
-impl<C: Clock> SimTransport<C> {
-    /// A transport answering from `sim` at `clock`'s time, with no latency.
-    pub fn new(sim: Rc<RefCell<Sim>>, clock: C) -> Self {
-        SimTransport {
-            sim,
-            clock,
-            latency_ms: 0,
-        }
-    }
-
-    /// Waits this many ms (on the clock) before each answer.
-    pub fn with_latency_ms(mut self, ms: u64) -> Self {
-        self.latency_ms = ms;
-        self
-    }
-}
-
-impl<C: Clock> Transport for SimTransport<C> {
-    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        if self.latency_ms > 0 {
-            self.clock.sleep(self.latency_ms).await?;
-        }
-        let now = self.clock.now_ms();
-        let mut response = {
-            let mut sim = self
-                .sim
-                .try_borrow_mut()
-                .map_err(|_| TransportError::Network("the simulator is busy".to_string()))?;
-            sim.handle(request, now)
-        };
-        if let Some(ms) = take_stall(&mut response) {
-            self.clock.sleep(ms).await?;
-        }
-        if response.status == DROPPED {
-            return Err(TransportError::Network(
-                "the connection was dropped".to_string(),
-            ));
-        }
-        Ok(response)
-    }
-}
-
-/// Removes the stall marker from a response and says how long to hold it back.
-pub fn take_stall(response: &mut HttpResponse) -> Option<u64> {
-    let i = response
-        .headers
-        .iter()
-        .position(|(n, _)| n.eq_ignore_ascii_case(STALL_HEADER))?;
-    let (_, v) = response.headers.remove(i);
-    v.parse().ok()
 }

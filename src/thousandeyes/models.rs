@@ -436,7 +436,7 @@ te_struct! {
 
 /// Answer of `GET /v7/usage/units/tests`; from usage-lens, every page merged.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "TestsUsageWire")]
+#[serde(from = "BreakdownsWire<UnitsByTests>")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct TestsUsage {
     /// The rows.
@@ -447,19 +447,32 @@ pub struct TestsUsage {
     pub links: Option<PaginationLinks>,
 }
 
-/// The tolerant wire form of [`TestsUsage`]: anything missing is empty.
+/// The tolerant wire form of a paged units answer ([`TestsUsage`],
+/// [`EnterpriseAgentsUsage`]): anything missing is empty.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
-struct TestsUsageWire {
+#[serde(
+    rename_all = "camelCase",
+    default,
+    bound(deserialize = "R: Deserialize<'de>")
+)]
+struct BreakdownsWire<R> {
     #[serde(deserialize_with = "null_as_empty")]
-    breakdowns: Vec<UnitsByTests>,
+    breakdowns: Vec<R>,
     #[serde(rename = "_links")]
     links: Option<PaginationLinks>,
 }
 
-impl From<TestsUsageWire> for TestsUsage {
-    fn from(w: TestsUsageWire) -> Self {
+impl<R> Default for BreakdownsWire<R> {
+    fn default() -> Self {
+        BreakdownsWire {
+            breakdowns: Vec::new(),
+            links: None,
+        }
+    }
+}
+
+impl From<BreakdownsWire<UnitsByTests>> for TestsUsage {
+    fn from(w: BreakdownsWire<UnitsByTests>) -> Self {
         TestsUsage {
             breakdowns: w.breakdowns,
             links: w.links,
@@ -487,7 +500,7 @@ te_struct! {
 
 /// Answer of `GET /v7/usage/units/enterprise-agents`; every page merged.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "EnterpriseAgentsUsageWire")]
+#[serde(from = "BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>")]
 #[cfg_attr(feature = "js", derive(Tsify))]
 pub struct EnterpriseAgentsUsage {
     /// The rows.
@@ -498,19 +511,8 @@ pub struct EnterpriseAgentsUsage {
     pub links: Option<PaginationLinks>,
 }
 
-/// The tolerant wire form of [`EnterpriseAgentsUsage`]: anything missing is empty.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
-struct EnterpriseAgentsUsageWire {
-    #[serde(deserialize_with = "null_as_empty")]
-    breakdowns: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
-    #[serde(rename = "_links")]
-    links: Option<PaginationLinks>,
-}
-
-impl From<EnterpriseAgentsUsageWire> for EnterpriseAgentsUsage {
-    fn from(w: EnterpriseAgentsUsageWire) -> Self {
+impl From<BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>> for EnterpriseAgentsUsage {
+    fn from(w: BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>) -> Self {
         EnterpriseAgentsUsage {
             breakdowns: w.breakdowns,
             links: w.links,
