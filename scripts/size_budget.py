@@ -23,7 +23,7 @@ BUDGETS = {
     # overview, evaluateRules, toPrometheus, overviewCsv): the week-aware
     # forecast, the outlook and the rules, and the decoders of the rows, the
     # ThousandEyes usage and the overview they read back (the overview's own
-    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,179.
+    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,731.
     "pkg": {"budget": 284_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
