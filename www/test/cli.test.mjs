@@ -31,6 +31,14 @@ function both(genesys = "", te = "") {
   };
 }
 
+/** Both vendors on a port where nothing listens: a request sent would fail as `network`. */
+const NOWHERE = {
+  USAGE_LENS_GENESYS_TOKEN: GENESYS_TOKEN,
+  USAGE_LENS_GENESYS_BASE_URL: "http://127.0.0.1:9",
+  USAGE_LENS_TE_TOKEN: TE_TOKEN,
+  USAGE_LENS_TE_BASE_URL: "http://127.0.0.1:9",
+};
+
 /** Runs the bin; resolves { code, stdout, stderr } and checks no token leaked. */
 function run(args, env = {}) {
   return new Promise((resolve) => {
@@ -184,7 +192,7 @@ test("bad arguments: exit 2 with a message, before any request", async () => {
     [["verify"], /unknown command/],
   ];
   for (const [args, message] of cases) {
-    const r = await run(args, both());
+    const r = await run(args, NOWHERE);
     expectCode(r, 2);
     assert.match(r.stderr, message, args.join(" "));
     assert.match(r.stderr, /^usage-lens: /);
@@ -197,7 +205,7 @@ test("bad arguments: exit 2 with a message, before any request", async () => {
   assert.match(help.stdout, /--format table\|json\|prometheus/);
 });
 
-test("bad rules files: exit 2", async () => {
+test("bad rules files: exit 2, before any request", async () => {
   const cases = [
     [await rulesFile("broken.json", "[{"), /not JSON/],
     [await rulesFile("zero.json", [{ id: "a", kind: "share429", threshold: 0 }]), /threshold/],
@@ -205,7 +213,7 @@ test("bad rules files: exit 2", async () => {
     [join(dir, "missing.json"), /cannot read the rules file .*ENOENT/],
   ];
   for (const [path, message] of cases) {
-    const r = await run(["check", "--rules", path], both());
+    const r = await run(["check", "--rules", path], NOWHERE);
     expectCode(r, 2);
     assert.match(r.stderr, message, path);
   }
