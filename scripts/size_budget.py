@@ -28,8 +28,11 @@ BUDGETS = {
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
     # page walk (each page type gets its own copy) and sign-in through the
-    # Genesys client: +9.1 KB.
-    "dist": {"budget": 423_000, "target": 307_200, "files": None},
+    # Genesys client: +9.1 KB. 509,587 with the overview screen (both
+    # vendors' figures, the month chart, the allowance and rules editors, the
+    # rule evaluation) and the series chart's forecast (analysis::forecast
+    # with its fit, now in the app): +90.5 KB; the budget is that plus 1 %.
+    "dist": {"budget": 515_000, "target": 307_200, "files": None},
 }
 
 

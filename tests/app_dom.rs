@@ -89,8 +89,9 @@ async fn the_app_connects_to_demo_runs_and_draws_a_chart() {
         b.click();
     };
     click("[data-testid=connect-demo]");
-    // Let the connection settle before running.
+    // Let the connection settle (Demo opens the overview) before running.
     sleep(100).await;
+    click("[data-testid=view-query]");
     click("[data-testid=run]");
     // The demo simulator takes a few seconds of (real) time to finish the query.
     let mut waited = 0;

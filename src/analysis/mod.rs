@@ -16,6 +16,7 @@ mod projection;
 pub mod records;
 pub mod rules;
 mod series;
+pub mod series_forecast;
 pub mod units;
 
 pub use exposition::{overview_csv, to_prometheus};
@@ -28,6 +29,7 @@ pub use projection::{days_between, linear_trend, period_projection, project, Per
 pub use records::{Counts, Records};
 pub use rules::{default_rules, evaluate_rules, Fired, Rule, RuleKind};
 pub use series::{daily_series, fit_periods, Periods, Series, SeriesGroup};
+pub use series_forecast::{forecast_series, SeriesForecastInput};
 
 use crate::genesys::{ApiUsageRow, PublicApiUsage};
 

@@ -57,6 +57,13 @@ pub fn local_set(key: &str, value: &str) {
     }
 }
 
+/// Removes a `localStorage` item.
+pub fn local_remove(key: &str) {
+    if let Some(s) = local() {
+        let _ = s.remove_item(key);
+    }
+}
+
 /// `location.search`, with its `?`.
 pub fn location_search() -> String {
     window()

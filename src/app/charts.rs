@@ -1,12 +1,13 @@
-//! Hand-written SVG charts: stacked daily series with a trend and a 7-day
-//! projection, top-N bars, the status-code breakdown with the 429 share
+//! Hand-written SVG charts: stacked daily series with the forecast of the
+//! next periods as a band, top-N bars, the status-code breakdown with the 429 share
 //! highlighted, and units against a quota. Every chart has a legend or labels,
 //! `<title>` tooltips, colours from CSS variables (light and dark), and a
 //! visually hidden table for screen readers. Vendor strings are text nodes.
 
 use leptos::prelude::*;
 
-use crate::analysis::{linear_trend, project, GroupTotal, Series};
+use crate::analysis::series_forecast::forecast_input;
+use crate::analysis::{forecast, ForecastMethod, GroupTotal, Periods, Series};
 
 pub use crate::analysis::format::{fixed, nice_max, percent1, short};
 
@@ -15,7 +16,7 @@ use super::answer::{group_digits, BarSet, QuotaView};
 const W: f64 = 800.0;
 
 /// An SVG coordinate (one decimal).
-fn fx(v: f64) -> String {
+pub fn fx(v: f64) -> String {
     fixed(v, 1)
 }
 
@@ -38,19 +39,64 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
-/// Requests over time, stacked by group, with a trend line and a projection.
+/// Friendly words for a forecast method, for the chart's caption.
+pub fn method_words(method: ForecastMethod) -> &'static str {
+    match method {
+        ForecastMethod::SeasonalDampedTrend => "weekly pattern with a damped trend",
+        ForecastMethod::DampedTrend => "damped trend",
+        ForecastMethod::SeasonalNaive => "same weekday last week (under two weeks of data)",
+        ForecastMethod::Mean => "the average (too few periods for a trend)",
+    }
+}
+
+/// The SVG path of a band: along the upper edge, back along the lower one.
+pub fn band_path(points: &[(f64, f64, f64)]) -> String {
+    let mut d = String::new();
+    for (i, (x, _, hi)) in points.iter().enumerate() {
+        d.push_str(if i == 0 { "M" } else { " L" });
+        d.push_str(&format!("{},{}", fx(*x), fx(*hi)));
+    }
+    for (x, lo, _) in points.iter().rev() {
+        d.push_str(&format!(" L{},{}", fx(*x), fx(*lo)));
+    }
+    if !d.is_empty() {
+        d.push_str(" Z");
+    }
+    d
+}
+
+/// The SVG path of a line through points.
+pub fn line_path(points: &[(f64, f64)]) -> String {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, fx(*x), fx(*y)))
+        .collect()
+}
+
+/// How many periods ahead the series chart forecasts.
+pub const FORECAST_PERIODS: usize = 7;
+
+/// Requests over time, stacked by group, with the forecast of the next
+/// periods as a band (80 %) around its central line.
 #[component]
 pub fn SeriesChart(
     /// The series.
     series: Series,
     /// What the groups are (for the legend's heading).
     group_label: String,
-    /// Whether to draw the trend and the 7-day projection.
+    /// Whether to draw the forecast of the next periods.
     #[prop(default = true)]
     projection: bool,
     /// What one bar covers when the days were summed to fit ("week", "month").
     #[prop(default = None)]
     per: Option<&'static str>,
+    /// What each period covers (days, or days summed into weeks or months).
+    #[prop(default = Periods::AsGiven)]
+    periods: Periods,
+    /// The first and last day of the data, to tell partial weeks or months.
+    #[prop(default = None)]
+    days: Option<(String, String)>,
 ) -> impl IntoView {
     let h = 300.0;
     let (ml, mr, mt, mb) = (64.0, 16.0, 12.0, 44.0);
@@ -59,18 +105,32 @@ pub fn SeriesChart(
     let totals = series.totals();
     let n = series.dates.len();
     let dated = n >= 3 && series.dates.iter().all(|d| d != "total");
-    let show_proj = projection && dated;
-    let proj: Vec<i64> = if show_proj {
-        project(&totals, 7)
+    let (fc, first_slot) = if projection && dated {
+        let days = days.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
+        match forecast_input(&series, periods, days) {
+            Some(input) if input.values.iter().any(|v| !v.is_nan()) => {
+                let partial = input.options.last_is_partial;
+                let f = forecast(&input.values, FORECAST_PERIODS, &input.options).ok();
+                let first_slot = if partial { n.saturating_sub(1) } else { n };
+                (f, first_slot)
+            }
+            _ => (None, n),
+        }
     } else {
-        Vec::new()
+        (None, n)
     };
-    let slots = (n + proj.len()).max(1);
-    let max = nice_max(totals.iter().chain(proj.iter()).copied().max().unwrap_or(0) as f64);
+    let slots = (first_slot + fc.as_ref().map_or(0, |f| f.mean.len()))
+        .max(n)
+        .max(1);
+    let top = fc
+        .as_ref()
+        .map_or(0.0, |f| f.upper.iter().copied().fold(0.0, f64::max));
+    let max = nice_max((totals.iter().copied().max().unwrap_or(0) as f64).max(top));
     let slot = pw / slots as f64;
     let bw = (slot * 0.78).max(1.0);
-    let y = move |v: f64| mt + ph - v / max * ph;
+    let y = move |v: f64| mt + ph - v.clamp(0.0, max) / max * ph;
     let x = move |i: usize| ml + slot * i as f64 + (slot - bw) / 2.0;
+    let cx = move |i: usize| ml + slot * i as f64 + slot / 2.0;
 
     // Stacked bars.
     let mut rects = Vec::new();
@@ -98,53 +158,55 @@ pub fn SeriesChart(
             });
         }
     }
-    // Projection bars and the trend line.
-    let proj_rects: Vec<_> = proj
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let top = y(*v as f64);
+    // The forecast: a band from the last bar (or on the partial last bar)
+    // over the next periods, its central line, and a dot per period.
+    let forecast_view = fc.as_ref().map(|f| {
+        let mut band: Vec<(f64, f64, f64)> = Vec::new();
+        let mut line: Vec<(f64, f64)> = Vec::new();
+        if first_slot == n && n > 0 {
+            let last = totals.last().copied().unwrap_or(0) as f64;
+            band.push((cx(n - 1), y(last), y(last)));
+            line.push((cx(n - 1), y(last)));
+        }
+        let mut dots = Vec::new();
+        for (k, ((m, lo), hi)) in f.mean.iter().zip(&f.lower).zip(&f.upper).enumerate() {
+            let xx = cx(first_slot + k);
+            band.push((xx, y(*lo), y(*hi)));
+            line.push((xx, y(*m)));
+            let ahead = (k + 1 + first_slot).saturating_sub(n);
+            let when = if ahead == 0 {
+                "the last, partial period".to_string()
+            } else {
+                format!("period +{ahead}")
+            };
             let tip = format!(
-                "Projected, period +{}: {} requests",
-                k + 1,
-                group_digits(*v)
+                "Forecast, {when}: {} requests (band {} – {})",
+                group_digits(m.round() as i64),
+                group_digits(lo.round() as i64),
+                group_digits(hi.round() as i64)
             );
-            view! {
-                <rect
-                    class="proj"
-                    x=fx(x(n + k))
-                    y=fx(top)
-                    width=fx(bw)
-                    height=fx((mt + ph - top).max(0.5))
-                >
+            dots.push(view! {
+                <circle class="forecast-dot" cx=fx(xx) cy=fx(y(*m)) r="3">
                     <title>{tip}</title>
-                </rect>
-            }
-        })
-        .collect();
-    let trend = if show_proj {
-        linear_trend(&totals).map(|(slope, intercept)| {
-            let cx = |i: usize| ml + slot * i as f64 + slot / 2.0;
-            let last = slots - 1;
-            let v0 = intercept.max(0.0);
-            let v1 = (intercept + slope * last as f64).max(0.0);
-            let d = format!(
-                "M{},{} L{},{}",
-                fx(cx(0)),
-                fx(y(v0)),
-                fx(cx(last)),
-                fx(y(v1))
-            );
-            let per_day = format!("Trend: {} requests per period per period", short(slope));
-            view! {
-                <path class="trend" d=d>
-                    <title>{per_day}</title>
+                </circle>
+            });
+        }
+        let band_tip = format!(
+            "Forecast of the next {} periods: {} ({} % band)",
+            f.mean.len(),
+            method_words(f.method),
+            fixed(f.interval_level * 100.0, 0)
+        );
+        view! {
+            <g class="forecast">
+                <path class="forecast-band" data-testid="series-forecast-band" d=band_path(&band)>
+                    <title>{band_tip}</title>
                 </path>
-            }
-        })
-    } else {
-        None
-    };
+                <path class="forecast-line" d=line_path(&line)></path>
+                {dots}
+            </g>
+        }
+    });
     // Axes.
     let ticks: Vec<_> = (0..=4)
         .map(|k| {
@@ -176,10 +238,11 @@ pub fn SeriesChart(
             }
         })
         .collect();
-    let proj_label = show_proj.then(|| {
-        let cx = ml + slot * (n as f64 + 3.5);
+    let proj_label = fc.as_ref().map(|f| {
+        let mid = first_slot as f64 + f.mean.len() as f64 / 2.0;
+        let cx = ml + slot * mid;
         view! {
-            <text class="xlabel proj-label" x=fx(cx) y=fx(h - mb + 32.0) text-anchor="middle">"projection"</text>
+            <text class="xlabel proj-label" x=fx(cx) y=fx(h - mb + 32.0) text-anchor="middle">"forecast"</text>
         }
     });
     let first = series.dates.first().cloned().unwrap_or_default();
@@ -188,7 +251,20 @@ pub fn SeriesChart(
         "Requests per period from {first} to {last}, stacked by {}. Largest period: {} requests.",
         group_label.to_lowercase(),
         group_digits(totals.iter().copied().max().unwrap_or(0))
-    );
+    ) + &fc
+        .as_ref()
+        .map(|f| {
+            let lo = f.lower.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = f.upper.iter().copied().fold(0.0, f64::max);
+            format!(
+                " Forecast of the next {} periods ({}): between {} and {} requests per period.",
+                f.mean.len(),
+                method_words(f.method),
+                group_digits(lo.round() as i64),
+                group_digits(hi.round() as i64)
+            )
+        })
+        .unwrap_or_default();
     let legend: Vec<_> = series
         .groups
         .iter()
@@ -232,7 +308,15 @@ pub fn SeriesChart(
             <figcaption>
                 {format!("Requests over time by {}", group_label.to_lowercase())}
                 {per.map(|p| view! { <span class="hint" data-testid="series-per">{format!(" · one bar per {p}")}</span> })}
-                {show_proj.then(|| view! { <span class="hint">" · dashed: trend and next 7 periods"</span> })}
+                {fc.as_ref().map(|f| {
+                    let words = format!(
+                        " · shaded: forecast of the next {} periods, {} % band ({})",
+                        f.mean.len(),
+                        fixed(f.interval_level * 100.0, 0),
+                        method_words(f.method)
+                    );
+                    view! { <span class="hint" data-testid="series-forecast-method" data-method=f.method.as_str()>{words}</span> }
+                })}
             </figcaption>
             <svg
                 viewBox=format!("0 0 {} {}", fx(W), fx(h))
@@ -242,8 +326,7 @@ pub fn SeriesChart(
             >
                 {ticks}
                 <g class="bars">{rects}</g>
-                <g class="projection">{proj_rects}</g>
-                {trend}
+                {forecast_view}
                 <line class="axis" x1=fx(ml) x2=fx(W - mr) y1=fx(mt + ph) y2=fx(mt + ph)></line>
                 {xlabels}
                 {proj_label}

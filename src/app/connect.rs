@@ -50,11 +50,17 @@ pub fn on_load(ctx: Ctx, had_query: bool) {
                         restored.trim_start_matches('?')
                     )));
                     if let Some(spec) = spec.clone() {
+                        // The page was opened with this query before the trip
+                        // to the login page: it keeps the Query view.
+                        ctx.opened_with_query.set_value(true);
                         ctx.spec.set(spec);
+                        ctx.view.set(super::state::View::Query);
                     }
                     check_who(ctx);
                     if spec.is_some() {
                         run::start(ctx, false);
+                    } else {
+                        super::open_overview_after_connect(ctx);
                     }
                 }
                 Err(message) => {
@@ -201,6 +207,7 @@ pub fn ConnectPanel() -> impl IntoView {
         ctx.set_conn(Conn::demo());
         ctx.conn_error.set(None);
         check_who(ctx);
+        super::open_overview_after_connect(ctx);
     };
     let sign_in = move |_| {
         let (base, label) = target();
@@ -231,6 +238,7 @@ pub fn ConnectPanel() -> impl IntoView {
         token.set(String::new());
         ctx.set_conn(c);
         check_who(ctx);
+        super::open_overview_after_connect(ctx);
     };
     let use_te = move |_| {
         if let Err(m) = AccessToken::new(&te_token.get_untracked()) {
@@ -257,6 +265,7 @@ pub fn ConnectPanel() -> impl IntoView {
         te_token.set(String::new());
         ctx.conn_error.set(None);
         ctx.set_conn(c);
+        super::open_overview_after_connect(ctx);
     };
     let sign_out_genesys = move |_| {
         let mut c = ctx.conn.get_untracked();

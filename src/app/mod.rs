@@ -10,6 +10,7 @@ pub mod browser;
 pub mod charts;
 pub mod connect;
 pub mod export;
+pub mod overview;
 pub mod progress;
 pub mod query;
 pub mod query_spec;
@@ -21,8 +22,12 @@ pub mod table;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use overview::OverviewCtx;
 use query_spec::QuerySpec;
-use state::Ctx;
+use state::{Ctx, View};
+
+/// The address of the overview.
+pub const OVERVIEW_SEARCH: &str = "?view=overview";
 
 /// Installs a panic hook that logs to the console and shows a visible banner,
 /// so a bug never leaves a frozen page without a word.
@@ -57,6 +62,42 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
+fn address_is_overview() -> bool {
+    let search = browser::location_search();
+    crate::http::query_params(&format!("?{}", search.trim_start_matches('?')))
+        .iter()
+        .any(|(k, v)| k == "view" && v == "overview")
+}
+
+/// Shows the overview, as a history entry of its own.
+pub fn show_overview(ctx: Ctx) {
+    if browser::location_search() != OVERVIEW_SEARCH {
+        browser::push_search(OVERVIEW_SEARCH);
+    }
+    ctx.view.set(View::Overview);
+}
+
+/// Shows the Query view with `spec` in the form, as a history entry of its
+/// own (the address is the query's, as a shared link would be).
+pub fn show_query(ctx: Ctx, spec: QuerySpec) {
+    let search = run::spec_search(&spec);
+    if browser::location_search() != search {
+        browser::push_search(&search);
+    }
+    // Edits from here on amend this entry; a run commits it.
+    ctx.entry_committed.set_value(false);
+    ctx.spec.set(spec);
+    ctx.view.set(View::Query);
+}
+
+/// After connecting (or Demo): the overview, unless the page was opened
+/// with a query in its address.
+pub fn open_overview_after_connect(ctx: Ctx) {
+    if !ctx.opened_with_query.get_value() {
+        show_overview(ctx);
+    }
+}
+
 fn spec_from_address() -> Option<QuerySpec> {
     let search = browser::location_search();
     QuerySpec::from_params(&crate::http::query_params(&format!(
@@ -72,10 +113,22 @@ pub fn App() -> impl IntoView {
     let had_query = from_url.is_some();
     let ctx = Ctx::new(from_url.unwrap_or_default());
     provide_context(ctx);
+    let ov = OverviewCtx::new();
+    provide_context(ov);
+    ctx.opened_with_query.set_value(had_query);
     if had_query {
         // The address as the app writes it, so edits compare equal.
         browser::replace_search(&run::spec_search(&ctx.spec.get_untracked()));
         ctx.entry_committed.set_value(true);
+    } else if address_is_overview() {
+        ctx.view.set(View::Overview);
+    } else if browser::location_search().is_empty() || browser::location_search() == "?" {
+        // A plain address: the overview once connected, the form before.
+        let conn = ctx.conn.get_untracked();
+        if conn.genesys.is_some() || conn.te.is_some() {
+            browser::replace_search(OVERVIEW_SEARCH);
+            ctx.view.set(View::Overview);
+        }
     }
 
     // Finish a sign-in that came back to us, then check who is connected.
@@ -84,15 +137,35 @@ pub fn App() -> impl IntoView {
     // The query lives in the address bar: keep it there while it is edited…
     Effect::new(move |_| {
         let spec = ctx.spec.get();
-        run::note_edit(ctx, &spec);
+        if ctx.view.get_untracked() == View::Query {
+            run::note_edit(ctx, &spec);
+        }
     });
-    // …and follow back/forward.
+    // …and follow back/forward, between queries and to and from the overview.
     let listener = window_event_listener(leptos::ev::popstate, move |_| {
-        if let Some(spec) = spec_from_address() {
+        if address_is_overview() {
+            ctx.view.set(View::Overview);
+        } else if let Some(spec) = spec_from_address() {
             ctx.entry_committed.set_value(true);
             browser::replace_search(&run::spec_search(&spec));
             ctx.spec.set(spec.clone());
+            ctx.view.set(View::Query);
             run::show_cached(ctx, &spec);
+        }
+    });
+    // The overview runs when it is shown and has no answer for this
+    // connection; a new connection forgets the old one's answer.
+    let last_identity = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let conn = ctx.conn.get();
+        let view = ctx.view.get();
+        let id = format!("{}|{}", conn.identity(false), conn.identity(true));
+        if last_identity.get_value().is_some_and(|old| old != id) {
+            overview::forget(ov);
+        }
+        last_identity.set_value(Some(id));
+        if view == View::Overview {
+            overview::ensure(ctx, ov);
         }
     });
     on_cleanup(move || listener.remove());
@@ -100,7 +173,7 @@ pub fn App() -> impl IntoView {
     // While a run is in progress, tick the clock for the elapsed time.
     let tick = set_interval_with_handle(
         move || {
-            if ctx.running.get_untracked() {
+            if ctx.running.get_untracked() || ov.running.get_untracked() {
                 ctx.now.set(browser::now_ms());
             }
         },
@@ -113,6 +186,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let is_overview = move || ctx.view.get() == View::Overview;
     view! {
         <a class="skip" href="#main">"Skip to the results"</a>
         <header class="top">
@@ -125,20 +199,64 @@ pub fn App() -> impl IntoView {
             </div>
             <connect::Status/>
         </header>
-        <div class="layout">
+        <nav class="views" aria-label="Screens">
+            <a
+                href=OVERVIEW_SEARCH
+                data-testid="view-overview"
+                class:active=is_overview
+                aria-current=move || is_overview().then_some("page")
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    if plain_click(&ev) {
+                        ev.prevent_default();
+                        show_overview(ctx);
+                    }
+                }
+            >
+                "Overview"
+            </a>
+            <a
+                href=move || run::spec_search(&ctx.spec.get())
+                data-testid="view-query"
+                class:active=move || !is_overview()
+                aria-current=move || (!is_overview()).then_some("page")
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    if plain_click(&ev) {
+                        ev.prevent_default();
+                        if ctx.view.get_untracked() != View::Query {
+                            show_query(ctx, ctx.spec.get_untracked());
+                        }
+                    }
+                }
+            >
+                "Query"
+            </a>
+        </nav>
+        <div class="layout" class:ov=is_overview>
             <aside class="side">
                 <connect::ConnectPanel/>
-                <query::QueryPanel/>
+                <div class="query-side" hidden=is_overview>
+                    <query::QueryPanel/>
+                </div>
             </aside>
             <main id="main" class="main" tabindex="-1">
-                <progress::RunStatus/>
-                <results::Results/>
+                <div class="query-main" hidden=is_overview>
+                    <progress::RunStatus/>
+                    <results::Results/>
+                </div>
+                <div class="overview-main" hidden=move || !is_overview()>
+                    <overview::OverviewScreen/>
+                </div>
             </main>
         </div>
         <footer class="foot">
             <p>"Tokens stay in this tab (memory and session storage) and are never put in the address, exports or logs."</p>
         </footer>
     }
+}
+
+/// A click that should stay in the app (not a new tab or window).
+fn plain_click(ev: &leptos::ev::MouseEvent) -> bool {
+    ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key())
 }
 
 /// Focuses an element by id (after a run, for keyboard users).

@@ -33,6 +33,17 @@ fn phase_words(p: &Progress, genesys: bool) -> String {
     }
 }
 
+/// A phase in one or two words, for a part of a bigger run.
+pub fn phase_short(p: Phase) -> &'static str {
+    match p {
+        Phase::Submitting => "sending",
+        Phase::Waiting => "waiting",
+        Phase::Paging => "reading pages",
+        Phase::Retrying => "retrying",
+        Phase::Done => "done",
+    }
+}
+
 fn phase_id(p: Phase) -> &'static str {
     match p {
         Phase::Submitting => "submitting",
@@ -43,7 +54,8 @@ fn phase_id(p: Phase) -> &'static str {
     }
 }
 
-fn phase_share(p: &Progress) -> f64 {
+/// How far along a run is (0..1), from its phase.
+pub fn phase_share(p: &Progress) -> f64 {
     match p.phase {
         Phase::Submitting => 0.08,
         Phase::Waiting => (0.15 + 0.07 * f64::from(p.polls)).min(0.6),
@@ -56,7 +68,8 @@ fn phase_share(p: &Progress) -> f64 {
     }
 }
 
-fn elapsed_words(ms: f64) -> String {
+/// Elapsed time in words (`3.2 s`, `1:05 min`).
+pub fn elapsed_words(ms: f64) -> String {
     let s = (ms / 1000.0).max(0.0);
     if s < 60.0 {
         format!("{} s", super::charts::fixed(s, 1))

@@ -196,13 +196,19 @@ fn GenesysCharts(records: Arc<Records>, kind: Kind) -> impl IntoView {
     let recs = records.clone();
     let series = move || {
         let d = stack.get();
-        let (s, periods) = fit_periods(daily_series(&recs, d, 8), MAX_PERIODS);
+        let daily = daily_series(&recs, d, 8);
+        let days = daily
+            .dates
+            .first()
+            .cloned()
+            .zip(daily.dates.last().cloned());
+        let (s, periods) = fit_periods(daily, MAX_PERIODS);
         let per = match periods {
             Periods::AsGiven => None,
             Periods::Weeks => Some("week"),
             Periods::Months => Some("month"),
         };
-        view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary per=per/> }
+        view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary per=per periods=periods days=days/> }
     };
 
     let tops: Vec<_> = present

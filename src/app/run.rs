@@ -215,8 +215,10 @@ pub fn start(ctx: Ctx, refresh: bool) {
 /// The transport of one run: the browser's `fetch`, or the demo's in-browser
 /// simulator (whose waits still run on the run's abortable clock). One type,
 /// so the clients are compiled once.
-enum AppTransport {
+pub enum AppTransport {
+    /// The browser's `fetch`.
     Fetch(Rc<FetchTransport>),
+    /// The in-browser simulator (Demo).
     Demo(SimTransport<Rc<FetchTransport>>),
 }
 
@@ -258,6 +260,57 @@ async fn execute(
     })?);
     let transport = transport_for(&fetch, sim);
     run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
+}
+
+/// The Genesys client of a run (the transport chosen by the connection).
+pub type GenesysClient = genesys::Client<Rc<AppTransport>, Rc<FetchTransport>>;
+/// The ThousandEyes client of a run.
+pub type TeClient = thousandeyes::Client<Rc<AppTransport>, Rc<FetchTransport>>;
+/// Both clients of a run; `None` for a vendor that is not connected.
+pub type Clients = (
+    Option<Result<GenesysClient, Error>>,
+    Option<Result<TeClient, Error>>,
+);
+
+/// Both vendors' clients for one run, sharing its abort signal and the tab's
+/// request budgets: `None` for a vendor that is not connected, an error for
+/// one whose connection the client refuses.
+pub fn clients(
+    conn: &Conn,
+    signal: web_sys::AbortSignal,
+    sim: Option<Rc<RefCell<crate::sim::Sim>>>,
+    budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
+) -> Result<Clients, Error> {
+    let fetch = Rc::new(FetchTransport::new(Some(signal), None).map_err(|e| {
+        Error::new(
+            ErrorKind::Network,
+            format!("The browser cannot send requests: {e}"),
+        )
+    })?);
+    let transport = transport_for(&fetch, sim);
+    let g = conn.genesys.as_ref().map(|g| {
+        genesys::Client::new(&g.base, &g.token, transport.clone(), fetch.clone())
+            .map(|c| c.with_budget(budgets.0.clone()))
+    });
+    let t = conn.te.as_ref().map(|t| {
+        thousandeyes::Client::new(
+            t.base.as_deref(),
+            &t.token,
+            transport.clone(),
+            fetch.clone(),
+        )
+        .map(|c| c.with_budget(budgets.1.clone()))
+    });
+    Ok((g, t))
+}
+
+/// Keeps an answer fetched elsewhere (the overview) in this session's cache,
+/// under the query that would fetch it, so opening that query shows it at once.
+pub fn remember(ctx: Ctx, spec: &QuerySpec, req: &Request, answer: Arc<Answer>) {
+    let key = cache_key(&ctx.conn.get_untracked(), spec.kind, req);
+    ctx.cache.update_value(|c| {
+        c.insert(key, answer);
+    });
 }
 
 fn not_connected(what: &str) -> Error {

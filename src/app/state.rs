@@ -135,11 +135,26 @@ impl Conn {
     }
 }
 
+/// Which screen is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// Both vendors on one screen (`?view=overview`).
+    Overview,
+    /// One query: the form, the run and the answer (`?q=…`).
+    #[default]
+    Query,
+}
+
 /// Everything the components share. Signals are `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     /// Who is connected.
     pub conn: RwSignal<Conn>,
+    /// The screen shown.
+    pub view: RwSignal<View>,
+    /// The page was opened with a query in its address: connecting then
+    /// keeps the Query view instead of opening the overview.
+    pub opened_with_query: StoredValue<bool>,
     /// A connection problem, in words.
     pub conn_error: RwSignal<Option<String>>,
     /// A sign-in or connection check in progress.
@@ -190,6 +205,8 @@ impl Ctx {
     pub fn new(spec: QuerySpec) -> Ctx {
         Ctx {
             conn: RwSignal::new(Conn::restore()),
+            view: RwSignal::new(View::Query),
+            opened_with_query: StoredValue::new(false),
             conn_error: RwSignal::new(None),
             connecting: RwSignal::new(false),
             spec: RwSignal::new(spec),

@@ -22,6 +22,7 @@ import {
   download,
   parseCsv,
   shot,
+  toQuery,
   BOUNDED,
   SHOTS,
 } from "./helpers.mjs";
@@ -38,11 +39,15 @@ async function open(t, url = APP, opts = {}) {
 }
 
 const chartBars = chartMarks("chart-series");
+// Opened with a query, connecting keeps the Query view and the overview sends
+// nothing to a test's simulator scenario.
+const QUERY_URL = `${APP}?q=org`;
 const XSS = "<img src=x onerror=alert(1)>";
 
 test("Demo: one click, run, and a chart with data", BOUNDED, async (t) => {
   const page = await open(t);
   await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
   await page.click("[data-testid=run]");
   await page.waitForSelector(chartBars, { timeout: LONG });
   assert.ok((await page.locator(chartBars).count()) > 3, "the chart has marks");
@@ -52,6 +57,7 @@ test("Demo: one click, run, and a chart with data", BOUNDED, async (t) => {
 test("Demo: every Genesys query type answers with charts, headline numbers and rows", BOUNDED, async (t) => {
   const page = await open(t);
   await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
   await page.waitForSelector("[data-testid=connection]:has-text('Demo')");
   const kinds = [
     ["org", "Organization usage"],
@@ -83,6 +89,7 @@ test("Demo: every Genesys query type answers with charts, headline numbers and r
 test("Demo: the ThousandEyes views (usage, test units, agent units) answer with charts", BOUNDED, async (t) => {
   const page = await open(t);
   await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
 
   await chooseKind(page, "te-usage");
   await runAndWait(page);
@@ -170,7 +177,7 @@ test("A mismatched or unsolicited sign-in answer is refused in words", BOUNDED, 
 
 test("Cancel stops the run at once and the simulator hears nothing afterwards", BOUNDED, async (t) => {
   const id = uid("cancel");
-  const page = await open(t);
+  const page = await open(t, QUERY_URL);
   await pasteGenesysToken(page, scenario(id, "never=1"), "good-token-cancel");
   await page.click("[data-testid=run]");
   // Waiting for Genesys: polls are going out.
@@ -226,6 +233,7 @@ function firstObjectKeys(text) {
 test("Export CSV and JSON hold exactly the rows shown, with the table's header", BOUNDED, async (t) => {
   const page = await open(t);
   await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
   await page.selectOption("[data-testid=interval-preset]", "30d");
   await page.click("[data-testid=gran-Week]");
   await page.click("[data-testid=group-TemplateUri]");
@@ -307,7 +315,7 @@ test("Demo: four years by day, about 100,000 rows: monthly bars, a sortable tabl
 test("Reload restores the query from the address, which never holds the token", BOUNDED, async (t) => {
   const id = uid("reload");
   const token = `reload-token-${uid("s")}`;
-  const page = await open(t);
+  const page = await open(t, QUERY_URL);
   const seen = [];
   page.on("framenavigated", (f) => f === page.mainFrame() && seen.push(f.url()));
   page.on("request", (r) => seen.push(r.url()));
@@ -351,7 +359,7 @@ test("Reload restores the query from the address, which never holds the token", 
 
 test("A vendor string containing HTML is shown as text and never run", BOUNDED, async (t) => {
   const id = uid("xss");
-  const { page, dialogs } = await openIn(t, browser, APP);
+  const { page, dialogs } = await openIn(t, browser, QUERY_URL);
   await pasteGenesysToken(page, scenario(id, "xss=1;exec=200"), "good-token-xss");
   await runAndWait(page);
   await page.fill("[data-testid=table-filter]", "onerror");
@@ -376,7 +384,7 @@ test("A vendor string containing HTML is shown as text and never run", BOUNDED, 
 
 test("Errors in words: a missing permission is named", BOUNDED, async (t) => {
   const id = uid("deny");
-  const page = await open(t);
+  const page = await open(t, QUERY_URL);
   await pasteGenesysToken(page, scenario(id, "deny=1"), "good-token-deny");
   await page.click("[data-testid=run]");
   await waitSettled(page);
@@ -392,7 +400,7 @@ test("Errors in words: a missing permission is named", BOUNDED, async (t) => {
 
 test("Errors in words: rate limited, retrying at hh:mm:ss, then the answer", BOUNDED, async (t) => {
   const id = uid("r429");
-  const page = await open(t);
+  const page = await open(t, QUERY_URL);
   // The connection check passes; the query's first two requests get 429 with Retry-After: 2.
   await pasteGenesysToken(page, scenario(id, "faultafter=1;r429=2;ra=1;wait=2;exec=200"), "good-token-429");
   await page.click("[data-testid=run]");
@@ -410,7 +418,7 @@ test("Errors in words: rate limited, retrying at hh:mm:ss, then the answer", BOU
 
 test("Errors in words: a token expiring mid-run offers the rows fetched so far", BOUNDED, async (t) => {
   const id = uid("expire");
-  const page = await open(t);
+  const page = await open(t, QUERY_URL);
   // Simple search of 20,000 rows in pages; the token stops working after 8 requests.
   await pasteGenesysToken(page, scenario(id, "rows=20000;expire=8;exec=200"), "good-token-expire");
   await chooseKind(page, "search", { demoClient: false });
@@ -434,6 +442,7 @@ test("Errors in words: a token expiring mid-run offers the rows fetched so far",
 test("Looks: 375 px wide and dark mode", BOUNDED, async (t) => {
   const mobile = await open(t, APP, { viewport: { width: 375, height: 800 } });
   await mobile.click("[data-testid=connect-demo]");
+  await toQuery(mobile);
   await runAndWait(mobile);
   assert.ok(await mobile.isVisible("[data-testid=chart-series]"));
   // The panels stack: the query panel sits above the answer, both within the width.
@@ -445,6 +454,7 @@ test("Looks: 375 px wide and dark mode", BOUNDED, async (t) => {
 
   const dark = await open(t, APP, { viewport: { width: 1440, height: 900 }, colorScheme: "dark" });
   await dark.click("[data-testid=connect-demo]");
+  await toQuery(dark);
   await runAndWait(dark);
   const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const [r, g, b] = bg.match(/\d+/g).map(Number);
@@ -459,6 +469,7 @@ test(
     for (const width of [375, 1280]) {
       const page = await open(t, APP, { viewport: { width, height: 800 } });
       await page.click("[data-testid=connect-demo]");
+      await toQuery(page);
       await runAndWait(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${width} px: the page is ${overflow} px wider than the window`);

@@ -102,6 +102,15 @@ export async function rowCount(page) {
   return { shown: Number(m[1].replaceAll(",", "")), total: Number((m[2] ?? m[1]).replaceAll(",", "")) };
 }
 
+/**
+ * Opens the Query view (after connecting, the app shows the overview unless
+ * the page was opened with a query) and waits for the form.
+ */
+export async function toQuery(page) {
+  await page.click("[data-testid=view-query]");
+  await page.waitForSelector("[data-testid=run]", { state: "visible", timeout: 10_000 });
+}
+
 /** Chooses a query kind; in Demo, fills in the demo's OAuth client where one is asked for. */
 export async function chooseKind(page, kind, { demoClient = true } = {}) {
   await page.selectOption("[data-testid=query-kind]", kind);

@@ -21,6 +21,7 @@ import {
   chooseKind,
   pasteGenesysToken,
   pasteTeToken,
+  toQuery,
   signInWithGenesys,
   download,
   shot,
@@ -316,6 +317,7 @@ test("Content-Security-Policy: the served page has it, Demo runs under it, other
   const { page } = await open(t, browser, APP);
   assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').count(), 1);
   await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
   await runAndWait(page);
   assert.ok((await page.locator(chartMarks("chart-series")).count()) > 3);
   await chooseKind(page, "te-usage");
