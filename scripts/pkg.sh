@@ -32,6 +32,9 @@ cat > pkg/package.json <<JSON
   "main": "./usage_lens.js",
   "module": "./usage_lens.js",
   "types": "./usage_lens.d.ts",
+  "bin": {
+    "usage-lens": "./cli/usage-lens.mjs"
+  },
   "exports": {
     ".": {
       "types": "./usage_lens.d.ts",
@@ -44,6 +47,7 @@ cat > pkg/package.json <<JSON
     "usage_lens.d.ts",
     "usage_lens_bg.wasm",
     "usage_lens_bg.wasm.d.ts",
+    "cli/usage-lens.mjs",
     "README.md",
     "LICENSE"
   ],
@@ -51,6 +55,9 @@ cat > pkg/package.json <<JSON
   "keywords": ["genesys", "genesys-cloud", "thousandeyes", "usage", "api", "wasm"]
 }
 JSON
+# The command-line check (`npx usage-lens check`), a script over the package.
+mkdir -p pkg/cli
+install -m 755 www/cli/usage-lens.mjs pkg/cli/usage-lens.mjs
 cp www/README.npm.md pkg/README.md
 cp LICENSE pkg/LICENSE
 ls -l pkg | awk 'NR>1 {print "pkg/" $NF ": " $5 " bytes"}'

@@ -19,7 +19,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 BUDGETS = {
     # The Genesys browser SDK's smallest minified bundle is 101,774 bytes
     # gzip (purecloud-platform-client-v2 262.0.0, web-amd); the target is half.
-    "pkg": {"budget": 182_000, "target": 50_887,
+    # Raised from 182,000 when the package gained the analysis (forecast,
+    # overview, evaluateRules, toPrometheus, overviewCsv): the week-aware
+    # forecast, the outlook and the rules, and the decoders of the rows, the
+    # ThousandEyes usage and the overview they read back (the overview's own
+    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,731.
+    "pkg": {"budget": 284_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
     # page walk (each page type gets its own copy) and sign-in through the

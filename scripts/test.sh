@@ -87,7 +87,10 @@ if want node; then
   (cd www && tsc -p tsconfig.json)
   step "TypeScript consumer with ordinary settings (lib ES2022 + DOM, strict, skipLibCheck false)"
   (cd www && tsc -p tsconfig.es2022.json)
-  step "Node tests of the package"
+  # The CLI test reads `--format prometheus` with prometheus_client's own parser.
+  USAGE_LENS_PYTHON=$(bash "$ROOT/scripts/venv.sh" | tail -1)
+  export USAGE_LENS_PYTHON
+  step "Node tests of the package (library, analysis, the usage-lens CLI)"
   node_files node test
   step "bundler check (esbuild bundles a bare usage-lens import)"
   bundle_example

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Python virtual environment in target/venv with exactly the packages of
 # scripts/python-requirements.txt (the vendors' official SDKs for the SDK test
-# tier, statsmodels for the forecast benchmark). Idempotent: it reinstalls only
+# tier, statsmodels for the forecast benchmark, prometheus_client for the
+# CLI's Node test). Idempotent: it reinstalls only
 # when the requirements file changed. Prints the interpreter's path last.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

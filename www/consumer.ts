@@ -4,7 +4,19 @@
 import init, {
   GenesysClient,
   ThousandEyesClient,
+  defaultRules,
+  evaluateRules,
+  forecast,
+  overview,
+  overviewCsv,
+  overviewQueries,
+  toPrometheus,
   type ApiUsageQueryResult,
+  type Fired,
+  type Forecast,
+  type ForecastMethod,
+  type Overview,
+  type Rule,
   type CallOptions,
   type Progress,
   type PublicApiUsageResultsResponse,
@@ -67,5 +79,38 @@ export async function dashboard(accessToken: string, teToken: string): Promise<n
   // @ts-expect-error: the token is required.
   new GenesysClient({ region: "mypurecloud.com" });
 
-  return requests + cloud + (included ?? 0) + (first ? 1 : 0);
+  // Where usage is heading: the forecast and the overview of both vendors.
+  const daily: number[] = org.results.map((row) => row.requests ?? NaN);
+  const f: Forecast = forecast(daily, 7, { intervalLevel: 0.8, lastIsPartial: false });
+  const method: ForecastMethod = f.method;
+  const band: number = f.upper[0]! - f.lower[0]! + f.mean.length + f.start + f.intervalLevel;
+  const queries = overviewQueries("2026-06-08");
+  const lastNineWeeks: ApiUsageQueryResult = await gc.queryOrganizationUsage(queries.genesys);
+  const o: Overview = overview({
+    today: "2026-06-08",
+    genesysRows: lastNineWeeks.results,
+    allowance: { licences: 40, perLicence: 25_000 },
+    thousandEyesUsage: await te.usage(queries.thousandEyesUsage),
+    quotas: await te.quotas(),
+  });
+  const projected: number | undefined = o.genesys?.month.projected;
+  const rules: Rule[] = [...defaultRules(), { id: "busy", kind: "spike", threshold: 4, minRequests: 500 }];
+  const fired: Fired[] = evaluateRules(o, rules);
+  const exposition: string = toPrometheus(o, fired) + overviewCsv(o);
+  console.log(method, fired.map((r) => `${r.who}: ${r.what} (${r.advice})`), exposition.length);
+
+  // @ts-expect-error: the horizon is a number of periods.
+  forecast(daily, "7");
+  // @ts-expect-error: seasonalPeriod, not seasonalPeriods.
+  forecast(daily, 7, { seasonalPeriods: 7 });
+  // @ts-expect-error: "holtWinters" is not a method usage-lens reports.
+  const wrong: ForecastMethod = "holtWinters";
+  // @ts-expect-error: today is required.
+  overview({ genesysRows: org.results });
+  // @ts-expect-error: an allowance is requests, or licences and requests per licence.
+  overview({ today: "2026-06-08", allowance: { licences: 40 } });
+  // @ts-expect-error: "quota" is not a rule kind.
+  evaluateRules(o, [{ id: "q", kind: "quota", threshold: 90 }]);
+
+  return requests + cloud + (included ?? 0) + (first ? 1 : 0) + band + (projected ?? 0) + (wrong ? 0 : 1);
 }

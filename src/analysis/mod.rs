@@ -22,7 +22,9 @@ pub mod units;
 pub use exposition::{overview_csv, to_prometheus};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use group::{headline, sum_by, top_n, top_with_other, Bar, GroupTotal, Headline, NONE, OTHER};
-pub use outlook::{overview, Allowance, Overview, OverviewInput};
+pub use outlook::{
+    overview, overview_queries, Allowance, Overview, OverviewInput, OverviewQueries,
+};
 pub use projection::{days_between, linear_trend, period_projection, project, PeriodProjection};
 pub use records::{Counts, Records};
 pub use rules::{default_rules, evaluate_rules, Fired, Rule, RuleKind};

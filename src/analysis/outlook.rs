@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 pub use super::units::{units_outlook, GroupUnits, UnitsFigure, UnitsOutlook};
 use super::{forecast, Dimension, ForecastMethod, ForecastOptions, Records, OTHER};
 use crate::error::{Error, Result};
-use crate::thousandeyes::{Quotas, Usage};
+use crate::genesys::{ApiUsageOrganizationQuery, Granularity, OrganizationGroupBy};
+use crate::thousandeyes::{ExpandUsageOptions, Quotas, Usage, UsageParams};
 use crate::time::{civil_from_days, days_from_civil, parse_instant, DAY};
 
 /// How many days before today the overview's Genesys query covers: nine
@@ -566,6 +567,52 @@ pub fn overview(input: &OverviewInput<'_>) -> Result<Overview> {
     })
 }
 
+/// The requests the overview is made from, for a given day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub struct OverviewQueries {
+    /// Genesys organization usage by day and OAuth client over the
+    /// [`OVERVIEW_HISTORY_DAYS`] days before today.
+    pub genesys: ApiUsageOrganizationQuery,
+    /// ThousandEyes usage of the billing period, with its tests (the
+    /// account groups are summed from them).
+    pub thousand_eyes_usage: UsageParams,
+}
+
+/// The queries whose answers [`overview`] reads, for `today` (`YYYY-MM-DD`
+/// UTC, or a date-time whose day is today).
+///
+/// # Errors
+///
+/// `invalidInput` for a `today` that is not a date.
+///
+/// # Example
+///
+/// ```
+/// let q = usage_lens::analysis::outlook::overview_queries("2026-12-10").unwrap();
+/// assert_eq!(q.genesys.interval, "2026-10-08T00:00:00Z/2026-12-10T00:00:00Z");
+/// ```
+pub fn overview_queries(today: &str) -> Result<OverviewQueries> {
+    let day = day_number(today)?;
+    Ok(OverviewQueries {
+        genesys: ApiUsageOrganizationQuery {
+            interval: format!(
+                "{}T00:00:00Z/{}T00:00:00Z",
+                day_text(day - OVERVIEW_HISTORY_DAYS),
+                day_text(day)
+            ),
+            granularity: Some(Granularity::Day),
+            metrics: None,
+            group_by: Some(vec![OrganizationGroupBy::OAuthClientId]),
+        },
+        thousand_eyes_usage: UsageParams {
+            aid: None,
+            expand: Some(vec![ExpandUsageOptions::Test]),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,6 +637,30 @@ mod tests {
 
     fn day(text: &str) -> i64 {
         day_number(text).unwrap_or(0)
+    }
+
+    #[test]
+    fn the_overview_queries_cover_the_history_days_before_today() {
+        let q = overview_queries("2026-03-01T08:30:00Z").unwrap();
+        // 63 days before the 1st of March 2026 (not a leap year) is the 28th of December.
+        assert_eq!(
+            q.genesys.interval,
+            "2025-12-28T00:00:00Z/2026-03-01T00:00:00Z"
+        );
+        assert_eq!(q.genesys.granularity, Some(Granularity::Day));
+        assert_eq!(
+            q.genesys.group_by,
+            Some(vec![OrganizationGroupBy::OAuthClientId])
+        );
+        assert_eq!(
+            q.thousand_eyes_usage.expand,
+            Some(vec![ExpandUsageOptions::Test])
+        );
+        crate::genesys::validate::check_interval(&q.genesys.interval).unwrap();
+        assert_eq!(
+            overview_queries("soon").unwrap_err().kind,
+            crate::error::ErrorKind::InvalidInput
+        );
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub type ProgressFn = Rc<dyn Fn(&Progress)>;
 /// Rows per page a caller may ask for, where the vendor lets it choose.
 pub const PAGE_SIZE: std::ops::RangeInclusive<u32> = 1..=1000;
 
+/// The time limit a caller may set, in milliseconds: up to a day.
+pub const TIMEOUT_MS: std::ops::RangeInclusive<u32> = 1..=86_400_000;
+
 /// Options for one call.
 #[derive(Clone, Default)]
 pub struct RunOptions {
@@ -129,10 +132,14 @@ impl RunOptions {
                 )));
             }
         }
-        if self.timeout_ms == Some(0) {
-            return Err(Error::invalid_input(
-                "timeoutMs must be a positive number of milliseconds",
-            ));
+        if let Some(t) = self.timeout_ms {
+            if !(u64::from(*TIMEOUT_MS.start())..=u64::from(*TIMEOUT_MS.end())).contains(&t) {
+                return Err(Error::invalid_input(format!(
+                    "timeoutMs must be between {} and {} milliseconds (a day), not {t}",
+                    TIMEOUT_MS.start(),
+                    TIMEOUT_MS.end()
+                )));
+            }
         }
         Ok(())
     }

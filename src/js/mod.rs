@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::engine::{Progress, RateBudget, RunOptions};
+use crate::engine::{Progress, RateBudget, RunOptions, PAGE_SIZE, TIMEOUT_MS};
 use crate::error::{Error, ErrorKind, Vendor};
 use crate::genesys::{
     self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
@@ -29,6 +29,8 @@ use crate::thousandeyes::{
     self, EnterpriseAgentsUnitsParams, RawBreakdowns, RawDocument, TestsUnitsParams, UsageParams,
 };
 use crate::transport::fetch::FetchTransport;
+
+mod analysis;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -157,20 +159,30 @@ fn invalid(vendor: Vendor, message: String) -> Error {
 /// key (so a misspelt field is refused), drops `undefined` like the wire
 /// does, and refuses what JSON cannot carry (BigInt, cycles).
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> Result<T, Error> {
+    read_js(value, what, INPUT_LIMIT).map_err(|e| e.with_vendor(vendor))
+}
+
+/// The largest query or parameters object accepted, as JSON.
+const INPUT_LIMIT: usize = 1_000_000;
+
+/// [`from_js`] without a vendor, for values of at most `limit` bytes of JSON.
+fn read_js<T: DeserializeOwned>(value: &JsValue, what: &str, limit: usize) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(invalid(vendor, format!("{what} is missing")));
+        return Err(Error::invalid_input(format!("{what} is missing")));
     }
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| {
-            invalid(
-                vendor,
-                format!("{what} cannot be read as JSON (a BigInt, a function or a cycle?)"),
-            )
+            Error::invalid_input(format!(
+                "{what} cannot be read as JSON (a BigInt, a function or a cycle?)"
+            ))
         })?;
-    if text.len() > 1_000_000 {
-        return Err(invalid(vendor, format!("{what} is larger than 1 MB")));
+    if text.len() > limit {
+        return Err(Error::invalid_input(format!(
+            "{what} is larger than {} MB",
+            limit / 1_000_000
+        )));
     }
     serde_json::from_str(&text).map_err(|e| {
         let path = crate::error::json_path_at(&text, e.line(), e.column());
@@ -179,7 +191,7 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, vendor: Vendor) -> 
         } else {
             format!(" at `{path}`")
         };
-        invalid(vendor, format!("{what}{at}: {e}"))
+        Error::invalid_input(format!("{what}{at}: {e}"))
     })
 }
 
@@ -259,9 +271,11 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
             let _ = f.call1(&JsValue::NULL, &json_to_js(p));
         }));
     }
+    let (low, high) = (*TIMEOUT_MS.start(), *TIMEOUT_MS.end());
     out.run.timeout_ms =
-        whole_number(&get(opts, "timeoutMs"), "timeoutMs", 1, 86_400_000, vendor)?.map(u64::from);
-    out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", 1, 1000, vendor)?;
+        whole_number(&get(opts, "timeoutMs"), "timeoutMs", low, high, vendor)?.map(u64::from);
+    let (low, high) = (*PAGE_SIZE.start(), *PAGE_SIZE.end());
+    out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", low, high, vendor)?;
     let split = get(opts, "splitOnCap");
     if !split.is_undefined() && !split.is_null() {
         out.run.split_on_cap = split
@@ -295,6 +309,35 @@ fn rejected(err: Error) -> Promise {
     Promise::reject(&to_js_error(&err))
 }
 
+/// The one path of every client method: the input read from JavaScript,
+/// the options checked, the client made on a transport of this call's own,
+/// the flow run, and its answer handed back as JSON (or its error).
+fn call<C, I, T, Fut>(
+    vendor: Vendor,
+    input: Result<I, Error>,
+    opts: Option<Object>,
+    make: impl FnOnce(Rc<FetchTransport>) -> Result<C, Error>,
+    flow: impl FnOnce(C, I, RunOptions) -> Fut,
+) -> Promise
+where
+    T: Serialize + 'static,
+    Fut: std::future::Future<Output = Result<T, Error>> + 'static,
+{
+    let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    let prepared = input.and_then(|input| {
+        let o = call_options(&opts, vendor)?;
+        let client = make(transport_for(&o, vendor)?)?;
+        Ok((client, input, o.run))
+    });
+    match prepared {
+        Ok((client, input, run)) => promise(flow(client, input, run)),
+        Err(e) => rejected(e),
+    }
+}
+
+/// The transport a client of the JavaScript face runs on.
+type JsTransport = Rc<FetchTransport>;
+
 /// A Genesys Cloud usage client for JavaScript.
 #[wasm_bindgen]
 pub struct GenesysClient {
@@ -304,30 +347,23 @@ pub struct GenesysClient {
 }
 
 impl GenesysClient {
-    fn client(
+    fn call<I, T, Fut>(
         &self,
-        t: &Rc<FetchTransport>,
-    ) -> Result<genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, Error> {
-        Ok(
-            genesys::Client::new(&self.base, self.token.expose(), t.clone(), t.clone())?
-                .with_budget(self.budget.clone()),
-        )
-    }
-
-    fn start<T, F, Fut>(&self, opts: &JsValue, body: F) -> Promise
+        input: Result<I, Error>,
+        opts: Option<Object>,
+        flow: impl FnOnce(genesys::Client<JsTransport, JsTransport>, I, RunOptions) -> Fut,
+    ) -> Promise
     where
         T: Serialize + 'static,
-        F: FnOnce(genesys::Client<Rc<FetchTransport>, Rc<FetchTransport>>, RunOptions) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>> + 'static,
     {
-        let prepared = call_options(opts, Vendor::Genesys).and_then(|o| {
-            let t = transport_for(&o, Vendor::Genesys)?;
-            Ok((self.client(&t)?, o.run))
-        });
-        match prepared {
-            Ok((client, run)) => promise(body(client, run)),
-            Err(e) => rejected(e),
-        }
+        let make = |t: JsTransport| {
+            Ok(
+                genesys::Client::new(&self.base, self.token.expose(), t.clone(), t)?
+                    .with_budget(self.budget.clone()),
+            )
+        };
+        call(Vendor::Genesys, input, opts, make, flow)
     }
 }
 
@@ -391,16 +427,15 @@ impl GenesysClient {
         query: Ts<ApiUsageOrganizationQuery>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let q: ApiUsageOrganizationQuery =
-            match from_js(&query.js_value(), "the query", Vendor::Genesys) {
-                Ok(q) => q,
-                Err(e) => return rejected(e),
-            };
-        self.start(&opts, |c, run| async move {
-            c.query_organization_usage_as::<RawQueryResult>(&q, &run)
-                .await
-        })
+        let query = from_js(&query.js_value(), "the query", Vendor::Genesys);
+        self.call(
+            query,
+            opts,
+            |c, q: ApiUsageOrganizationQuery, run| async move {
+                c.query_organization_usage_as::<RawQueryResult>(&q, &run)
+                    .await
+            },
+        )
     }
 
     /// Runs the usage query of one OAuth client until it is complete.
@@ -411,13 +446,8 @@ impl GenesysClient {
         query: Ts<ApiUsageClientQuery>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let q: ApiUsageClientQuery = match from_js(&query.js_value(), "the query", Vendor::Genesys)
-        {
-            Ok(q) => q,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move {
+        let query = from_js(&query.js_value(), "the query", Vendor::Genesys);
+        self.call(query, opts, |c, q: ApiUsageClientQuery, run| async move {
             c.query_client_usage_as::<RawQueryResult>(&client_id, &q, &run)
                 .await
         })
@@ -431,15 +461,11 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "number")] days: Option<f64>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let days = match days.map(JsValue::from_f64) {
-            Some(d) => match whole_number(&d, "days", 1, 3650, Vendor::Genesys) {
-                Ok(n) => n,
-                Err(e) => return rejected(e),
-            },
-            None => None,
-        };
-        self.start(&opts, |c, run| async move {
+        let (low, high) = (*genesys::SUMMARY_DAYS.start(), *genesys::SUMMARY_DAYS.end());
+        let days = days.map_or(Ok(None), |d| {
+            whole_number(&JsValue::from_f64(d), "days", low, high, Vendor::Genesys)
+        });
+        self.call(days, opts, |c, days, run| async move {
             c.client_usage_summary_as::<RawQueryResult>(&client_id, days, &run)
                 .await
         })
@@ -452,13 +478,8 @@ impl GenesysClient {
         search: Ts<ApiUsageSimpleSearch>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let s: ApiUsageSimpleSearch =
-            match from_js(&search.js_value(), "the search", Vendor::Genesys) {
-                Ok(s) => s,
-                Err(e) => return rejected(e),
-            };
-        self.start(&opts, |c, run| async move {
+        let search = from_js(&search.js_value(), "the search", Vendor::Genesys);
+        self.call(search, opts, |c, s: ApiUsageSimpleSearch, run| async move {
             c.simple_search_as::<RawQueryResult>(&s, &run).await
         })
     }
@@ -470,15 +491,14 @@ impl GenesysClient {
         request: Ts<OrganizationPublicApiUsageQueryRequest>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let r: OrganizationPublicApiUsageQueryRequest =
-            match from_js(&request.js_value(), "the request", Vendor::Genesys) {
-                Ok(r) => r,
-                Err(e) => return rejected(e),
-            };
-        self.start(&opts, |c, run| async move {
-            c.aggregates_query_as::<RawJobResults>(&r, &run).await
-        })
+        let request = from_js(&request.js_value(), "the request", Vendor::Genesys);
+        self.call(
+            request,
+            opts,
+            |c, r: OrganizationPublicApiUsageQueryRequest, run| async move {
+                c.aggregates_query_as::<RawJobResults>(&r, &run).await
+            },
+        )
     }
 
     /// Runs the aggregates job of one OAuth client and returns every page's rows.
@@ -489,16 +509,15 @@ impl GenesysClient {
         request: Ts<ClientPublicApiUsageQueryRequest>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let r: ClientPublicApiUsageQueryRequest =
-            match from_js(&request.js_value(), "the request", Vendor::Genesys) {
-                Ok(r) => r,
-                Err(e) => return rejected(e),
-            };
-        self.start(&opts, |c, run| async move {
-            c.client_aggregates_query_as::<RawJobResults>(&client_id, &r, &run)
-                .await
-        })
+        let request = from_js(&request.js_value(), "the request", Vendor::Genesys);
+        self.call(
+            request,
+            opts,
+            |c, r: ClientPublicApiUsageQueryRequest, run| async move {
+                c.client_aggregates_query_as::<RawJobResults>(&client_id, &r, &run)
+                    .await
+            },
+        )
     }
 }
 
@@ -511,30 +530,33 @@ pub struct ThousandEyesClient {
 }
 
 impl ThousandEyesClient {
-    fn start<T, F, Fut>(&self, opts: &JsValue, body: F) -> Promise
+    fn call<I, T, Fut>(
+        &self,
+        input: Result<I, Error>,
+        opts: Option<Object>,
+        flow: impl FnOnce(thousandeyes::Client<JsTransport, JsTransport>, I, RunOptions) -> Fut,
+    ) -> Promise
     where
         T: Serialize + 'static,
-        F: FnOnce(thousandeyes::Client<Rc<FetchTransport>, Rc<FetchTransport>>, RunOptions) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>> + 'static,
     {
-        let prepared = call_options(opts, Vendor::ThousandEyes).and_then(|o| {
-            let t = transport_for(&o, Vendor::ThousandEyes)?;
-            let c = thousandeyes::Client::new(Some(&self.base), self.token.expose(), t.clone(), t)?
-                .with_budget(self.budget.clone());
-            Ok((c, o.run))
-        });
-        match prepared {
-            Ok((client, run)) => promise(body(client, run)),
-            Err(e) => rejected(e),
-        }
+        let make = |t: JsTransport| {
+            Ok(
+                thousandeyes::Client::new(Some(&self.base), self.token.expose(), t.clone(), t)?
+                    .with_budget(self.budget.clone()),
+            )
+        };
+        call(Vendor::ThousandEyes, input, opts, make, flow)
     }
 }
 
-fn optional_params<T: DeserializeOwned + Default>(v: &JsValue, what: &str) -> Result<T, Error> {
-    if v.is_undefined() || v.is_null() {
-        Ok(T::default())
-    } else {
-        from_js(v, what, Vendor::ThousandEyes)
+fn optional_params<T: DeserializeOwned + Default>(
+    v: Option<Object>,
+    what: &str,
+) -> Result<T, Error> {
+    match v {
+        None => Ok(T::default()),
+        Some(v) => from_js(&v, what, Vendor::ThousandEyes),
     }
 }
 
@@ -577,15 +599,8 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "UsageParams")] params: Option<Object>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: UsageParams = match optional_params(
-            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
-            "the usage parameters",
-        ) {
-            Ok(p) => p,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move {
+        let params = optional_params(params, "the usage parameters");
+        self.call(params, opts, |c, p: UsageParams, run| async move {
             c.usage_as::<RawDocument>(&p, &run).await
         })
     }
@@ -597,15 +612,8 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "TestsUnitsParams")] params: Option<Object>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: TestsUnitsParams = match optional_params(
-            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
-            "the parameters",
-        ) {
-            Ok(p) => p,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move {
+        let params = optional_params(params, "the parameters");
+        self.call(params, opts, |c, p: TestsUnitsParams, run| async move {
             c.tests_units_usage_as::<RawBreakdowns>(&p, &run).await
         })
     }
@@ -618,18 +626,15 @@ impl ThousandEyesClient {
         params: Option<Object>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let p: EnterpriseAgentsUnitsParams = match optional_params(
-            &params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
-            "the parameters",
-        ) {
-            Ok(p) => p,
-            Err(e) => return rejected(e),
-        };
-        self.start(&opts, |c, run| async move {
-            c.enterprise_agent_units_usage_as::<RawBreakdowns>(&p, &run)
-                .await
-        })
+        let params = optional_params(params, "the parameters");
+        self.call(
+            params,
+            opts,
+            |c, p: EnterpriseAgentsUnitsParams, run| async move {
+                c.enterprise_agent_units_usage_as::<RawBreakdowns>(&p, &run)
+                    .await
+            },
+        )
     }
 
     /// The quotas the caller may see (read-only).
@@ -638,8 +643,7 @@ impl ThousandEyesClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        self.start(&opts, |c, run| async move {
+        self.call(Ok(()), opts, |c, (), run| async move {
             c.quotas_as::<RawDocument>(&run).await
         })
     }

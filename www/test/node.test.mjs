@@ -135,10 +135,10 @@ test("vendor errors map to their kinds", async () => {
   await rejects(gc("fail=1").queryOrganizationUsage({ interval: week }), "queryFailed");
   const e404 = await rejects(new GenesysClient({ baseUrl: `${SIM}/no-such-api`, accessToken: TOKEN }).queryOrganizationUsage({ interval: week }), "notFound");
   assert.equal(e404.status, 404);
-  // The server refuses what the library lets through (the summary's range is not published).
-  const e400 = await rejects(gc().clientUsageSummary("3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa", 1000), "http");
-  assert.equal(e400.status, 400);
-  assert.ok(e400.details, "the vendor's error body is attached");
+  // The server refuses what the library lets through: a body over its size limit.
+  const e413 = await rejects(gc().simpleSearch({ interval: week, templateUris: ["/api/v2/" + "x".repeat(600_000)] }), "http");
+  assert.equal(e413.status, 413);
+  assert.equal(e413.details?.code, "request.entity.too.large", "the vendor's error body is attached");
   await rejects(gc("html=1").queryOrganizationUsage({ interval: week }), "decode");
   await rejects(new GenesysClient({ baseUrl: "http://127.0.0.1:9", accessToken: TOKEN }).queryOrganizationUsage({ interval: week }, { timeoutMs: 4000 }), "network");
   const te401 = await rejects(new ThousandEyesClient({ baseUrl: base(), accessToken: "invalid" }).quotas(), "unauthorized");

@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+// `npx usage-lens check`: the overview's queries for both vendors, the rules
+// evaluated on the answer, for scheduled jobs and monitoring.
+//
+// A thin script over the package's own API (GenesysClient, ThousandEyesClient,
+// overviewQueries, overview, evaluateRules, toPrometheus, overviewCsv). It is
+// shipped in the npm package as cli/usage-lens.mjs (scripts/pkg.sh copies it),
+// so its imports are relative to the package's root.
+//
+// Tokens come only from the environment; nothing this script prints contains
+// them. Exit codes: 0 no rule fired, 1 a rule fired, 2 an error.
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  initSync,
+  GenesysClient,
+  ThousandEyesClient,
+  overviewQueries,
+  overview,
+  evaluateRules,
+  defaultRules,
+  toPrometheus,
+  overviewCsv,
+} from "../usage_lens.js";
+
+const HELP = `usage-lens check: where Genesys Cloud API usage and ThousandEyes units are heading,
+and the rules that flag trouble.
+
+Usage:
+  usage-lens check [options]
+  usage-lens --help
+
+Connections (environment variables only; a token is never an argument):
+  USAGE_LENS_GENESYS_TOKEN      a Genesys Cloud OAuth access token (usage:organization:view)
+  USAGE_LENS_GENESYS_REGION     a region domain such as mypurecloud.com, or
+  USAGE_LENS_GENESYS_BASE_URL   any https:// base URL (a proxy)
+  USAGE_LENS_TE_TOKEN           a ThousandEyes user API bearer token
+  USAGE_LENS_TE_BASE_URL        default https://api.thousandeyes.com
+At least one vendor must be configured; each one configured is queried, in parallel.
+
+Options:
+  --allowance N                 the organization's monthly API allowance (requests), or
+  --licences N --per-licence M  licences times requests per licence per month
+  --rules FILE.json             a JSON array of rules (default: the default rules)
+  --format table|json|prometheus
+                                what to print (default table); prometheus prints the figures
+                                and fired rules in the text exposition format
+  --out FILE.json|FILE.csv      also write the answer (overview and fired rules as JSON, or
+                                the overview as CSV)
+  --timeout-ms N                give up after N milliseconds per query (default 600000)
+  --help                        this text
+
+Exit status: 0 when no rule fired, 1 when a rule fired, 2 on an error.
+`;
+
+const ENV_TOKENS = ["USAGE_LENS_GENESYS_TOKEN", "USAGE_LENS_TE_TOKEN"];
+
+/** Anything printed goes through here: a token value never leaves. */
+function redact(text) {
+  let out = String(text);
+  for (const name of ENV_TOKENS) {
+    const secret = process.env[name];
+    if (secret && secret.length >= 4) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+function fail(message) {
+  process.stderr.write(redact(`usage-lens: ${message}\n`));
+  process.exit(2);
+}
+
+/** A whole number above 0 given as an option. */
+function whole(name, text) {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw new UsageError(`--${name} must be a whole number above 0`);
+  }
+  return Number(text);
+}
+
+function parse(argv) {
+  // Refused before anything else, whatever follows it, and never echoed.
+  const tokenFlag = argv.find((a) => /^--?(access[-_]?)?token(=|$)/i.test(a) || /^--?(genesys|te|thousandeyes)[-_]?token(=|$)/i.test(a));
+  if (tokenFlag) {
+    throw new UsageError(
+      "tokens are never taken from arguments (they would show in the process list and shell history); " +
+        "set USAGE_LENS_GENESYS_TOKEN and/or USAGE_LENS_TE_TOKEN in the environment",
+    );
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        allowance: { type: "string" },
+        licences: { type: "string" },
+        "per-licence": { type: "string" },
+        rules: { type: "string" },
+        format: { type: "string", default: "table" },
+        out: { type: "string" },
+        "timeout-ms": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${e.message} (see usage-lens --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  if (positionals.length !== 1 || positionals[0] !== "check") {
+    throw new UsageError(
+      positionals.length === 0 ? "say what to do: usage-lens check [options] (see --help)" : `unknown command ${JSON.stringify(positionals.join(" "))}; the command is check`,
+    );
+  }
+  const format = values.format;
+  if (!["table", "json", "prometheus"].includes(format)) {
+    throw new UsageError(`--format must be table, json or prometheus, not ${JSON.stringify(format)}`);
+  }
+  let allowance;
+  const requests = whole("allowance", values.allowance);
+  const licences = whole("licences", values.licences);
+  const perLicence = whole("per-licence", values["per-licence"]);
+  if (requests !== undefined && (licences !== undefined || perLicence !== undefined)) {
+    throw new UsageError("give either --allowance or --licences with --per-licence, not both");
+  }
+  if ((licences === undefined) !== (perLicence === undefined)) {
+    throw new UsageError("--licences and --per-licence go together");
+  }
+  if (requests !== undefined) allowance = { requests };
+  else if (licences !== undefined) allowance = { licences, perLicence };
+  let out;
+  if (values.out !== undefined) {
+    const kind = /\.json$/i.test(values.out) ? "json" : /\.csv$/i.test(values.out) ? "csv" : null;
+    if (!kind) throw new UsageError("--out must name a .json or a .csv file");
+    out = { path: values.out, kind };
+  }
+  const timeoutMs = whole("timeout-ms", values["timeout-ms"]) ?? 600_000;
+  return { format, allowance, rulesFile: values.rules, out, timeoutMs };
+}
+
+function readRules(path) {
+  if (path === undefined) return defaultRules();
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read the rules file ${path}: ${e.code ?? e.message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`the rules file ${path} is not JSON: ${e.message}`);
+  }
+}
+
+/** The clients the environment configures. */
+function connections(env) {
+  const genesysToken = env.USAGE_LENS_GENESYS_TOKEN;
+  const region = env.USAGE_LENS_GENESYS_REGION;
+  const genesysBase = env.USAGE_LENS_GENESYS_BASE_URL;
+  const teToken = env.USAGE_LENS_TE_TOKEN;
+  const teBase = env.USAGE_LENS_TE_BASE_URL;
+  let gc, te;
+  if (genesysToken) {
+    if (!region && !genesysBase) {
+      throw new UsageError("USAGE_LENS_GENESYS_TOKEN is set: set USAGE_LENS_GENESYS_REGION (such as mypurecloud.com) or USAGE_LENS_GENESYS_BASE_URL too");
+    }
+    if (region && genesysBase) {
+      throw new UsageError("set USAGE_LENS_GENESYS_REGION or USAGE_LENS_GENESYS_BASE_URL, not both");
+    }
+    gc = new GenesysClient(region ? { region, accessToken: genesysToken } : { baseUrl: genesysBase, accessToken: genesysToken });
+  } else if (region || genesysBase) {
+    throw new UsageError("a Genesys region or base URL is set but USAGE_LENS_GENESYS_TOKEN is not");
+  }
+  if (teToken) {
+    te = new ThousandEyesClient(teBase ? { accessToken: teToken, baseUrl: teBase } : { accessToken: teToken });
+  } else if (teBase) {
+    throw new UsageError("USAGE_LENS_TE_BASE_URL is set but USAGE_LENS_TE_TOKEN is not");
+  }
+  if (!gc && !te) {
+    throw new UsageError("nothing to check: set USAGE_LENS_GENESYS_TOKEN (with a region or base URL) and/or USAGE_LENS_TE_TOKEN");
+  }
+  return { gc, te };
+}
+
+/** A library error in words: which vendor, what kind, the status. */
+function describe(e) {
+  if (e && e.name === "UsageLensError") {
+    const where = e.vendor === "genesys" ? "Genesys Cloud" : e.vendor === "thousandeyes" ? "ThousandEyes" : "usage-lens";
+    const status = e.status ? ` (HTTP ${e.status})` : "";
+    return `${where}: ${e.kind}${status}: ${e.message}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs every configured query at once; all answers, or every failure. */
+async function fetchAll({ gc, te }, queries, timeoutMs) {
+  const opts = { timeoutMs };
+  const jobs = {
+    genesysRows: gc ? gc.queryOrganizationUsage(queries.genesys, opts).then((r) => r.results) : undefined,
+    thousandEyesUsage: te ? te.usage(queries.thousandEyesUsage, opts) : undefined,
+    quotas: te ? te.quotas(opts) : undefined,
+  };
+  const names = Object.keys(jobs).filter((k) => jobs[k]);
+  const settled = await Promise.allSettled(names.map((k) => jobs[k]));
+  const failures = settled.filter((s) => s.status === "rejected").map((s) => describe(s.reason));
+  if (failures.length) throw new UsageError([...new Set(failures)].join("\nusage-lens: "));
+  return Object.fromEntries(names.map((k, i) => [k, settled[i].value]));
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ")).join("\n");
+}
+
+function printTable(answer, fired) {
+  const lines = [];
+  const g = answer.genesys;
+  if (g) {
+    const m = g.month;
+    const allowance = m.allowance ? ` of an allowance of ${m.allowance.toLocaleString("en")}` : "";
+    lines.push(
+      `Genesys Cloud ${m.month}: ${m.monthToDate.toLocaleString("en")} requests so far, ` +
+        `${Math.round(m.projected).toLocaleString("en")} projected${allowance}.`,
+    );
+  }
+  const t = answer.thousandeyes;
+  if (t) {
+    const projected = t.cloud.vendorProjected ?? Math.round(t.cloud.ourProjected ?? t.cloud.used);
+    const of = t.cloud.quota ?? t.cloud.included;
+    lines.push(
+      `ThousandEyes: ${t.cloud.used.toLocaleString("en")} cloud units used, ${projected.toLocaleString("en")} projected` +
+        (of ? ` of ${of.toLocaleString("en")}.` : "."),
+    );
+  }
+  if (fired.length === 0) {
+    lines.push("No rule fired.");
+  } else {
+    lines.push(`${fired.length} rule${fired.length === 1 ? "" : "s"} fired:`, "");
+    lines.push(table([["SEVERITY", "VENDOR", "RULE", "WHO", "BY"], ...fired.map((f) => [f.severity, f.vendor, f.ruleId, f.who, f.by])]));
+    lines.push("");
+    for (const f of fired) lines.push(`- ${f.ruleId} (${f.who}): ${f.what}. ${f.advice}`);
+  }
+  process.stdout.write(redact(lines.join("\n") + "\n"));
+}
+
+async function main() {
+  const args = parse(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  initSync({ module: readFileSync(new URL("../usage_lens_bg.wasm", import.meta.url)) });
+  const today = new Date().toISOString().slice(0, 10);
+  const rules = readRules(args.rulesFile);
+  // Rules and allowance are checked before any request is sent.
+  evaluateRules(overview({ today, allowance: args.allowance }), rules);
+  const clients = connections(process.env);
+  const answers = await fetchAll(clients, overviewQueries(today), args.timeoutMs);
+  const answer = overview({ today, allowance: args.allowance, ...answers });
+  const fired = evaluateRules(answer, rules);
+  if (args.out) {
+    const text = args.out.kind === "csv" ? overviewCsv(answer) : JSON.stringify({ overview: answer, fired }, null, 2) + "\n";
+    try {
+      writeFileSync(args.out.path, text);
+    } catch (e) {
+      throw new UsageError(`cannot write ${args.out.path}: ${e.code ?? e.message}`);
+    }
+  }
+  if (args.format === "json") process.stdout.write(redact(JSON.stringify({ today, fired }, null, 2) + "\n"));
+  else if (args.format === "prometheus") process.stdout.write(redact(toPrometheus(answer, fired)));
+  else printTable(answer, fired);
+  return fired.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => fail(e instanceof UsageError ? e.message : describe(e)),
+);
