@@ -658,7 +658,7 @@ fn Cards(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
     });
     let g_spec = genesys_spec(fetched.at_secs);
     view! {
-        <FiredRules fired=fired/>
+        <FiredRules fired=fired genesys=g_spec.clone()/>
         <div class="ov-grid">
             <MonthCard fetched=fetched.clone() figures=figures.clone() spec=g_spec.clone()/>
             <ClientsCard fetched=fetched.clone() figures=figures.clone() spec=g_spec/>
@@ -675,7 +675,7 @@ fn severity_words(s: Severity) -> &'static str {
 }
 
 #[component]
-fn FiredRules(fired: Memo<Vec<Fired>>) -> impl IntoView {
+fn FiredRules(fired: Memo<Vec<Fired>>, genesys: QuerySpec) -> impl IntoView {
     view! {
         <section class="card fired" aria-labelledby="fired-h" data-testid="overview-fired">
             <h3 id="fired-h">
@@ -693,6 +693,7 @@ fn FiredRules(fired: Memo<Vec<Fired>>) -> impl IntoView {
                             .into_iter()
                             .map(|f| {
                                 let critical = f.severity == Severity::Critical;
+                                let spec = if f.vendor == "thousandeyes" { units_spec() } else { genesys.clone() };
                                 view! {
                                     <li class="fired-rule" class:critical=critical data-testid="fired-rule" data-rule-id=f.rule_id.clone() data-kind=f.kind.as_str()>
                                         <span class="sev">{severity_words(f.severity)}</span>
@@ -700,6 +701,7 @@ fn FiredRules(fired: Memo<Vec<Fired>>) -> impl IntoView {
                                             <p class="fired-what"><strong>{f.who.clone()}</strong>": "{f.what.clone()}</p>
                                             <p class="fired-by">{f.by.clone()}</p>
                                             <p class="fired-advice">{f.advice.clone()}</p>
+                                            <DetailLink spec=spec text="The query behind it" id="link-fired"/>
                                         </div>
                                     </li>
                                 }

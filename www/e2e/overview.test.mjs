@@ -128,6 +128,9 @@ test("Each card opens the query behind it; Back returns to the overview", BOUNDE
 
   await page.goBack();
   await page.waitForURL(/[?&]view=overview/, { timeout: 5_000 });
+  // A fired rule links to its vendor's query too.
+  const ruleLink = page.locator("[data-testid=fired-rule][data-kind=share429] [data-testid=link-fired]").first();
+  assert.equal(await ruleLink.getAttribute("href"), href, "the 429 rule's query is the clients' query");
   await page.waitForSelector("[data-testid=overview]", { state: "visible" });
   assert.ok((await page.locator("[data-testid=fired-rule]").count()) >= 1, "the overview as it was");
   await page.goForward();
