@@ -966,30 +966,45 @@ fn ClientsCard(fetched: Arc<Fetched>, figures: Arc<Overview>, spec: QuerySpec) -
                 }
             })
             .collect();
-        // The worst 429 offenders: the clients the 429 rule looks at, by share.
-        let rule = ov.rules.get_untracked().into_iter().find(|r| r.kind == RuleKind::Share429);
-        let min = rule.as_ref().map_or(1_000, |r| r.min_requests);
-        let threshold = rule.as_ref().map_or(2.0, |r| r.threshold) / 100.0;
-        let mut offenders: Vec<_> = g
-            .clients
-            .iter()
-            .filter(|c| c.status429 > 0 && c.requests >= min)
-            .collect();
-        offenders.sort_by(|a, b| b.share429.total_cmp(&a.share429));
-        let offenders: Vec<_> = offenders
-            .into_iter()
-            .take(5)
-            .map(|c| {
-                let hot = c.share429 > threshold;
-                view! {
-                    <tr class:hot=hot>
-                        <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
-                        <td class="num">{group_digits(c.status429)}</td>
-                        <td class="num">{pct(c.share429)}</td>
-                    </tr>
-                }
-            })
-            .collect();
+        // The worst 429 offenders: the clients the 429 rule looks at, by
+        // share, following the rule as it is edited.
+        let clients = g.clients.clone();
+        let share_rule = move || {
+            let rule = ov
+                .rules
+                .get()
+                .into_iter()
+                .find(|r| r.kind == RuleKind::Share429);
+            (
+                rule.as_ref().map_or(1_000, |r| r.min_requests),
+                rule.as_ref().map_or(2.0, |r| r.threshold) / 100.0,
+            )
+        };
+        let offenders = move || {
+            let (min, threshold) = share_rule();
+            let mut list: Vec<_> = clients
+                .iter()
+                .filter(|c| c.status429 > 0 && c.requests >= min)
+                .collect();
+            list.sort_by(|a, b| b.share429.total_cmp(&a.share429));
+            if list.is_empty() {
+                return view! { <tr><td colspan="3" class="hint">"No client was rate limited."</td></tr> }.into_any();
+            }
+            list.into_iter()
+                .take(5)
+                .map(|c| {
+                    let hot = c.share429 > threshold;
+                    view! {
+                        <tr class:hot=hot>
+                            <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
+                            <td class="num">{group_digits(c.status429)}</td>
+                            <td class="num">{pct(c.share429)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        };
         let any429 = g.status429 > 0;
         let period = match (&g.first_day, &g.last_day) {
             (Some(a), Some(b)) => format!("{a} – {b}"),
@@ -1019,7 +1034,7 @@ fn ClientsCard(fetched: Arc<Fetched>, figures: Arc<Overview>, spec: QuerySpec) -
                     <tbody>{top}</tbody>
                 </table>
                 <table class="ov-table" data-testid="top-429">
-                    <caption>{format!("Worst 429 offenders (clients with {} requests or more)", group_digits(min))}</caption>
+                    <caption>{move || format!("Worst 429 offenders (clients with {} requests or more)", group_digits(share_rule().0))}</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Client"</th>
@@ -1027,13 +1042,7 @@ fn ClientsCard(fetched: Arc<Fetched>, figures: Arc<Overview>, spec: QuerySpec) -
                             <th scope="col" class="num">"429 share"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {if offenders.is_empty() {
-                            view! { <tr><td colspan="3" class="hint">"No client was rate limited."</td></tr> }.into_any()
-                        } else {
-                            offenders.into_any()
-                        }}
-                    </tbody>
+                    <tbody>{offenders}</tbody>
                 </table>
             </div>
         }

@@ -150,6 +150,9 @@ test("Rules: edit a threshold, export, reset, import the export back; bad JSON l
   await page.fill(threshold, "7.5");
   await page.press(threshold, "Tab");
   await page.waitForFunction(() => (localStorage.getItem("usage-lens.rules") ?? "").includes("7.5"));
+  // At 7.5 % no Demo client is past the threshold: the rule no longer fires and no offender is highlighted.
+  await page.waitForFunction(() => !document.querySelector("[data-testid=fired-rule][data-kind=share429]"), null, { timeout: 5_000 });
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=top-429] tr.hot").length === 0, null, { timeout: 5_000 });
   await page.uncheck("[data-testid=rule-enabled-spike]");
   await page.waitForFunction(() => JSON.parse(localStorage.getItem("usage-lens.rules")).find((r) => r.id === "spike").enabled === false);
 
