@@ -23,8 +23,10 @@ BUDGETS = {
     # overview, evaluateRules, toPrometheus, overviewCsv): the week-aware
     # forecast, the outlook and the rules, and the decoders of the rows, the
     # ThousandEyes usage and the overview they read back (the overview's own
-    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,731.
-    "pkg": {"budget": 284_000, "target": 50_887,
+    # decoder is about 35,000 of the 99,000 bytes added). Measured 281,731;
+    # 284,144 after the JS face's methods went through one generic path and
+    # the TIMEOUT_MS / SUMMARY_DAYS checks.
+    "pkg": {"budget": 287_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
     # page walk (each page type gets its own copy) and sign-in through the
