@@ -6,6 +6,7 @@
 //! distinct text once, rows referring to it by number), so one set of
 //! functions serves them all and grouping never hashes a string.
 
+pub mod answer;
 pub mod csv;
 pub mod exposition;
 pub mod forecast;

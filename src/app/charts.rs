@@ -11,13 +11,43 @@ use crate::analysis::{forecast, ForecastMethod, GroupTotal, Periods, Series};
 
 pub use crate::analysis::format::{fixed, nice_max, percent1, short};
 
-use super::answer::{group_digits, BarSet, QuotaView};
+use crate::analysis::answer::{group_digits, BarSet, QuotaView};
 
 const W: f64 = 800.0;
 
 /// An SVG coordinate (one decimal).
 pub fn fx(v: f64) -> String {
     fixed(v, 1)
+}
+
+/// A table's header row: the column titles, numeric ones aligned right.
+pub fn head_row<S: ToString>(columns: &[(S, bool)]) -> impl IntoView {
+    let cells = columns
+        .iter()
+        .map(|(title, numeric)| view! { <th scope="col" class:num=*numeric>{title.to_string()}</th> })
+        .collect_view();
+    view! {
+        <thead>
+            <tr>{cells}</tr>
+        </thead>
+    }
+}
+
+/// Five grid lines from 0 to `max` with their labels, between the `left` and
+/// `right` edges of the plot; `y` maps a value to its height.
+pub fn y_ticks(max: f64, y: impl Fn(f64) -> f64, left: f64, right: f64) -> impl IntoView {
+    (0..=4)
+        .map(|k| {
+            let v = max * k as f64 / 4.0;
+            let yy = y(v);
+            view! {
+                <g class="tick">
+                    <line x1=fx(left) x2=fx(right) y1=fx(yy) y2=fx(yy) class="grid"></line>
+                    <text x=fx(left - 6.0) y=fx(yy + 4.0) text-anchor="end">{short(v)}</text>
+                </g>
+            }
+        })
+        .collect_view()
 }
 
 fn percent(x: f64) -> String {
@@ -208,18 +238,7 @@ pub fn SeriesChart(
         }
     });
     // Axes.
-    let ticks: Vec<_> = (0..=4)
-        .map(|k| {
-            let v = max * k as f64 / 4.0;
-            let yy = y(v);
-            view! {
-                <g class="tick">
-                    <line x1=fx(ml) x2=fx(W - mr) y1=fx(yy) y2=fx(yy) class="grid"></line>
-                    <text x=fx(ml - 6.0) y=fx(yy + 4.0) text-anchor="end">{short(v)}</text>
-                </g>
-            }
-        })
-        .collect();
+    let ticks = y_ticks(max, y, ml, W - mr);
     let label_every = (n / 7).max(1);
     let xlabels: Vec<_> = series
         .dates
@@ -280,10 +299,8 @@ pub fn SeriesChart(
             }
         })
         .collect();
-    let header: Vec<_> = series
-        .groups
-        .iter()
-        .map(|g| view! { <th scope="col">{g.name.clone()}</th> })
+    let header: Vec<(String, bool)> = std::iter::once(("Period".to_string(), false))
+        .chain(series.groups.iter().map(|g| (g.name.clone(), false)))
         .collect();
     let body: Vec<_> = series
         .dates
@@ -336,12 +353,7 @@ pub fn SeriesChart(
             </ul>
             <table class="sr-only">
                 <caption>"Requests per period and group"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Period"</th>
-                        {header}
-                    </tr>
-                </thead>
+                {head_row(&header)}
                 <tbody>{body}</tbody>
             </table>
         </figure>
@@ -521,16 +533,14 @@ pub fn StatusChart(
             </ul>
             <table class="sr-only">
                 <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{label}</th>
-                        <th scope="col">"Requests"</th>
-                        <th scope="col">"4xx"</th>
-                        <th scope="col">"429"</th>
-                        <th scope="col">"5xx"</th>
-                        <th scope="col">"429 share"</th>
-                    </tr>
-                </thead>
+                {head_row(&[
+                    (label.as_str(), false),
+                    ("Requests", false),
+                    ("4xx", false),
+                    ("429", false),
+                    ("5xx", false),
+                    ("429 share", false),
+                ])}
                 <tbody>{body}</tbody>
             </table>
         </figure>

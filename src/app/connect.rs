@@ -180,6 +180,104 @@ pub fn Status() -> impl IntoView {
     }
 }
 
+/// The connection a new sign-in joins: Demo gives way to real services.
+fn live_conn(ctx: Ctx) -> Conn {
+    let c = ctx.conn.get_untracked();
+    if c.demo {
+        Conn::default()
+    } else {
+        c
+    }
+}
+
+/// Forgets one service's connection (Demo as a whole, since it is one).
+fn sign_out(ctx: Ctx, forget: fn(&mut Conn)) {
+    let mut c = ctx.conn.get_untracked();
+    if c.demo {
+        c = Conn::default();
+    } else {
+        forget(&mut c);
+    }
+    ctx.set_conn(c);
+}
+
+/// A text input of the panel, bound to a signal; never autocompleted or
+/// spell-checked (ids, addresses and tokens are not words).
+#[component]
+fn Field(
+    /// Label.
+    label: &'static str,
+    /// The input's `type`.
+    kind: &'static str,
+    /// Test id.
+    testid: &'static str,
+    /// The value.
+    value: RwSignal<String>,
+    /// An example value.
+    #[prop(optional)]
+    placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type=kind
+                data-testid=testid
+                placeholder=placeholder
+                autocomplete="off"
+                spellcheck="false"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// One service's box: its sign-in form, or, once connected, what it is
+/// connected to and a way out.
+#[component]
+fn VendorBox(
+    /// The service.
+    legend: &'static str,
+    /// Test id prefix.
+    id: &'static str,
+    /// Whether it is connected.
+    connected: Signal<bool>,
+    /// The sign-in form, above its "Use token" button.
+    #[prop(into)]
+    form: ViewFn,
+    /// Connects with the token typed into the form.
+    use_token: Callback<()>,
+    /// Forgets the connection.
+    sign_out: Callback<()>,
+    /// The sign-out button's words.
+    sign_out_label: &'static str,
+    /// What it is connected to.
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        <fieldset class="vendor">
+            <legend>{legend}</legend>
+            <Show
+                when=move || connected.get()
+                fallback=move || {
+                    view! {
+                        {form.run()}
+                        <button type="button" data-testid=format!("{id}-connect") on:click=move |_| use_token.run(())>
+                            "Use token"
+                        </button>
+                    }
+                }
+            >
+                <p class="connected" data-testid=format!("{id}-connected")>{children()}</p>
+                <button type="button" data-testid=format!("{id}-sign-out") on:click=move |_| sign_out.run(())>
+                    {sign_out_label}
+                </button>
+            </Show>
+        </fieldset>
+    }
+}
+
 /// The Connect panel.
 #[component]
 pub fn ConnectPanel() -> impl IntoView {
@@ -225,10 +323,7 @@ pub fn ConnectPanel() -> impl IntoView {
             ctx.conn_error.set(Some(e.message));
             return;
         }
-        let mut c = ctx.conn.get_untracked();
-        if c.demo {
-            c = Conn::default();
-        }
+        let mut c = live_conn(ctx);
         c.genesys = Some(GenesysConn {
             base,
             token: token.get_untracked().trim().to_string(),
@@ -254,10 +349,7 @@ pub fn ConnectPanel() -> impl IntoView {
                 return;
             }
         }
-        let mut c = ctx.conn.get_untracked();
-        if c.demo {
-            c = Conn::default();
-        }
+        let mut c = live_conn(ctx);
         c.te = Some(TeConn {
             base,
             token: te_token.get_untracked().trim().to_string(),
@@ -267,27 +359,24 @@ pub fn ConnectPanel() -> impl IntoView {
         ctx.set_conn(c);
         super::open_overview_after_connect(ctx);
     };
-    let sign_out_genesys = move |_| {
-        let mut c = ctx.conn.get_untracked();
-        if c.demo {
-            c = Conn::default();
-        } else {
-            c.genesys = None;
-        }
-        ctx.set_conn(c);
-    };
-    let sign_out_te = move |_| {
-        let mut c = ctx.conn.get_untracked();
-        if c.demo {
-            c = Conn::default();
-        } else {
-            c.te = None;
-        }
-        ctx.set_conn(c);
-    };
-
     let genesys_connected = move || ctx.conn.with(|c| c.genesys.is_some());
     let te_connected = move || ctx.conn.with(|c| c.te.is_some());
+    let genesys_org = move || {
+        ctx.conn.with(|c| {
+            let g = c.genesys.as_ref()?;
+            Some(g.org.clone().unwrap_or_else(|| "Genesys Cloud".into()))
+        })
+    };
+    let genesys_where = move || {
+        ctx.conn
+            .with(|c| Some(format!(" · {}", c.genesys.as_ref()?.label)))
+    };
+    let te_where = move || {
+        ctx.conn.with(|c| {
+            let base = c.te.as_ref()?.base.as_deref();
+            Some(format!(" · {}", base.unwrap_or("api.thousandeyes.com")))
+        })
+    };
 
     view! {
         <section class="panel connect" aria-labelledby="connect-h">
@@ -304,152 +393,60 @@ pub fn ConnectPanel() -> impl IntoView {
                     .get()
                     .map(|m| view! { <p class="conn-error" role="alert" data-testid="connect-error">{m}</p> })
             }}
-            <fieldset class="vendor">
-                <legend>"Genesys Cloud"</legend>
-                <Show
-                    when=genesys_connected
-                    fallback=move || {
-                        view! {
-                            <label class="field">
-                                <span>"Region"</span>
-                                <select
-                                    data-testid="genesys-region"
-                                    prop:value=move || region.get()
-                                    on:change=move |ev| region.set(event_target_value(&ev))
-                                >
-                                    {REGIONS
-                                        .iter()
-                                        .map(|r| {
-                                            view! {
-                                                <option value=r.domain>
-                                                    {format!("{} — {}", r.name, r.domain)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label class="field">
-                                <span>"Custom base URL (optional, overrides the region)"</span>
-                                <input
-                                    type="url"
-                                    data-testid="genesys-base-url"
-                                    placeholder="http://127.0.0.1:8787"
-                                    autocomplete="off"
-                                    prop:value=move || base_url.get()
-                                    on:input=move |ev| base_url.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label class="field">
-                                <span>"OAuth client id (PKCE grant)"</span>
-                                <input
-                                    type="text"
-                                    data-testid="genesys-client-id"
-                                    autocomplete="off"
-                                    spellcheck="false"
-                                    prop:value=move || client_id.get()
-                                    on:input=move |ev| client_id.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <button type="button" data-testid="genesys-sign-in" on:click=sign_in>
-                                "Sign in with Genesys"
-                            </button>
-                            <label class="field">
-                                <span>"…or paste an access token"</span>
-                                <input
-                                    type="password"
-                                    data-testid="genesys-token"
-                                    autocomplete="off"
-                                    prop:value=move || token.get()
-                                    on:input=move |ev| token.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <button type="button" data-testid="genesys-connect" on:click=use_token>
-                                "Use token"
-                            </button>
-                        }
-                    }
-                >
-                    <p class="connected" data-testid="genesys-connected">
-                        "Connected to "
-                        <strong>
-                            {move || {
-                                ctx.conn
-                                    .with(|c| {
-                                        c.genesys
-                                            .as_ref()
-                                            .map(|g| g.org.clone().unwrap_or_else(|| "Genesys Cloud".into()))
-                                            .unwrap_or_default()
+            <VendorBox
+                legend="Genesys Cloud"
+                id="genesys"
+                connected=Signal::derive(genesys_connected)
+                form=move || view! {
+                        <label class="field">
+                            <span>"Region"</span>
+                            <select
+                                data-testid="genesys-region"
+                                prop:value=move || region.get()
+                                on:change=move |ev| region.set(event_target_value(&ev))
+                            >
+                                {REGIONS
+                                    .iter()
+                                    .map(|r| {
+                                        view! {
+                                            <option value=r.domain>
+                                                {format!("{} — {}", r.name, r.domain)}
+                                            </option>
+                                        }
                                     })
-                            }}
-                        </strong>
-                        <span class="hint">
-                            {move || {
-                                ctx.conn.with(|c| c.genesys.as_ref().map(|g| format!(" · {}", g.label)).unwrap_or_default())
-                            }}
-                        </span>
-                    </p>
-                    <button type="button" data-testid="genesys-sign-out" on:click=sign_out_genesys>
-                        "Sign out"
-                    </button>
-                </Show>
-            </fieldset>
-            <fieldset class="vendor">
-                <legend>"ThousandEyes"</legend>
-                <Show
-                    when=te_connected
-                    fallback=move || {
-                        view! {
-                            <label class="field">
-                                <span>"Bearer token"</span>
-                                <input
-                                    type="password"
-                                    data-testid="te-token"
-                                    autocomplete="off"
-                                    prop:value=move || te_token.get()
-                                    on:input=move |ev| te_token.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label class="field">
-                                <span>"Base URL or proxy path (empty: api.thousandeyes.com)"</span>
-                                <input
-                                    type="text"
-                                    data-testid="te-base-url"
-                                    autocomplete="off"
-                                    prop:value=move || te_base.get()
-                                    on:input=move |ev| te_base.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <button type="button" data-testid="te-connect" on:click=use_te>
-                                "Use token"
-                            </button>
-                        }
-                    }
-                >
-                    <p class="connected" data-testid="te-connected">
-                        "Connected"
-                        <span class="hint">
-                            {move || {
-                                ctx.conn
-                                    .with(|c| {
-                                        c.te
-                                            .as_ref()
-                                            .map(|t| {
-                                                format!(
-                                                    " · {}",
-                                                    t.base.clone().unwrap_or_else(|| "api.thousandeyes.com".into()),
-                                                )
-                                            })
-                                            .unwrap_or_default()
-                                    })
-                            }}
-                        </span>
-                    </p>
-                    <button type="button" data-testid="te-sign-out" on:click=sign_out_te>
-                        "Disconnect"
-                    </button>
-                </Show>
-            </fieldset>
+                                    .collect_view()}
+                            </select>
+                        </label>
+                        <Field label="Custom base URL (optional, overrides the region)" kind="url" testid="genesys-base-url" value=base_url placeholder="http://127.0.0.1:8787" />
+                        <Field label="OAuth client id (PKCE grant)" kind="text" testid="genesys-client-id" value=client_id />
+                        <button type="button" data-testid="genesys-sign-in" on:click=sign_in>
+                            "Sign in with Genesys"
+                        </button>
+                        <Field label="…or paste an access token" kind="password" testid="genesys-token" value=token />
+                }
+                use_token=Callback::new(use_token)
+                sign_out=Callback::new(move |_| sign_out(ctx, |c| c.genesys = None))
+                sign_out_label="Sign out"
+            >
+                "Connected to "
+                <strong>{genesys_org}</strong>
+                <span class="hint">{genesys_where}</span>
+            </VendorBox>
+            <VendorBox
+                legend="ThousandEyes"
+                id="te"
+                connected=Signal::derive(te_connected)
+                form=move || view! {
+                        <Field label="Bearer token" kind="password" testid="te-token" value=te_token />
+                        <Field label="Base URL or proxy path (empty: api.thousandeyes.com)" kind="text" testid="te-base-url" value=te_base />
+                }
+                use_token=Callback::new(use_te)
+                sign_out=Callback::new(move |_| sign_out(ctx, |c| c.te = None))
+                sign_out_label="Disconnect"
+            >
+                "Connected"
+                <span class="hint">{te_where}</span>
+            </VendorBox>
         </section>
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::analysis::csv::to_csv;
 
-use super::answer::{Cell, Table};
 use super::browser;
+use crate::analysis::answer::{Cell, Table};
 
 /// The shown rows as CSV (numbers without separators).
 pub fn csv_of(table: &Table, order: &[usize]) -> String {

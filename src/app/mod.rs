@@ -2,10 +2,8 @@
 //! the answer as charts and tables, export and share.
 //!
 //! Components only render signals and call pure functions: the query form is
-//! [`query_spec::QuerySpec`], answers are built by [`answer`] with
-//! `crate::analysis`, and runs go through the library's clients.
+//! [`query_spec::QuerySpec`], answers are built by `crate::analysis::answer`, and runs go through the library's clients.
 
-pub mod answer;
 pub mod browser;
 pub mod charts;
 pub mod connect;

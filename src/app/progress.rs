@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use crate::engine::{Phase, Progress};
 use crate::{Error, ErrorKind};
 
-use super::answer::group_digits;
 use super::browser;
 use super::state::use_ctx;
+use crate::analysis::answer::group_digits;
 
 fn phase_words(p: &Progress, genesys: bool) -> String {
     match p.phase {

@@ -5,7 +5,9 @@ use crate::genesys::SUMMARY_DAYS;
 use leptos::prelude::*;
 
 use super::browser;
-use super::query_spec::{Kind, Preset, QuerySpec, EXPAND_OPTIONS};
+use super::query_spec::{
+    Kind, Preset, TextParam, ACCOUNT_GROUP, CLIENT_ID, EXPAND_OPTIONS, LIST_FILTERS, TEMPLATES,
+};
 use super::run;
 use super::state::use_ctx;
 
@@ -66,32 +68,23 @@ fn Chips(
 /// A text field bound to one string of the spec.
 #[component]
 fn TextField(
-    /// Label.
-    label: &'static str,
-    /// Test id.
-    testid: &'static str,
-    /// Placeholder.
-    #[prop(optional)]
-    placeholder: &'static str,
-    /// Reads the value.
-    get: fn(&QuerySpec) -> String,
-    /// Writes the value.
-    set: fn(&mut QuerySpec, String),
+    /// The field.
+    param: &'static TextParam,
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <label class="field">
-            <span>{label}</span>
+            <span>{param.label}</span>
             <input
                 type="text"
-                data-testid=testid
-                placeholder=placeholder
+                data-testid=param.testid
+                placeholder=param.placeholder
                 autocomplete="off"
                 spellcheck="false"
-                prop:value=move || ctx.spec.with(get)
+                prop:value=move || ctx.spec.with(|s| (param.get)(s).clone())
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    ctx.spec.update(|s| set(s, v));
+                    ctx.spec.update(|s| *(param.set)(s) = v);
                 }
             />
         </label>
@@ -166,13 +159,7 @@ pub fn QueryPanel() -> impl IntoView {
                         .then(|| {
                             view! {
                                 <div class="field-group">
-                                    <TextField
-                                        label="OAuth client id"
-                                        testid="client-id"
-                                        placeholder="3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa"
-                                        get=|s| s.client_id.clone()
-                                        set=|s, v| s.client_id = v
-                                    />
+                                    <TextField param=&CLIENT_ID />
                                     {move || {
                                         ctx.conn
                                             .with(|c| c.demo)
@@ -387,79 +374,22 @@ pub fn QueryPanel() -> impl IntoView {
                                         })
                                         hint="None selected: every method."
                                     />
-                                    <TextField
-                                        label="Endpoint templates (comma separated)"
-                                        testid="filter-templates"
-                                        placeholder="api/v2/users/{userId}"
-                                        get=|s| s.templates.clone()
-                                        set=|s, v| s.templates = v
-                                    />
-                                    {(k == Kind::Search)
-                                        .then(|| {
-                                            view! {
-                                                <TextField
-                                                    label="OAuth client names (comma separated)"
-                                                    testid="filter-client-names"
-                                                    get=|s| s.client_names.clone()
-                                                    set=|s, v| s.client_names = v
-                                                />
-                                            }
-                                        })}
-                                    {matches!(k, Kind::Job | Kind::ClientJob)
-                                        .then(|| {
-                                            view! {
-                                                <TextField
-                                                    label="Platforms (comma separated)"
-                                                    testid="filter-platforms"
-                                                    get=|s| s.platforms.clone()
-                                                    set=|s, v| s.platforms = v
-                                                />
-                                            }
-                                        })}
-                                    {(k == Kind::Job)
-                                        .then(|| {
-                                            view! {
-                                                <TextField
-                                                    label="User ids (comma separated)"
-                                                    testid="filter-users"
-                                                    get=|s| s.user_ids.clone()
-                                                    set=|s, v| s.user_ids = v
-                                                />
-                                                <TextField
-                                                    label="OAuth client ids (comma separated)"
-                                                    testid="filter-client-ids"
-                                                    get=|s| s.client_ids.clone()
-                                                    set=|s, v| s.client_ids = v
-                                                />
-                                            }
-                                        })}
-                                    {(k == Kind::ClientJob)
-                                        .then(|| {
-                                            view! {
-                                                <TextField
-                                                    label="Organization ids (comma separated)"
-                                                    testid="filter-orgs"
-                                                    get=|s| s.org_ids.clone()
-                                                    set=|s, v| s.org_ids = v
-                                                />
-                                            }
-                                        })}
+                                    <TextField param=&TEMPLATES />
+                                    {LIST_FILTERS
+                                        .iter()
+                                        .filter(|p| (p.used_by)(k))
+                                        .map(|p| view! { <TextField param=p /> })
+                                        .collect_view()}
                                 </details>
                             }
                         })
                 }}
 
                 {move || {
-                    matches!(kind.get(), Kind::TeUsage | Kind::TeTests)
+                    (ACCOUNT_GROUP.used_by)(kind.get())
                         .then(|| {
                             view! {
-                                <TextField
-                                    label="Account group id (optional)"
-                                    testid="te-aid"
-                                    placeholder="1234"
-                                    get=|s| s.aid.clone()
-                                    set=|s, v| s.aid = v
-                                />
+                                <TextField param=&ACCOUNT_GROUP />
                             }
                         })
                 }}

@@ -335,6 +335,59 @@ impl Default for QuerySpec {
     }
 }
 
+/// A free-text field of the query form: its URL parameter, its label, the
+/// kinds that use it and where it lives in [`QuerySpec`]. The form, the URL
+/// reader and the URL writer all walk [`TEXT_PARAMS`], so a field is added in
+/// one place.
+#[derive(Clone, Copy)]
+pub struct TextParam {
+    /// URL parameter.
+    pub key: &'static str,
+    /// Label in the form.
+    pub label: &'static str,
+    /// Test id of its input.
+    pub testid: &'static str,
+    /// An example value.
+    pub placeholder: &'static str,
+    /// Whether a kind uses it.
+    pub used_by: fn(Kind) -> bool,
+    /// Reads it.
+    pub get: fn(&QuerySpec) -> &String,
+    /// Writes it.
+    pub set: fn(&mut QuerySpec) -> &mut String,
+}
+
+// One field a line: these are a table.
+
+/// The OAuth client whose usage is asked for.
+#[rustfmt::skip]
+pub static CLIENT_ID: TextParam = TextParam { key: "client", label: "OAuth client id", testid: "client-id", placeholder: "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa", used_by: Kind::needs_client_id, get: |s| &s.client_id, set: |s| &mut s.client_id };
+
+/// The endpoint templates filter (beside the HTTP methods).
+#[rustfmt::skip]
+pub static TEMPLATES: TextParam = TextParam { key: "templates", label: "Endpoint templates (comma separated)", testid: "filter-templates", placeholder: "api/v2/users/{userId}", used_by: |k| !k.method_options().is_empty(), get: |s| &s.templates, set: |s| &mut s.templates };
+
+/// The ThousandEyes account group.
+#[rustfmt::skip]
+pub static ACCOUNT_GROUP: TextParam = TextParam { key: "aid", label: "Account group id (optional)", testid: "te-aid", placeholder: "1234", used_by: |k| matches!(k, Kind::TeUsage | Kind::TeTests), get: |s| &s.aid, set: |s| &mut s.aid };
+
+/// The comma-separated id and name filters, in the order the form shows them.
+#[rustfmt::skip]
+pub static LIST_FILTERS: [TextParam; 5] = [
+    TextParam { key: "names", label: "OAuth client names (comma separated)", testid: "filter-client-names", placeholder: "", used_by: |k| k == Kind::Search, get: |s| &s.client_names, set: |s| &mut s.client_names },
+    TextParam { key: "platforms", label: "Platforms (comma separated)", testid: "filter-platforms", placeholder: "", used_by: |k| matches!(k, Kind::Job | Kind::ClientJob), get: |s| &s.platforms, set: |s| &mut s.platforms },
+    TextParam { key: "users", label: "User ids (comma separated)", testid: "filter-users", placeholder: "", used_by: |k| k == Kind::Job, get: |s| &s.user_ids, set: |s| &mut s.user_ids },
+    TextParam { key: "clients", label: "OAuth client ids (comma separated)", testid: "filter-client-ids", placeholder: "", used_by: |k| k == Kind::Job, get: |s| &s.client_ids, set: |s| &mut s.client_ids },
+    TextParam { key: "orgs", label: "Organization ids (comma separated)", testid: "filter-orgs", placeholder: "", used_by: |k| k == Kind::ClientJob, get: |s| &s.org_ids, set: |s| &mut s.org_ids },
+];
+
+/// Every free-text field of the form.
+pub fn text_params() -> impl Iterator<Item = &'static TextParam> {
+    [&CLIENT_ID, &TEMPLATES, &ACCOUNT_GROUP]
+        .into_iter()
+        .chain(LIST_FILTERS.iter())
+}
+
 /// The `expand` values of `GET /v7/usage`, with labels.
 pub const EXPAND_OPTIONS: [(&str, &str); 6] = [
     ("test", "Tests"),
@@ -651,31 +704,14 @@ impl QuerySpec {
         if !k.metric_options().is_empty() {
             push("metrics", self.metrics.join(","), String::new());
         }
-        if k.needs_client_id() {
-            push("client", self.client_id.clone(), String::new());
-        }
         if k == Kind::Summary {
             push("days", self.days.to_string(), d.days.to_string());
         }
         if !k.method_options().is_empty() {
             push("methods", self.methods.join(","), String::new());
-            push("templates", self.templates.clone(), String::new());
         }
-        if k == Kind::Search {
-            push("names", self.client_names.clone(), String::new());
-        }
-        if matches!(k, Kind::Job | Kind::ClientJob) {
-            push("platforms", self.platforms.clone(), String::new());
-        }
-        if k == Kind::Job {
-            push("users", self.user_ids.clone(), String::new());
-            push("clients", self.client_ids.clone(), String::new());
-        }
-        if k == Kind::ClientJob {
-            push("orgs", self.org_ids.clone(), String::new());
-        }
-        if matches!(k, Kind::TeUsage | Kind::TeTests) {
-            push("aid", self.aid.clone(), String::new());
+        for p in text_params().filter(|p| (p.used_by)(k)) {
+            push(p.key, (p.get)(self).clone(), String::new());
         }
         if k == Kind::TeUsage {
             push("expand", self.expand.join(","), d.expand.join(","));
@@ -718,35 +754,16 @@ impl QuerySpec {
         if let Some(v) = get("metrics") {
             s.metrics = list(v);
         }
-        if let Some(v) = get("client") {
-            s.client_id = v;
-        }
         if let Some(v) = get("days").and_then(|d| d.parse().ok()) {
             s.days = v;
-        }
-        if let Some(v) = get("names") {
-            s.client_names = v;
         }
         if let Some(v) = get("methods") {
             s.methods = list(v);
         }
-        if let Some(v) = get("templates") {
-            s.templates = v;
-        }
-        if let Some(v) = get("platforms") {
-            s.platforms = v;
-        }
-        if let Some(v) = get("users") {
-            s.user_ids = v;
-        }
-        if let Some(v) = get("clients") {
-            s.client_ids = v;
-        }
-        if let Some(v) = get("orgs") {
-            s.org_ids = v;
-        }
-        if let Some(v) = get("aid") {
-            s.aid = v;
+        for p in text_params() {
+            if let Some(v) = get(p.key) {
+                *(p.set)(&mut s) = v;
+            }
         }
         if let Some(v) = get("expand") {
             s.expand = list(v);

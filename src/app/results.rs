@@ -6,12 +6,12 @@ use leptos::prelude::*;
 
 use crate::analysis::{daily_series, fit_periods, headline, top_n, Dimension, Periods, Records};
 
-use super::answer::{group_digits, Answer, Bar, BarSet, Body};
 use super::browser;
 use super::charts::{BarsChart, QuotaChart, SeriesChart, StatusChart};
 use super::query_spec::Kind;
-use super::state::use_ctx;
+use super::state::{use_ctx, Shown};
 use super::table::DataTable;
+use crate::analysis::answer::{group_digits, Bar, BarSet, Body};
 
 /// The most bars the time-series chart draws; longer series are summed into
 /// weeks or months (at 800 px, more bars would be thinner than a pixel).
@@ -55,7 +55,7 @@ pub fn Results() -> impl IntoView {
 }
 
 #[component]
-fn AnswerView(answer: Arc<Answer>) -> impl IntoView {
+fn AnswerView(answer: Arc<Shown>) -> impl IntoView {
     let ctx = use_ctx();
     let spec = ctx.answer_spec.get_untracked().unwrap_or_default();
     let stem = spec.file_stem(browser::now_secs());

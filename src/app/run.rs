@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine::{Progress, RateBudget, RunOptions};
+use crate::error::decode_json;
 use crate::genesys;
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::sim::SimTransport;
@@ -16,10 +17,10 @@ use crate::thousandeyes;
 use crate::transport::fetch::FetchTransport;
 use crate::{Error, ErrorKind};
 
-use super::answer::Answer;
 use super::browser;
 use super::query_spec::{Kind, QuerySpec, Request};
-use super::state::{Conn, Ctx, DEMO_BASE};
+use super::state::{Conn, Ctx, Shown, DEMO_BASE};
+use crate::analysis::answer::Answer;
 
 /// Simulated network latency of the demo, per request.
 const DEMO_LATENCY_MS: u64 = 40;
@@ -180,7 +181,7 @@ pub fn start(ctx: Ctx, refresh: bool) {
         ctx.abort.set_value(None);
         match outcome {
             Ok(answer) => {
-                let answer = Arc::new(answer);
+                let answer = Arc::new(Shown { kind, answer });
                 ctx.cache.update_value(|c| {
                     c.insert(key, answer.clone());
                 });
@@ -197,7 +198,7 @@ pub fn start(ctx: Ctx, refresh: bool) {
                 let partial = e
                     .partial
                     .as_ref()
-                    .and_then(|v| Answer::from_partial(kind, v))
+                    .and_then(|v| partial_answer(kind, v))
                     .map(Arc::new);
                 ctx.partial.set(partial);
                 if e.kind == ErrorKind::Aborted {
@@ -252,14 +253,8 @@ async fn execute(
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
 ) -> Result<Answer, Error> {
-    let fetch = Rc::new(FetchTransport::new(Some(signal), None).map_err(|e| {
-        Error::new(
-            ErrorKind::Network,
-            format!("The browser cannot send requests: {e}"),
-        )
-    })?);
-    let transport = transport_for(&fetch, sim);
-    run_request(conn, req, transport, fetch, opts, budgets, now_secs).await
+    let (g, t) = clients(conn, signal, sim, budgets)?;
+    run_request(req, g, t, opts, now_secs).await
 }
 
 /// The Genesys client of a run (the transport chosen by the connection).
@@ -306,11 +301,37 @@ pub fn clients(
 
 /// Keeps an answer fetched elsewhere (the overview) in this session's cache,
 /// under the query that would fetch it, so opening that query shows it at once.
-pub fn remember(ctx: Ctx, spec: &QuerySpec, req: &Request, answer: Arc<Answer>) {
+pub fn remember(ctx: Ctx, spec: &QuerySpec, req: &Request, answer: Answer) {
     let key = cache_key(&ctx.conn.get_untracked(), spec.kind, req);
-    ctx.cache.update_value(|c| {
-        c.insert(key, answer);
+    let shown = Arc::new(Shown {
+        kind: spec.kind,
+        answer,
     });
+    ctx.cache.update_value(|c| {
+        c.insert(key, shown);
+    });
+}
+
+/// The rows fetched before a failure, read back from `Error::partial`
+/// through the library's own decoders (no second copy of every model's
+/// deserializer is compiled in).
+fn partial_answer(kind: Kind, value: &serde_json::Value) -> Option<Shown> {
+    let text = value.to_string();
+    let g = crate::Vendor::Genesys;
+    let t = crate::Vendor::ThousandEyes;
+    let mut answer = match kind {
+        Kind::Org | Kind::Client | Kind::Summary | Kind::Search => {
+            Answer::from_usage(&decode_json(&text, g, "partial result").ok()?)
+        }
+        Kind::Job | Kind::ClientJob => {
+            Answer::from_job(&decode_json(&text, g, "partial result").ok()?)
+        }
+        Kind::TeTests => Answer::from_te_tests(&decode_json(&text, t, "partial result").ok()?),
+        Kind::TeAgents => Answer::from_te_agents(&decode_json(&text, t, "partial result").ok()?),
+        Kind::TeUsage => return None,
+    };
+    answer.partial = true;
+    (!answer.table.is_empty()).then_some(Shown { kind, answer })
 }
 
 fn not_connected(what: &str) -> Error {
@@ -321,21 +342,14 @@ fn not_connected(what: &str) -> Error {
 }
 
 async fn run_request(
-    conn: &Conn,
     req: &Request,
-    transport: Rc<AppTransport>,
-    clock: Rc<FetchTransport>,
+    genesys: Option<Result<GenesysClient, Error>>,
+    te: Option<Result<TeClient, Error>>,
     opts: &RunOptions,
-    budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
 ) -> Result<Answer, Error> {
     if let Request::TeUsage(_) | Request::TeTests(_) | Request::TeAgents(_) = req {
-        let te = conn
-            .te
-            .as_ref()
-            .ok_or_else(|| not_connected("ThousandEyes"))?;
-        let client = thousandeyes::Client::new(te.base.as_deref(), &te.token, transport, clock)?
-            .with_budget(budgets.1);
+        let client = te.ok_or_else(|| not_connected("ThousandEyes"))??;
         return match req {
             Request::TeUsage(p) => client
                 .usage(p, opts)
@@ -352,36 +366,32 @@ async fn run_request(
             _ => Err(Error::invalid_input("unexpected query")),
         };
     }
-    let g = conn
-        .genesys
-        .as_ref()
-        .ok_or_else(|| not_connected("Genesys Cloud"))?;
-    let client = genesys::Client::new(&g.base, &g.token, transport, clock)?.with_budget(budgets.0);
+    let client = genesys.ok_or_else(|| not_connected("Genesys Cloud"))??;
     match req {
         Request::Org(q) => client
             .query_organization_usage(q, opts)
             .await
-            .map(|r| Answer::from_usage(Kind::Org, &r)),
+            .map(|r| Answer::from_usage(&r)),
         Request::Client(id, q) => client
             .query_client_usage(id, q, opts)
             .await
-            .map(|r| Answer::from_usage(Kind::Client, &r)),
+            .map(|r| Answer::from_usage(&r)),
         Request::Summary(id, days) => client
             .client_usage_summary(id, *days, opts)
             .await
-            .map(|r| Answer::from_usage(Kind::Summary, &r)),
+            .map(|r| Answer::from_usage(&r)),
         Request::Search(s) => client
             .simple_search(s, opts)
             .await
-            .map(|r| Answer::from_usage(Kind::Search, &r)),
+            .map(|r| Answer::from_usage(&r)),
         Request::Job(j) => client
             .aggregates_query(j, opts)
             .await
-            .map(|r| Answer::from_job(Kind::Job, &r)),
+            .map(|r| Answer::from_job(&r)),
         Request::ClientJob(id, j) => client
             .client_aggregates_query(id, j, opts)
             .await
-            .map(|r| Answer::from_job(Kind::ClientJob, &r)),
+            .map(|r| Answer::from_job(&r)),
         _ => Err(Error::invalid_input("unexpected query")),
     }
 }

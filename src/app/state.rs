@@ -13,14 +13,30 @@ use crate::engine::{Progress, RateBudget};
 use crate::sim::Sim;
 use crate::Error;
 
-use super::answer::Answer;
+use crate::analysis::answer::Answer;
 
 /// How long a Demo execution or job takes in the in-browser simulator: none,
 /// so the check made as soon as the submission is answered already finds the
 /// answer and a newcomer's first chart comes as fast as the page can draw it.
 pub const DEMO_EXECUTION_MS: u64 = 0;
 use super::browser;
-use super::query_spec::QuerySpec;
+use super::query_spec::{Kind, QuerySpec};
+
+/// An answer and the endpoint whose result it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    /// The endpoint.
+    pub kind: Kind,
+    /// The answer.
+    pub answer: Answer,
+}
+
+impl std::ops::Deref for Shown {
+    type Target = Answer;
+    fn deref(&self) -> &Answer {
+        &self.answer
+    }
+}
 
 /// The base URL the in-browser simulator answers on, for both vendors.
 pub const DEMO_BASE: &str = "https://demo.usage-lens.invalid";
@@ -172,7 +188,7 @@ pub struct Ctx {
     /// The time, updated while a run is in progress.
     pub now: RwSignal<f64>,
     /// The answer shown.
-    pub answer: RwSignal<Option<Arc<Answer>>>,
+    pub answer: RwSignal<Option<Arc<Shown>>>,
     /// The query that produced the answer.
     pub answer_spec: RwSignal<Option<QuerySpec>>,
     /// The answer came from this session's cache.
@@ -182,9 +198,9 @@ pub struct Ctx {
     /// A note about the last run (cancelled).
     pub notice: RwSignal<Option<String>>,
     /// Rows fetched before the failure, offered for viewing.
-    pub partial: RwSignal<Option<Arc<Answer>>>,
+    pub partial: RwSignal<Option<Arc<Shown>>>,
     /// Answers of this session, by query.
-    pub cache: StoredValue<HashMap<String, Arc<Answer>>>,
+    pub cache: StoredValue<HashMap<String, Arc<Shown>>>,
     /// Counts runs so a superseded run's answer is dropped.
     pub run_seq: StoredValue<u64>,
     /// The running run's abort controller.

@@ -5,8 +5,8 @@ use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
 
-use super::answer::{group_digits, Table};
 use super::export;
+use crate::analysis::answer::{group_digits, Table};
 
 /// Row height in pixels (must match the CSS).
 const ROW_H: f64 = 32.0;

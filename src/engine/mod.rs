@@ -63,23 +63,18 @@ pub struct Progress {
     /// Milliseconds since the run started.
     pub elapsed_ms: u64,
     /// When the next status check is due, in milliseconds from now.
-    #[cfg_attr(feature = "js", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_poll_in_ms: Option<u64>,
     /// When a retry is due, as Unix milliseconds (shown as a clock time).
-    #[cfg_attr(feature = "js", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at_ms: Option<u64>,
     /// Why the run is retrying, in words.
-    #[cfg_attr(feature = "js", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_reason: Option<String>,
     /// For a search split to stay under the vendor's record cap: parts finished.
-    #[cfg_attr(feature = "js", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_done: Option<u32>,
     /// For a split search: parts in all (grows as parts are split further).
-    #[cfg_attr(feature = "js", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_total: Option<u32>,
     /// Set when the vendor's record cap was reached and rows may be missing.
@@ -266,25 +261,14 @@ impl<T: Transport, C: Clock> Connection<T, C> {
 
     /// Starts a call.
     pub fn run<'a>(&'a self, opts: &'a RunOptions) -> Run<'a, T, C> {
-        Run::new(
-            &self.transport,
-            &self.clock,
-            self.rules,
-            &self.budget,
-            self.policy,
-            opts,
-        )
+        Run::new(self, opts)
     }
 }
 
-/// One call in progress: the transport, the clock, the vendor's rules, the
-/// client's shared rate budget, the caller's options and the progress so far.
+/// One call in progress: the connection it runs on, the caller's options and
+/// the progress so far.
 pub struct Run<'a, T: Transport, C: Clock> {
-    transport: &'a T,
-    clock: &'a C,
-    rules: &'a dyn VendorRules,
-    budget: &'a RefCell<RateBudget>,
-    policy: RetryPolicy,
+    conn: &'a Connection<T, C>,
     opts: &'a RunOptions,
     started_ms: u64,
     progress: RefCell<Progress>,
@@ -293,21 +277,10 @@ pub struct Run<'a, T: Transport, C: Clock> {
 
 impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
     /// Starts a run now.
-    pub fn new(
-        transport: &'a T,
-        clock: &'a C,
-        rules: &'a dyn VendorRules,
-        budget: &'a RefCell<RateBudget>,
-        policy: RetryPolicy,
-        opts: &'a RunOptions,
-    ) -> Self {
-        let started_ms = clock.now_ms();
+    pub fn new(conn: &'a Connection<T, C>, opts: &'a RunOptions) -> Self {
+        let started_ms = conn.clock.now_ms();
         Run {
-            transport,
-            clock,
-            rules,
-            budget,
-            policy,
+            conn,
             opts,
             started_ms,
             progress: RefCell::new(Progress::default()),
@@ -322,7 +295,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
 
     /// The current time, Unix milliseconds.
     pub fn now_ms(&self) -> u64 {
-        self.clock.now_ms()
+        self.conn.clock.now_ms()
     }
 
     /// Milliseconds since the run started.
@@ -375,22 +348,23 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
             ErrorKind::Timeout,
             format!(
                 "{} did not finish within the time limit of {} s. Try a shorter interval, fewer groupings, or a longer timeout.",
-                self.rules.vendor(),
+                self.conn.rules.vendor(),
                 limit / 1000
             ),
         )
-        .with_vendor(self.rules.vendor())
+        .with_vendor(self.conn.rules.vendor())
     }
 
     fn aborted_error(&self) -> Error {
-        Error::new(ErrorKind::Aborted, "The run was cancelled.").with_vendor(self.rules.vendor())
+        Error::new(ErrorKind::Aborted, "The run was cancelled.")
+            .with_vendor(self.conn.rules.vendor())
     }
 
     fn map_transport(&self, e: TransportError) -> Error {
         match e {
             TransportError::Aborted => self.aborted_error(),
             TransportError::Timeout => self.timeout_error(),
-            TransportError::Network(d) => self.rules.network_error(&d),
+            TransportError::Network(d) => self.conn.rules.network_error(&d),
         }
     }
 
@@ -405,18 +379,21 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                 let now = self.now_ms();
                 if now.saturating_add(ms) > deadline {
                     let rest = deadline.saturating_sub(now);
-                    self.clock
+                    self.conn
+                        .clock
                         .sleep(rest)
                         .await
                         .map_err(|e| self.map_transport(e))?;
                     return Err(self.timeout_error());
                 }
-                self.clock
+                self.conn
+                    .clock
                     .sleep(ms)
                     .await
                     .map_err(|e| self.map_transport(e))
             }
             None => self
+                .conn
                 .clock
                 .sleep(ms)
                 .await
@@ -432,10 +409,15 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
         &self,
         request: &HttpRequest,
     ) -> std::result::Result<HttpResponse, TransportError> {
-        let stall = self.policy.stall_ms.max(1);
+        let stall = self.conn.policy.stall_ms.max(1);
         let left = self.deadline_ms().map(|d| d.saturating_sub(self.now_ms()));
         let limit = left.map_or(stall, |l| l.min(stall));
-        match first_of(self.transport.send(request), self.clock.timer(limit)).await {
+        match first_of(
+            self.conn.transport.send(request),
+            self.conn.clock.timer(limit),
+        )
+        .await
+        {
             Either::First(outcome) => outcome,
             Either::Second(Err(e)) => Err(e),
             Either::Second(Ok(())) if left.is_some_and(|l| l <= stall) => {
@@ -452,9 +434,9 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
     async fn take_budget(&self) -> Result<()> {
         loop {
             let now = self.now_ms();
-            let wait = self.budget.borrow().wait_ms(now);
+            let wait = self.conn.budget.borrow().wait_ms(now);
             if wait == 0 {
-                self.budget.borrow_mut().record(now);
+                self.conn.budget.borrow_mut().record(now);
                 return Ok(());
             }
             self.sleep(wait).await?;
@@ -479,30 +461,30 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
             let now = self.now_ms();
             let (wait, reason, final_err) = match outcome {
                 Err(TransportError::Network(detail)) => {
-                    if failed >= self.policy.max_failure_retries {
-                        return Err(self.rules.network_error(&detail));
+                    if failed >= self.conn.policy.max_failure_retries {
+                        return Err(self.conn.rules.network_error(&detail));
                     }
                     failed += 1;
                     (
-                        self.policy.failure_backoff_ms(failed - 1),
+                        self.conn.policy.failure_backoff_ms(failed - 1),
                         "the connection failed".to_string(),
-                        self.rules.network_error(&detail),
+                        self.conn.rules.network_error(&detail),
                     )
                 }
                 Err(e) => return Err(self.map_transport(e)),
                 Ok(response) => {
-                    let hint = self.rules.budget_hint(&response, now);
-                    self.budget.borrow_mut().observe(&hint, now);
+                    let hint = self.conn.rules.budget_hint(&response, now);
+                    self.conn.budget.borrow_mut().observe(&hint, now);
                     if response.is_success() {
                         return Ok(response);
                     }
                     match response.status {
                         429 => {
-                            let wait = self.rules.rate_limit_wait_ms(&response, limited, now);
-                            let mut err = self.rules.error_for(&response, request);
+                            let wait = self.conn.rules.rate_limit_wait_ms(&response, limited, now);
+                            let mut err = self.conn.rules.error_for(&response, request);
                             err.retry_after_ms = Some(wait);
-                            if limited >= self.policy.max_rate_limit_retries
-                                || wait > self.policy.max_rate_limit_wait_ms
+                            if limited >= self.conn.policy.max_rate_limit_retries
+                                || wait > self.conn.policy.max_rate_limit_wait_ms
                             {
                                 return Err(err);
                             }
@@ -510,23 +492,23 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                             (wait, "rate limited".to_string(), err)
                         }
                         500 | 502 | 503 | 504 => {
-                            let err = self.rules.error_for(&response, request);
-                            if failed >= self.policy.max_failure_retries {
+                            let err = self.conn.rules.error_for(&response, request);
+                            if failed >= self.conn.policy.max_failure_retries {
                                 return Err(err);
                             }
                             failed += 1;
                             (
-                                self.policy.failure_backoff_ms(failed - 1),
+                                self.conn.policy.failure_backoff_ms(failed - 1),
                                 format!("the server answered {}", response.status),
                                 err,
                             )
                         }
-                        _ => return Err(self.rules.error_for(&response, request)),
+                        _ => return Err(self.conn.rules.error_for(&response, request)),
                     }
                 }
             };
             let wait = wait
-                + if self.policy.jitter {
+                + if self.conn.policy.jitter {
                     self.jitter(wait / 10 + 1)
                 } else {
                     0

@@ -309,63 +309,50 @@ fn rejected(err: Error) -> Promise {
     Promise::reject(&to_js_error(&err))
 }
 
-/// The one path of every client method: the input read from JavaScript,
-/// the options checked, the client made on a transport of this call's own,
-/// the flow run, and its answer handed back as JSON (or its error).
-fn call<C, I, T, Fut>(
-    vendor: Vendor,
-    input: Result<I, Error>,
-    opts: Option<Object>,
-    make: impl FnOnce(Rc<FetchTransport>) -> Result<C, Error>,
-    flow: impl FnOnce(C, I, RunOptions) -> Fut,
-) -> Promise
-where
-    T: Serialize + 'static,
-    Fut: std::future::Future<Output = Result<T, Error>> + 'static,
-{
-    let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    let prepared = input.and_then(|input| {
-        let o = call_options(&opts, vendor)?;
-        let client = make(transport_for(&o, vendor)?)?;
-        Ok((client, input, o.run))
-    });
-    match prepared {
-        Ok((client, input, run)) => promise(flow(client, input, run)),
-        Err(e) => rejected(e),
-    }
-}
-
 /// The transport a client of the JavaScript face runs on.
 type JsTransport = Rc<FetchTransport>;
 
-/// A Genesys Cloud usage client for JavaScript.
-#[wasm_bindgen]
-pub struct GenesysClient {
+/// What a client of the JavaScript face holds: where its requests go, the
+/// token, the request budget its calls share, and how the vendor's client is
+/// made on a call's own transport.
+struct Session<C> {
+    vendor: Vendor,
     base: String,
     token: AccessToken,
     budget: Rc<RefCell<RateBudget>>,
+    make: fn(&Session<C>, JsTransport) -> Result<C, Error>,
 }
 
-impl GenesysClient {
+impl<C> Session<C> {
+    /// The one path of every client method: the input read from JavaScript,
+    /// the options checked, the client made on a transport of this call's own,
+    /// the flow run, and its answer handed back as JSON (or its error).
     fn call<I, T, Fut>(
         &self,
         input: Result<I, Error>,
         opts: Option<Object>,
-        flow: impl FnOnce(genesys::Client<JsTransport, JsTransport>, I, RunOptions) -> Fut,
+        flow: impl FnOnce(C, I, RunOptions) -> Fut,
     ) -> Promise
     where
         T: Serialize + 'static,
         Fut: std::future::Future<Output = Result<T, Error>> + 'static,
     {
-        let make = |t: JsTransport| {
-            Ok(
-                genesys::Client::new(&self.base, self.token.expose(), t.clone(), t)?
-                    .with_budget(self.budget.clone()),
-            )
-        };
-        call(Vendor::Genesys, input, opts, make, flow)
+        let opts = opts.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let prepared = input.and_then(|input| {
+            let o = call_options(&opts, self.vendor)?;
+            let client = (self.make)(self, transport_for(&o, self.vendor)?)?;
+            Ok((client, input, o.run))
+        });
+        match prepared {
+            Ok((client, input, run)) => promise(flow(client, input, run)),
+            Err(e) => rejected(e),
+        }
     }
 }
+
+/// A Genesys Cloud usage client for JavaScript.
+#[wasm_bindgen]
+pub struct GenesysClient(Session<genesys::Client<JsTransport, JsTransport>>);
 
 #[wasm_bindgen]
 impl GenesysClient {
@@ -407,17 +394,24 @@ impl GenesysClient {
         let base = genesys::resolve_base(&base_or_region).map_err(|e| to_js_error(&e))?;
         let token = AccessToken::new(&cfg.access_token)
             .map_err(|m| to_js_error(&invalid(Vendor::Genesys, format!("accessToken: {m}"))))?;
-        Ok(GenesysClient {
+        Ok(GenesysClient(Session {
+            vendor: Vendor::Genesys,
             base,
             token,
             budget: RateBudget::shared_per_minute(genesys::REQUESTS_PER_MINUTE),
-        })
+            make: |s, t| {
+                Ok(
+                    genesys::Client::new(&s.base, s.token.expose(), t.clone(), t)?
+                        .with_budget(s.budget.clone()),
+                )
+            },
+        }))
     }
 
     /// The API base URL requests go to.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.base.clone()
+        self.0.base.clone()
     }
 
     /// Runs an organization usage query until it is complete.
@@ -428,7 +422,7 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let query = from_js(&query.js_value(), "the query", Vendor::Genesys);
-        self.call(
+        self.0.call(
             query,
             opts,
             |c, q: ApiUsageOrganizationQuery, run| async move {
@@ -447,10 +441,11 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let query = from_js(&query.js_value(), "the query", Vendor::Genesys);
-        self.call(query, opts, |c, q: ApiUsageClientQuery, run| async move {
-            c.query_client_usage_as::<RawQueryResult>(&client_id, &q, &run)
-                .await
-        })
+        self.0
+            .call(query, opts, |c, q: ApiUsageClientQuery, run| async move {
+                c.query_client_usage_as::<RawQueryResult>(&client_id, &q, &run)
+                    .await
+            })
     }
 
     /// The usage summary of one OAuth client over the last `days` days (default 7).
@@ -465,7 +460,7 @@ impl GenesysClient {
         let days = days.map_or(Ok(None), |d| {
             whole_number(&JsValue::from_f64(d), "days", low, high, Vendor::Genesys)
         });
-        self.call(days, opts, |c, days, run| async move {
+        self.0.call(days, opts, |c, days, run| async move {
             c.client_usage_summary_as::<RawQueryResult>(&client_id, days, &run)
                 .await
         })
@@ -479,9 +474,10 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let search = from_js(&search.js_value(), "the search", Vendor::Genesys);
-        self.call(search, opts, |c, s: ApiUsageSimpleSearch, run| async move {
-            c.simple_search_as::<RawQueryResult>(&s, &run).await
-        })
+        self.0
+            .call(search, opts, |c, s: ApiUsageSimpleSearch, run| async move {
+                c.simple_search_as::<RawQueryResult>(&s, &run).await
+            })
     }
 
     /// Runs an organization aggregates job and returns every page's rows.
@@ -492,7 +488,7 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let request = from_js(&request.js_value(), "the request", Vendor::Genesys);
-        self.call(
+        self.0.call(
             request,
             opts,
             |c, r: OrganizationPublicApiUsageQueryRequest, run| async move {
@@ -510,7 +506,7 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let request = from_js(&request.js_value(), "the request", Vendor::Genesys);
-        self.call(
+        self.0.call(
             request,
             opts,
             |c, r: ClientPublicApiUsageQueryRequest, run| async move {
@@ -523,32 +519,7 @@ impl GenesysClient {
 
 /// A ThousandEyes usage client for JavaScript.
 #[wasm_bindgen]
-pub struct ThousandEyesClient {
-    base: String,
-    token: AccessToken,
-    budget: Rc<RefCell<RateBudget>>,
-}
-
-impl ThousandEyesClient {
-    fn call<I, T, Fut>(
-        &self,
-        input: Result<I, Error>,
-        opts: Option<Object>,
-        flow: impl FnOnce(thousandeyes::Client<JsTransport, JsTransport>, I, RunOptions) -> Fut,
-    ) -> Promise
-    where
-        T: Serialize + 'static,
-        Fut: std::future::Future<Output = Result<T, Error>> + 'static,
-    {
-        let make = |t: JsTransport| {
-            Ok(
-                thousandeyes::Client::new(Some(&self.base), self.token.expose(), t.clone(), t)?
-                    .with_budget(self.budget.clone()),
-            )
-        };
-        call(Vendor::ThousandEyes, input, opts, make, flow)
-    }
-}
+pub struct ThousandEyesClient(Session<thousandeyes::Client<JsTransport, JsTransport>>);
 
 fn optional_params<T: DeserializeOwned + Default>(
     v: Option<Object>,
@@ -579,17 +550,24 @@ impl ThousandEyesClient {
         let token = AccessToken::new(&cfg.access_token).map_err(|m| {
             to_js_error(&invalid(Vendor::ThousandEyes, format!("accessToken: {m}")))
         })?;
-        Ok(ThousandEyesClient {
+        Ok(ThousandEyesClient(Session {
+            vendor: Vendor::ThousandEyes,
             base,
             token,
             budget: RateBudget::shared_per_minute(thousandeyes::REQUESTS_PER_MINUTE),
-        })
+            make: |s, t| {
+                Ok(
+                    thousandeyes::Client::new(Some(&s.base), s.token.expose(), t.clone(), t)?
+                        .with_budget(s.budget.clone()),
+                )
+            },
+        }))
     }
 
     /// The base URL requests go to.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.base.clone()
+        self.0.base.clone()
     }
 
     /// Usage of the current billing period.
@@ -600,9 +578,10 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let params = optional_params(params, "the usage parameters");
-        self.call(params, opts, |c, p: UsageParams, run| async move {
-            c.usage_as::<RawDocument>(&p, &run).await
-        })
+        self.0
+            .call(params, opts, |c, p: UsageParams, run| async move {
+                c.usage_as::<RawDocument>(&p, &run).await
+            })
     }
 
     /// Cloud and enterprise units per test over a range, every page merged.
@@ -613,9 +592,10 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let params = optional_params(params, "the parameters");
-        self.call(params, opts, |c, p: TestsUnitsParams, run| async move {
-            c.tests_units_usage_as::<RawBreakdowns>(&p, &run).await
-        })
+        self.0
+            .call(params, opts, |c, p: TestsUnitsParams, run| async move {
+                c.tests_units_usage_as::<RawBreakdowns>(&p, &run).await
+            })
     }
 
     /// Enterprise-agent units per account group and agent over a range, merged.
@@ -627,7 +607,7 @@ impl ThousandEyesClient {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
         let params = optional_params(params, "the parameters");
-        self.call(
+        self.0.call(
             params,
             opts,
             |c, p: EnterpriseAgentsUnitsParams, run| async move {
@@ -643,7 +623,7 @@ impl ThousandEyesClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        self.call(Ok(()), opts, |c, (), run| async move {
+        self.0.call(Ok(()), opts, |c, (), run| async move {
             c.quotas_as::<RawDocument>(&run).await
         })
     }

@@ -2,6 +2,7 @@
 //! ThousandEyes units against quotas, with the helpers they share.
 
 use super::*;
+use crate::app::charts::head_row;
 
 /// A link to the query behind a card.
 #[component]
@@ -91,7 +92,7 @@ pub(super) fn card_problem<T>(part: &Part<T>, vendor: &str) -> Option<AnyView> {
 /// end, and the allowance as a horizontal line.
 #[component]
 pub(super) fn MonthChart(figures: Arc<Overview>) -> impl IntoView {
-    use crate::app::charts::{band_path, fx, line_path, nice_max, short};
+    use crate::app::charts::{band_path, fx, line_path, nice_max, y_ticks};
     let g = figures.genesys.as_ref()?;
     let m = &g.month;
     // A narrow screen gets a narrower drawing, so its labels stay readable.
@@ -160,18 +161,7 @@ pub(super) fn MonthChart(figures: Arc<Overview>) -> impl IntoView {
             </g>
         }
     });
-    let ticks: Vec<_> = (0..=4)
-        .map(|k| {
-            let v = max * k as f64 / 4.0;
-            let yy = y(v);
-            view! {
-                <g class="tick">
-                    <line x1=fx(ml) x2=fx(w - mr) y1=fx(yy) y2=fx(yy) class="grid"></line>
-                    <text x=fx(ml - 6.0) y=fx(yy + 4.0) text-anchor="end">{short(v)}</text>
-                </g>
-            }
-        })
-        .collect();
+    let ticks = y_ticks(max, y, ml, w - mr);
     let xlabels: Vec<_> = m
         .days
         .iter()
@@ -297,14 +287,7 @@ pub(super) fn MonthCard(
             {(!contributors.is_empty()).then(|| view! {
                 <table class="ov-table" data-testid="month-contributors">
                     <caption>"Who makes up the month"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Client"</th>
-                            <th scope="col" class="num">"So far"</th>
-                            <th scope="col" class="num">"Projected"</th>
-                            <th scope="col" class="num">"Share"</th>
-                        </tr>
-                    </thead>
+                    {head_row(&[("Client", false), ("So far", true), ("Projected", true), ("Share", true)])}
                     <tbody>{contributors}</tbody>
                 </table>
             })}
@@ -404,24 +387,12 @@ pub(super) fn ClientsCard(
             <div class="ov-tables">
                 <table class="ov-table" data-testid="top-clients">
                     <caption>"Top clients by requests"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Client"</th>
-                            <th scope="col" class="num">"Requests"</th>
-                            <th scope="col" class="num">"Share"</th>
-                        </tr>
-                    </thead>
+                    {head_row(&[("Client", false), ("Requests", true), ("Share", true)])}
                     <tbody>{top}</tbody>
                 </table>
                 <table class="ov-table" data-testid="top-429">
                     <caption>{move || format!("Worst 429 offenders (clients with {} requests or more)", group_digits(share_rule().0))}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Client"</th>
-                            <th scope="col" class="num">"429s"</th>
-                            <th scope="col" class="num">"429 share"</th>
-                        </tr>
-                    </thead>
+                    {head_row(&[("Client", false), ("429s", true), ("429 share", true)])}
                     <tbody>{offenders}</tbody>
                 </table>
             </div>
@@ -502,16 +473,7 @@ pub(super) fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl I
             <div class="table-wrap">
                 <table class="ov-table stack" data-testid="units-table">
                     <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Units"</th>
-                            <th scope="col" class="num">"Used"</th>
-                            <th scope="col" class="num">"Vendor's projection"</th>
-                            <th scope="col" class="num">"Ours"</th>
-                            <th scope="col" class="num">"Quota"</th>
-                            <th scope="col" class="num">"Share"</th>
-                        </tr>
-                    </thead>
+                    {head_row(&[("Units", false), ("Used", true), ("Vendor's projection", true), ("Ours", true), ("Quota", true), ("Share", true)])}
                     <tbody>
                         {row("Cloud (tests)", &t.cloud)}
                         {row("Enterprise agents", &t.enterprise)}
@@ -522,16 +484,7 @@ pub(super) fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl I
                 <div class="table-wrap">
                     <table class="ov-table stack" data-testid="units-groups">
                         <caption>"Account groups (cloud units)"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Account group"</th>
-                                <th scope="col" class="num">"Used"</th>
-                                <th scope="col" class="num">"Vendor"</th>
-                                <th scope="col" class="num">"Ours"</th>
-                                <th scope="col" class="num">"Quota"</th>
-                                <th scope="col" class="num">"Share"</th>
-                            </tr>
-                        </thead>
+                        {head_row(&[("Account group", false), ("Used", true), ("Vendor", true), ("Ours", true), ("Quota", true), ("Share", true)])}
                         <tbody>{groups}</tbody>
                     </table>
                 </div>

@@ -32,10 +32,10 @@ use crate::thousandeyes::{ExpandUsageOptions, Quotas, Usage, UsageParams};
 use crate::time::{format_timestamp, DAY};
 use crate::{Error, ErrorKind};
 
-use super::answer::{group_digits, Answer};
 use super::browser;
 use super::query_spec::{day_text, Kind, Preset, QuerySpec, Request};
 use super::run;
+use crate::analysis::answer::{group_digits, Answer};
 use crate::app::state::{Conn, Ctx};
 
 /// Where the allowance is kept (`localStorage`; not a secret).
@@ -326,9 +326,8 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
             };
             match client.query_organization_usage(&q, &g_opts).await {
                 Ok(result) => {
-                    let answer = Arc::new(Answer::from_usage(Kind::Org, &result));
                     if let Ok(req) = &g_req {
-                        run::remember(ctx, &g_spec, req, answer.clone());
+                        run::remember(ctx, &g_spec, req, Answer::from_usage(&result));
                     }
                     Part::Done(Arc::new(Records::from_usage_rows(&result.results)))
                 }
@@ -347,7 +346,7 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
             };
             match client.usage(&params, &u_opts).await {
                 Ok(u) => {
-                    let answer = Arc::new(Answer::from_te_usage(&u, now));
+                    let answer = Answer::from_te_usage(&u, now);
                     run::remember(ctx, &u_spec, &Request::TeUsage(params.clone()), answer);
                     Part::Done(Arc::new(u))
                 }

@@ -1,17 +1,14 @@
-//! An answer as the app shows it: the rows as a table, and what the charts
-//! need, built from any endpoint's result with the pure functions of
-//! `crate::analysis`.
+//! An answer ready to show: the rows as a table, and what the charts need,
+//! built from any endpoint's result with the pure functions of this module's
+//! siblings. The app renders it; nothing here knows about the page.
 
 use std::sync::Arc;
 
 pub use crate::analysis::format::group_digits;
 use crate::analysis::{period_projection, Dimension, PeriodProjection, Records};
 pub use crate::analysis::{sum_by, top_with_other, Bar};
-use crate::error::decode_json;
 use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
-use crate::thousandeyes::{EnterpriseAgentsUsage, TestsUsage, Usage};
-
-use super::query_spec::Kind;
+use crate::thousandeyes::{EnterpriseAgentsUsage, TestUsage, TestsUsage, UnitsByTests, Usage};
 
 /// One cell: text, a whole number, or nothing.
 #[derive(Clone, Debug, PartialEq)]
@@ -176,12 +173,6 @@ impl Table {
     pub fn row(&self, row: usize) -> Vec<Cell> {
         (0..self.columns.len()).map(|c| self.cell(row, c)).collect()
     }
-
-    fn push(&mut self, row: Vec<Cell>) {
-        if let Rows::Cells(rows) = &mut self.rows {
-            rows.push(row);
-        }
-    }
 }
 
 /// A bar chart's data.
@@ -225,8 +216,6 @@ pub enum Body {
 /// An answer ready to show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
-    /// The endpoint.
-    pub kind: Kind,
     /// Charts' data.
     pub body: Body,
     /// The rows.
@@ -263,10 +252,9 @@ fn genesys_table(records: &Arc<Records>) -> Table {
 
 impl Answer {
     /// From a legacy result or a simple search.
-    pub fn from_usage(kind: Kind, result: &ApiUsageQueryResult) -> Answer {
+    pub fn from_usage(result: &ApiUsageQueryResult) -> Answer {
         let records = Arc::new(Records::from_usage_rows(&result.results));
         Answer {
-            kind,
             table: Arc::new(genesys_table(&records)),
             body: Body::Genesys(records),
             capped: result.capped,
@@ -275,10 +263,9 @@ impl Answer {
     }
 
     /// From an aggregates job.
-    pub fn from_job(kind: Kind, result: &PublicApiUsageResultsResponse) -> Answer {
+    pub fn from_job(result: &PublicApiUsageResultsResponse) -> Answer {
         let records = Arc::new(Records::from_job_rows(&result.entities));
         Answer {
-            kind,
             table: Arc::new(genesys_table(&records)),
             body: Body::Genesys(records),
             capped: false,
@@ -319,65 +306,37 @@ impl Answer {
             });
         }
         let mut bars = Vec::new();
-        if !u.tests.is_empty() {
-            let sum = |key: &dyn Fn(&crate::thousandeyes::TestUsage) -> String| {
-                sum_by(
-                    u.tests
-                        .iter()
-                        .map(|t| (key(t), t.cloud_units_used.unwrap_or(0))),
-                )
-            };
-            bars.push(BarSet {
-                title: "Cloud units by test type".into(),
-                id: "test-type",
-                unit: "units",
-                bars: top_with_other(sum(&|t| text_or(&t.test_type)), 10),
-            });
-            bars.push(BarSet {
-                title: "Cloud units by account group".into(),
-                id: "account-group",
-                unit: "units",
-                bars: top_with_other(sum(&|t| group_name(&t.account_group_name, &t.aid)), 10),
-            });
-            bars.push(BarSet {
-                title: "Cloud units by test".into(),
-                id: "test",
-                unit: "units",
-                bars: top_with_other(sum(&|t| test_name(&t.test_name, &t.test_id)), 10),
-            });
+        let tests = &u.tests;
+        if !tests.is_empty() {
+            let cloud = |t: &TestUsage| t.cloud_units_used.unwrap_or(0);
+            bars.push(units_bars(
+                "Cloud units by test type",
+                "test-type",
+                tests,
+                |t| (text_or(&t.test_type), cloud(t)),
+            ));
+            bars.push(units_bars(
+                "Cloud units by account group",
+                "account-group",
+                tests,
+                |t| (group_name(&t.account_group_name, &t.aid), cloud(t)),
+            ));
+            bars.push(units_bars("Cloud units by test", "test", tests, |t| {
+                (test_name(&t.test_name, &t.test_id), cloud(t))
+            }));
         }
-        if !u.enterprise_agent_units.is_empty() {
-            bars.push(BarSet {
-                title: "Enterprise units by agent".into(),
-                id: "agent",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(
-                        u.enterprise_agent_units.iter().map(|a| {
-                            (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
-                        }),
-                    ),
-                    10,
-                ),
-            });
+        let agents = &u.enterprise_agent_units;
+        if !agents.is_empty() {
+            bars.push(units_bars(
+                "Enterprise units by agent",
+                "agent",
+                agents,
+                |a| (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0)),
+            ));
         }
-        let mut table = Table {
-            columns: [
-                "Kind",
-                "Account group",
-                "Name",
-                "Type",
-                "Units used",
-                "Units projected",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            numeric: vec![false, false, false, false, true, true],
-            rows: Rows::default(),
-        };
-        for t in &u.tests {
-            table.push(vec![
+        let mut rows = Vec::new();
+        for t in tests {
+            rows.push(vec![
                 Cell::text("Test (cloud units)"),
                 Cell::text(group_name(&t.account_group_name, &t.aid)),
                 Cell::text(test_name(&t.test_name, &t.test_id)),
@@ -386,8 +345,8 @@ impl Answer {
                 num(t.cloud_units_projected),
             ]);
         }
-        for a in &u.enterprise_agent_units {
-            table.push(vec![
+        for a in agents {
+            rows.push(vec![
                 Cell::text("Agent (enterprise units)"),
                 Cell::text(group_name(&a.account_group_name, &a.aid)),
                 Cell::text(text_or(&a.agent_name)),
@@ -396,58 +355,43 @@ impl Answer {
                 num(a.enterprise_units_projected),
             ]);
         }
-        for (label, list) in [
+        let counts = [
             (
                 "Enterprise agents",
-                u.enterprise_agents
-                    .iter()
-                    .map(|e| {
-                        (
-                            group_name(&e.account_group_name, &e.aid),
-                            e.enterprise_agents_used,
-                        )
-                    })
-                    .collect::<Vec<_>>(),
+                counted(&u.enterprise_agents, |e| {
+                    (&e.account_group_name, &e.aid, e.enterprise_agents_used)
+                }),
             ),
             (
                 "Endpoint agents",
-                u.endpoint_agents
-                    .iter()
-                    .map(|e| {
-                        (
-                            group_name(&e.account_group_name, &e.aid),
-                            e.endpoint_agents_used,
-                        )
-                    })
-                    .collect(),
+                counted(&u.endpoint_agents, |e| {
+                    (&e.account_group_name, &e.aid, e.endpoint_agents_used)
+                }),
             ),
             (
                 "Endpoint Agent Essentials",
-                u.endpoint_agents_essentials
-                    .iter()
-                    .map(|e| {
-                        (
-                            group_name(&e.account_group_name, &e.aid),
-                            e.endpoint_agents_essentials_used,
-                        )
-                    })
-                    .collect(),
+                counted(&u.endpoint_agents_essentials, |e| {
+                    (
+                        &e.account_group_name,
+                        &e.aid,
+                        e.endpoint_agents_essentials_used,
+                    )
+                }),
             ),
             (
                 "Embedded endpoint agents",
-                u.endpoint_agents_embedded
-                    .iter()
-                    .map(|e| {
-                        (
-                            group_name(&e.account_group_name, &e.aid),
-                            e.endpoint_agents_embedded_used,
-                        )
-                    })
-                    .collect(),
+                counted(&u.endpoint_agents_embedded, |e| {
+                    (
+                        &e.account_group_name,
+                        &e.aid,
+                        e.endpoint_agents_embedded_used,
+                    )
+                }),
             ),
-        ] {
+        ];
+        for (label, list) in counts {
             for (group, used) in list {
-                table.push(vec![
+                rows.push(vec![
                     Cell::text(format!("{label} (count)")),
                     Cell::text(group),
                     Cell::Empty,
@@ -457,173 +401,123 @@ impl Answer {
                 ]);
             }
         }
-        Answer {
-            kind: Kind::TeUsage,
-            body: Body::ThousandEyes {
-                quotas,
-                period: start.zip(end),
-                bars,
-            },
-            table: Arc::new(table),
-            capped: false,
-            partial: false,
-        }
+        let columns = [
+            ("Kind", false),
+            ("Account group", false),
+            ("Name", false),
+            ("Type", false),
+            ("Units used", true),
+            ("Units projected", true),
+        ];
+        Answer::thousandeyes(quotas, start.zip(end), bars, Table::cells(&columns, rows))
     }
 
     /// From the units per test.
     pub fn from_te_tests(usage: &TestsUsage) -> Answer {
         let rows = &usage.breakdowns;
-        let units = |t: &crate::thousandeyes::UnitsByTests| {
+        let units = |t: &UnitsByTests| {
             t.cloud_units_used.unwrap_or(0) + t.enterprise_units_used.unwrap_or(0)
         };
         let bars = vec![
-            BarSet {
-                title: "Units by test type (cloud + enterprise)".into(),
-                id: "test-type",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(rows.iter().map(|t| (text_or(&t.test_type), units(t)))),
-                    10,
-                ),
-            },
-            BarSet {
-                title: "Units by account group".into(),
-                id: "account-group",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(
-                        rows.iter()
-                            .map(|t| (group_name(&t.account_group_name, &t.aid), units(t))),
-                    ),
-                    10,
-                ),
-            },
-            BarSet {
-                title: "Units by test".into(),
-                id: "test",
-                unit: "units",
-                bars: top_with_other(
-                    sum_by(
-                        rows.iter()
-                            .map(|t| (test_name(&t.test_name, &t.test_id), units(t))),
-                    ),
-                    10,
-                ),
-            },
-        ];
-        let table = Table {
-            columns: [
-                "Account group",
-                "Test",
-                "Test id",
-                "Type",
-                "Instant",
-                "Cloud units",
-                "Cloud projected",
-                "Enterprise units",
-                "Enterprise projected",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            numeric: vec![false, false, false, false, false, true, true, true, true],
-            rows: Rows::Cells(
-                rows.iter()
-                    .map(|t| {
-                        vec![
-                            Cell::text(group_name(&t.account_group_name, &t.aid)),
-                            Cell::from_opt(t.test_name.as_deref()),
-                            Cell::from_opt(t.test_id.as_deref()),
-                            Cell::from_opt(t.test_type.as_deref()),
-                            Cell::text(if t.is_instant_test == Some(true) {
-                                "yes"
-                            } else {
-                                "no"
-                            }),
-                            num(t.cloud_units_used),
-                            num(t.cloud_units_projected),
-                            num(t.enterprise_units_used),
-                            num(t.enterprise_units_projected),
-                        ]
-                    })
-                    .collect(),
+            units_bars(
+                "Units by test type (cloud + enterprise)",
+                "test-type",
+                rows,
+                |t| (text_or(&t.test_type), units(t)),
             ),
-        };
-        Answer {
-            kind: Kind::TeTests,
-            body: Body::ThousandEyes {
-                quotas: Vec::new(),
-                period: None,
-                bars,
-            },
-            table: Arc::new(table),
-            capped: false,
-            partial: false,
-        }
+            units_bars("Units by account group", "account-group", rows, |t| {
+                (group_name(&t.account_group_name, &t.aid), units(t))
+            }),
+            units_bars("Units by test", "test", rows, |t| {
+                (test_name(&t.test_name, &t.test_id), units(t))
+            }),
+        ];
+        let columns = [
+            ("Account group", false),
+            ("Test", false),
+            ("Test id", false),
+            ("Type", false),
+            ("Instant", false),
+            ("Cloud units", true),
+            ("Cloud projected", true),
+            ("Enterprise units", true),
+            ("Enterprise projected", true),
+        ];
+        let cells = rows
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::text(group_name(&t.account_group_name, &t.aid)),
+                    Cell::from_opt(t.test_name.as_deref()),
+                    Cell::from_opt(t.test_id.as_deref()),
+                    Cell::from_opt(t.test_type.as_deref()),
+                    Cell::text(if t.is_instant_test == Some(true) {
+                        "yes"
+                    } else {
+                        "no"
+                    }),
+                    num(t.cloud_units_used),
+                    num(t.cloud_units_projected),
+                    num(t.enterprise_units_used),
+                    num(t.enterprise_units_projected),
+                ]
+            })
+            .collect();
+        Answer::thousandeyes(Vec::new(), None, bars, Table::cells(&columns, cells))
     }
 
     /// From the enterprise agent units.
     pub fn from_te_agents(usage: &EnterpriseAgentsUsage) -> Answer {
         let rows = &usage.breakdowns;
-        let bars =
-            vec![
-                BarSet {
-                    title: "Enterprise units by agent".into(),
-                    id: "agent",
-                    unit: "units",
-                    bars: top_with_other(
-                        sum_by(rows.iter().map(|a| {
-                            (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
-                        })),
-                        10,
-                    ),
+        let bars = vec![
+            units_bars("Enterprise units by agent", "agent", rows, |a| {
+                (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0))
+            }),
+            units_bars(
+                "Enterprise units by account group",
+                "account-group",
+                rows,
+                |a| {
+                    (
+                        group_name(&a.account_group_name, &a.aid),
+                        a.enterprise_units_used.unwrap_or(0),
+                    )
                 },
-                BarSet {
-                    title: "Enterprise units by account group".into(),
-                    id: "account-group",
-                    unit: "units",
-                    bars: top_with_other(
-                        sum_by(rows.iter().map(|a| {
-                            (
-                                group_name(&a.account_group_name, &a.aid),
-                                a.enterprise_units_used.unwrap_or(0),
-                            )
-                        })),
-                        10,
-                    ),
-                },
-            ];
-        let table = Table {
-            columns: [
-                "Account group",
-                "Agent",
-                "Agent id",
-                "Units used",
-                "Units projected",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            numeric: vec![false, false, false, true, true],
-            rows: Rows::Cells(
-                rows.iter()
-                    .map(|a| {
-                        vec![
-                            Cell::text(group_name(&a.account_group_name, &a.aid)),
-                            Cell::from_opt(a.agent_name.as_deref()),
-                            Cell::from_opt(a.agent_id.as_deref()),
-                            num(a.enterprise_units_used),
-                            num(a.enterprise_units_projected),
-                        ]
-                    })
-                    .collect(),
             ),
-        };
+        ];
+        let columns = [
+            ("Account group", false),
+            ("Agent", false),
+            ("Agent id", false),
+            ("Units used", true),
+            ("Units projected", true),
+        ];
+        let cells = rows
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::text(group_name(&a.account_group_name, &a.aid)),
+                    Cell::from_opt(a.agent_name.as_deref()),
+                    Cell::from_opt(a.agent_id.as_deref()),
+                    num(a.enterprise_units_used),
+                    num(a.enterprise_units_projected),
+                ]
+            })
+            .collect();
+        Answer::thousandeyes(Vec::new(), None, bars, Table::cells(&columns, cells))
+    }
+
+    /// A ThousandEyes answer: gauges, bars and the table.
+    fn thousandeyes(
+        quotas: Vec<QuotaView>,
+        period: Option<(String, String)>,
+        bars: Vec<BarSet>,
+        table: Table,
+    ) -> Answer {
         Answer {
-            kind: Kind::TeAgents,
             body: Body::ThousandEyes {
-                quotas: Vec::new(),
-                period: None,
+                quotas,
+                period,
                 bars,
             },
             table: Arc::new(table),
@@ -631,33 +525,48 @@ impl Answer {
             partial: false,
         }
     }
+}
 
-    /// The rows fetched before a failure, read back from `Error::partial`.
-    pub fn from_partial(kind: Kind, value: &serde_json::Value) -> Option<Answer> {
-        // Read back through the library's own decoder, so no second copy of
-        // every model's deserializer is compiled in.
-        let text = value.to_string();
-        let g = crate::Vendor::Genesys;
-        let t = crate::Vendor::ThousandEyes;
-        let mut answer = match kind {
-            Kind::Org | Kind::Client | Kind::Summary | Kind::Search => {
-                let r: ApiUsageQueryResult = decode_json(&text, g, "partial result").ok()?;
-                Answer::from_usage(kind, &r)
-            }
-            Kind::Job | Kind::ClientJob => {
-                let r: PublicApiUsageResultsResponse =
-                    decode_json(&text, g, "partial result").ok()?;
-                Answer::from_job(kind, &r)
-            }
-            Kind::TeTests => Answer::from_te_tests(&decode_json(&text, t, "partial result").ok()?),
-            Kind::TeAgents => {
-                Answer::from_te_agents(&decode_json(&text, t, "partial result").ok()?)
-            }
-            Kind::TeUsage => return None,
-        };
-        answer.partial = true;
-        (!answer.table.is_empty()).then_some(answer)
+impl Table {
+    /// A table of cells under `(title, numeric)` columns.
+    fn cells(columns: &[(&str, bool)], rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
+            numeric: columns.iter().map(|(_, n)| *n).collect(),
+            rows: Rows::Cells(rows),
+        }
     }
+}
+
+/// The ten largest of `rows`' units summed by a key, the rest as "Other".
+fn units_bars<T>(
+    title: &str,
+    id: &'static str,
+    rows: &[T],
+    key_and_units: impl Fn(&T) -> (String, i64),
+) -> BarSet {
+    BarSet {
+        title: title.into(),
+        id,
+        unit: "units",
+        bars: top_with_other(sum_by(rows.iter().map(key_and_units)), 10),
+    }
+}
+
+/// An account group's name and a count.
+type GroupCount = (String, Option<i64>);
+
+/// `(account group, count)` of each row of an agent-count list.
+fn counted<T>(
+    rows: &[T],
+    fields: impl Fn(&T) -> (&Option<String>, &Option<String>, Option<i64>),
+) -> Vec<GroupCount> {
+    rows.iter()
+        .map(|e| {
+            let (name, aid, used) = fields(e);
+            (group_name(name, aid), used)
+        })
+        .collect()
 }
 
 fn num(v: Option<i64>) -> Cell {
@@ -684,5 +593,51 @@ fn test_name(name: &Option<String>, id: &Option<String>) -> String {
         (Some(n), _) => n.to_string(),
         (None, Some(i)) => format!("test {i}"),
         (None, None) => "(unnamed)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesys_rows_become_records_and_a_table() {
+        let result: ApiUsageQueryResult = serde_json::from_str(
+            r#"{"results": [
+                {"clientName": "A", "date": "2026-06-01T00:00:00Z", "requests": 10, "status200": 9, "status429": 1},
+                {"clientName": "B", "date": "2026-06-02T00:00:00Z", "requests": 5, "status200": 5}
+            ], "queryStatus": "Complete"}"#,
+        )
+        .unwrap();
+        let a = Answer::from_usage(&result);
+        assert_eq!(a.table.len(), 2);
+        assert!(!a.partial && !a.capped);
+        let Body::Genesys(records) = &a.body else {
+            panic!("a Genesys body")
+        };
+        assert_eq!(records.len(), 2);
+    }
+
+    #[test]
+    fn thousandeyes_tests_become_bars_largest_first() {
+        let usage: TestsUsage = serde_json::from_str(
+            r#"{"breakdowns": [
+                {"aid": "1", "accountGroupName": "Ops", "testId": "7", "testName": "small", "cloudUnitsUsed": 5},
+                {"aid": "1", "accountGroupName": "Ops", "testId": "8", "testName": "big", "cloudUnitsUsed": 50}
+            ]}"#,
+        )
+        .unwrap();
+        let a = Answer::from_te_tests(&usage);
+        assert_eq!(a.table.len(), 2);
+        let Body::ThousandEyes { bars, .. } = &a.body else {
+            panic!("a ThousandEyes body")
+        };
+        let top = |id: &str| {
+            let set = bars.iter().find(|b| b.id == id);
+            set.and_then(|b| b.bars.first())
+                .map(|b| (b.name.clone(), b.value))
+        };
+        assert_eq!(top("test"), Some(("big".to_string(), 50)));
+        assert_eq!(top("account-group"), Some(("Ops (1)".to_string(), 55)));
     }
 }
