@@ -256,6 +256,64 @@ impl Interval {
     }
 }
 
+/// The calendar buckets a long interval is cut along, so that no bucket of
+/// the answer is split between two parts: UTC days, weeks starting on
+/// Monday (as Genesys buckets them), or months starting on the 1st.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bucket {
+    /// A UTC day.
+    Day,
+    /// A week, Monday to Sunday.
+    Week,
+    /// A calendar month.
+    Month,
+}
+
+impl Bucket {
+    /// The first day (days since 1970-01-01) of the bucket after the one
+    /// holding `day`.
+    pub fn next_start(self, day: i64) -> i64 {
+        match self {
+            Bucket::Day => day + 1,
+            // 1970-01-01 was a Thursday: Monday is weekday 0.
+            Bucket::Week => day - (day + 3).rem_euclid(7) + 7,
+            Bucket::Month => {
+                let (y, m, _) = civil_from_days(day);
+                let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                days_from_civil(y, m, 1)
+            }
+        }
+    }
+}
+
+impl Interval {
+    /// Cuts the interval into consecutive parts of at most `max_days` days,
+    /// cutting only where a `bucket` starts, each part as long as the limit
+    /// allows. The parts cover the interval exactly, in order; an interval
+    /// within the limit is its own single part. `None` when `max_days` is
+    /// shorter than one bucket (a part could not hold it whole).
+    pub fn split(&self, max_days: i64, bucket: Bucket) -> Option<Vec<Interval>> {
+        let limit = max_days.saturating_mul(DAY);
+        let mut parts = Vec::new();
+        let mut start = self.start;
+        while self.end - start > limit {
+            // The last bucket start that keeps this part within the limit.
+            let first = bucket.next_start(start.div_euclid(DAY));
+            let cut = std::iter::successors(Some(first), |&d| Some(bucket.next_start(d)))
+                .map(|d| d * DAY)
+                .take_while(|&at| at - start <= limit && at < self.end)
+                .last()?;
+            parts.push(Interval { start, end: cut });
+            start = cut;
+        }
+        parts.push(Interval {
+            start,
+            end: self.end,
+        });
+        Some(parts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +379,178 @@ mod tests {
         assert_eq!(a.end % DAY, 0);
         assert_eq!(a.start, i.start);
         assert_eq!(b.end, i.end);
+    }
+
+    fn day(text: &str) -> i64 {
+        parse_instant(text).unwrap().secs
+    }
+
+    fn split(text: &str, max_days: i64, bucket: Bucket) -> Vec<String> {
+        Interval::parse(text)
+            .unwrap()
+            .split(max_days, bucket)
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}/{}", format_date(p.start), format_date(p.end)))
+            .collect()
+    }
+
+    fn check_parts(text: &str, max_days: i64, bucket: Bucket) {
+        let whole = Interval::parse(text).unwrap();
+        let parts = whole.split(max_days, bucket).unwrap();
+        assert_eq!(parts.first().unwrap().start, whole.start, "{text}");
+        assert_eq!(parts.last().unwrap().end, whole.end, "{text}");
+        for pair in parts.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start, "{text}: parts touch");
+            let cut_day = pair[0].end.div_euclid(DAY);
+            assert_eq!(pair[0].end % DAY, 0, "{text}: cut at midnight");
+            let previous = cut_day - 1;
+            assert_eq!(
+                bucket.next_start(previous),
+                cut_day,
+                "{text}: cut at a bucket start"
+            );
+        }
+        for p in &parts {
+            assert!(
+                p.len_secs() > 0 && p.len_secs() <= max_days * DAY,
+                "{text}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_interval_within_the_limit_is_one_part() {
+        assert_eq!(
+            split("2026-01-01/2026-03-31T00:00:00Z", 90, Bucket::Day),
+            ["2026-01-01/2026-03-31"]
+        );
+        assert_eq!(
+            split("2026-01-01/2026-04-01T00:00:00Z", 90, Bucket::Day),
+            ["2026-01-01/2026-04-01"],
+            "exactly 90 days is allowed"
+        );
+    }
+
+    #[test]
+    fn one_day_over_the_limit_makes_two_parts() {
+        assert_eq!(
+            split("2026-01-01T00:00:00Z/2026-04-02T00:00:00Z", 90, Bucket::Day),
+            ["2026-01-01/2026-04-01", "2026-04-01/2026-04-02"]
+        );
+    }
+
+    #[test]
+    fn weeks_are_never_cut_in_two() {
+        // 2026-01-05 is a Monday; 84 days (12 weeks) is the most that fits in 90.
+        assert_eq!(
+            split(
+                "2026-01-05T00:00:00Z/2026-07-06T00:00:00Z",
+                90,
+                Bucket::Week
+            ),
+            [
+                "2026-01-05/2026-03-30",
+                "2026-03-30/2026-06-22",
+                "2026-06-22/2026-07-06"
+            ]
+        );
+        for text in [
+            "2026-01-07T00:00:00Z/2026-12-31T00:00:00Z",
+            "2025-12-01T06:30:00Z/2026-11-30T18:00:00Z",
+        ] {
+            check_parts(text, 90, Bucket::Week);
+        }
+    }
+
+    #[test]
+    fn months_are_never_cut_in_two() {
+        // January to March 2027 is 90 days: one part. In 2028, a leap year, 91.
+        assert_eq!(
+            split(
+                "2027-01-01T00:00:00Z/2027-04-01T00:00:00Z",
+                90,
+                Bucket::Month
+            ),
+            ["2027-01-01/2027-04-01"]
+        );
+        assert_eq!(
+            split(
+                "2028-01-01T00:00:00Z/2028-04-01T00:00:00Z",
+                90,
+                Bucket::Month
+            ),
+            ["2028-01-01/2028-03-01", "2028-03-01/2028-04-01"]
+        );
+        assert_eq!(
+            split(
+                "2027-12-01T00:00:00Z/2028-12-01T00:00:00Z",
+                90,
+                Bucket::Month
+            ),
+            [
+                "2027-12-01/2028-02-01",
+                "2028-02-01/2028-05-01",
+                "2028-05-01/2028-07-01",
+                "2028-07-01/2028-09-01",
+                "2028-09-01/2028-11-01",
+                "2028-11-01/2028-12-01",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_year_that_starts_mid_month_cuts_on_the_first_of_months() {
+        assert_eq!(
+            split(
+                "2026-03-15T00:00:00Z/2027-03-15T00:00:00Z",
+                90,
+                Bucket::Month
+            ),
+            [
+                "2026-03-15/2026-06-01",
+                "2026-06-01/2026-08-01",
+                "2026-08-01/2026-10-01",
+                "2026-10-01/2026-12-01",
+                "2026-12-01/2027-03-01",
+                "2027-03-01/2027-03-15",
+            ]
+        );
+        check_parts(
+            "2026-03-15T09:00:00Z/2027-03-15T00:00:00Z",
+            90,
+            Bucket::Month,
+        );
+    }
+
+    #[test]
+    fn days_cut_a_leap_year_into_full_parts() {
+        let parts = split("2028-01-01T00:00:00Z/2029-01-01T00:00:00Z", 90, Bucket::Day);
+        assert_eq!(
+            parts,
+            [
+                "2028-01-01/2028-03-31",
+                "2028-03-31/2028-06-29",
+                "2028-06-29/2028-09-27",
+                "2028-09-27/2028-12-26",
+                "2028-12-26/2029-01-01",
+            ]
+        );
+        check_parts("2028-02-28T12:00:00Z/2029-02-28T12:00:00Z", 90, Bucket::Day);
+        assert_eq!(
+            day("2028-03-01") - day("2028-02-28"),
+            2 * DAY,
+            "29 February exists"
+        );
+    }
+
+    #[test]
+    fn a_limit_shorter_than_a_bucket_cannot_split() {
+        let year = Interval::parse("2026-01-01/2026-12-31").unwrap();
+        assert_eq!(year.split(20, Bucket::Month), None);
+        assert_eq!(year.split(6, Bucket::Week), None);
+        assert_eq!(year.split(i64::MAX, Bucket::Day), Some(vec![year.clone()]));
+        assert_eq!(year.split(0, Bucket::Day), None);
+        assert!(year.split(7, Bucket::Week).is_some());
     }
 }
