@@ -56,13 +56,17 @@ fn phase_id(p: Phase) -> &'static str {
 
 /// How far along a run is (0..1), from its phase.
 pub fn phase_share(p: &Progress) -> f64 {
+    // A query run in parts moves with its parts.
+    if let (Some(done), Some(total), false) = (p.parts_done, p.parts_total, p.phase == Phase::Done)
+    {
+        if total > 0 {
+            return 0.06 + 0.92 * f64::from(done) / f64::from(total);
+        }
+    }
     match p.phase {
         Phase::Submitting => 0.08,
         Phase::Waiting => (0.15 + 0.07 * f64::from(p.polls)).min(0.6),
-        Phase::Paging => match (p.parts_done, p.parts_total) {
-            (Some(d), Some(t)) if t > 0 => 0.6 + 0.38 * f64::from(d) / f64::from(t),
-            _ => (0.62 + 0.04 * f64::from(p.pages)).min(0.97),
-        },
+        Phase::Paging => (0.62 + 0.04 * f64::from(p.pages)).min(0.97),
         Phase::Retrying => 0.5,
         Phase::Done => 1.0,
     }

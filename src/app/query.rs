@@ -232,6 +232,7 @@ pub fn QueryPanel() -> impl IntoView {
                                     >
                                         {Preset::ALL
                                             .iter()
+                                            .filter(|p| !p.is_long() || kind.get().answers_a_year())
                                             .map(|p| {
                                                 view! {
                                                     <option

@@ -102,6 +102,12 @@ impl Kind {
         !matches!(self, Kind::Summary | Kind::TeUsage)
     }
 
+    /// Whether the query answers an interval longer than 90 days (the jobs
+    /// run in parts; the legacy queries have no documented limit).
+    pub fn answers_a_year(self) -> bool {
+        matches!(self, Kind::Org | Kind::Client | Kind::Job | Kind::ClientJob)
+    }
+
     /// Whether the query takes a granularity.
     pub fn has_granularity(self) -> bool {
         matches!(self, Kind::Org | Kind::Client | Kind::Job | Kind::ClientJob)
@@ -203,21 +209,39 @@ pub enum Preset {
     ThisMonth,
     /// The whole of last month.
     LastMonth,
+    /// The 26 weeks before today.
+    Last6Months,
+    /// The 52 weeks before today (a jobs query starts at most a year back).
+    Last12Months,
+    /// From 1 January to yesterday.
+    ThisYear,
     /// The `from` and `to` dates.
     Custom,
 }
 
 impl Preset {
     /// Every preset, in the order of the picker.
-    pub const ALL: [Preset; 7] = [
+    pub const ALL: [Preset; 10] = [
         Preset::Yesterday,
         Preset::Last7,
         Preset::Last30,
         Preset::Last90,
         Preset::ThisMonth,
         Preset::LastMonth,
+        Preset::Last6Months,
+        Preset::Last12Months,
+        Preset::ThisYear,
         Preset::Custom,
     ];
+
+    /// Whether the preset reaches back further than 90 days: offered only
+    /// for the kinds that answer such an interval ([`Kind::answers_a_year`]).
+    pub fn is_long(self) -> bool {
+        matches!(
+            self,
+            Preset::Last6Months | Preset::Last12Months | Preset::ThisYear
+        )
+    }
 
     /// The name in the URL.
     pub fn as_str(self) -> &'static str {
@@ -228,6 +252,9 @@ impl Preset {
             Preset::Last90 => "90d",
             Preset::ThisMonth => "this-month",
             Preset::LastMonth => "last-month",
+            Preset::Last6Months => "6m",
+            Preset::Last12Months => "12m",
+            Preset::ThisYear => "this-year",
             Preset::Custom => "custom",
         }
     }
@@ -246,6 +273,9 @@ impl Preset {
             Preset::Last90 => "Last 90 days",
             Preset::ThisMonth => "This month",
             Preset::LastMonth => "Last month",
+            Preset::Last6Months => "Last 6 months",
+            Preset::Last12Months => "Last 12 months",
+            Preset::ThisYear => "This year",
             Preset::Custom => "Custom dates",
         }
     }
@@ -263,6 +293,12 @@ impl Preset {
             Preset::LastMonth => {
                 let (py, pm) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
                 Some((days_from_civil(py, pm, 1), first_of_month - 1))
+            }
+            Preset::Last6Months => Some((today - 26 * 7, today - 1)),
+            Preset::Last12Months => Some((today - 52 * 7, today - 1)),
+            Preset::ThisYear => {
+                let first_of_year = days_from_civil(y, 1, 1);
+                Some((first_of_year, (today - 1).max(first_of_year)))
             }
             Preset::Custom => None,
         }
@@ -498,15 +534,20 @@ impl QuerySpec {
             return Err("Usage is counted up to yesterday: pick an end date before today.".into());
         }
         if matches!(self.kind, Kind::Job | Kind::ClientJob) {
-            if b - a + 1 > genesys::JOB_MAX_DAYS {
+            // Longer than one job is run in parts; the start's limit is a
+            // year to the second, so the day a full year back is out.
+            if a <= today - genesys::JOB_LOOKBACK_DAYS {
                 return Err(format!(
-                    "An aggregates job covers at most {} days: shorten the interval.",
-                    genesys::JOB_MAX_DAYS
+                    "An aggregates job may start at most a year ago: start on {} or later.",
+                    day_text(today - genesys::JOB_LOOKBACK_DAYS + 1)
                 ));
             }
-            if a < today - genesys::JOB_LOOKBACK_DAYS {
-                return Err("An aggregates job may start at most a year ago.".into());
-            }
+        }
+        if self.preset.is_long() && !self.kind.answers_a_year() {
+            return Err(format!(
+                "{} answers at most 90 days: pick a shorter interval.",
+                self.kind.label()
+            ));
         }
         if a < days_from_civil(2018, 1, 1) {
             return Err("Usage data starts on 2018-01-01.".into());
@@ -650,6 +691,9 @@ impl QuerySpec {
 
     /// Keeps only the toggles valid for the current kind (after the kind changed).
     pub fn normalise(&mut self) {
+        if self.preset.is_long() && !self.kind.answers_a_year() {
+            self.preset = Preset::Last90;
+        }
         let groups = self.kind.group_by_options();
         self.group_by.retain(|g| groups.iter().any(|(w, _)| w == g));
         if self.group_by.is_empty() {

@@ -160,14 +160,13 @@ pub fn start(ctx: Ctx, refresh: bool) {
 
     let progress = ctx.progress;
     let opts = RunOptions {
-        timeout_ms: None,
-        page_size: None,
         split_on_cap: true,
         on_progress: Some(Rc::new(move |p: &Progress| {
             if ctx.run_seq.get_value() == seq {
                 progress.set(Some(p.clone()));
             }
         })),
+        ..RunOptions::default()
     };
     let sim = conn.demo.then(|| ctx.simulator());
     let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());

@@ -9,6 +9,7 @@
 pub mod budget;
 pub mod client;
 pub mod page;
+pub mod parts;
 pub mod poll;
 pub mod retry;
 
@@ -22,6 +23,7 @@ pub use budget::{BudgetHint, RateBudget};
 pub use client::Client;
 pub(crate) use page::paged;
 pub use page::{Paged, Pager, PagerStep, WalkEnd};
+pub use parts::{PARTS_AT_ONCE, PARTS_AT_ONCE_RANGE};
 pub use poll::{Check, PollSchedule};
 pub use retry::RetryPolicy;
 
@@ -71,10 +73,12 @@ pub struct Progress {
     /// Why the run is retrying, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_reason: Option<String>,
-    /// For a search split to stay under the vendor's record cap: parts finished.
+    /// For a query run in parts (a search split to stay under the vendor's
+    /// record cap, a jobs interval longer than one job): parts finished.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_done: Option<u32>,
-    /// For a split search: parts in all (grows as parts are split further).
+    /// For a query run in parts: parts in all (a split search's grows as
+    /// parts are split further).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_total: Option<u32>,
     /// Set when the vendor's record cap was reached and rows may be missing.
@@ -100,6 +104,10 @@ pub struct RunOptions {
     /// Genesys simple search: when a search reaches the 20,000-record cap,
     /// split the interval in halves until every part is under the cap.
     pub split_on_cap: bool,
+    /// A query the vendor answers in parts (a Genesys jobs interval longer
+    /// than one job allows): how many parts run at once (default
+    /// [`PARTS_AT_ONCE`]; 1 runs them one after another).
+    pub parts_at_once: Option<u32>,
     /// Called on every change of progress.
     pub on_progress: Option<ProgressFn>,
 }
@@ -110,13 +118,15 @@ impl std::fmt::Debug for RunOptions {
             .field("timeout_ms", &self.timeout_ms)
             .field("page_size", &self.page_size)
             .field("split_on_cap", &self.split_on_cap)
+            .field("parts_at_once", &self.parts_at_once)
             .field("on_progress", &self.on_progress.is_some())
             .finish()
     }
 }
 
 impl RunOptions {
-    /// Checks the options: page size 1..=1000, a positive timeout.
+    /// Checks the options: page size 1..=1000, a positive timeout of at most a
+    /// day, parts at once within [`PARTS_AT_ONCE_RANGE`].
     pub fn validate(&self) -> Result<()> {
         if let Some(p) = self.page_size {
             if !PAGE_SIZE.contains(&p) {
@@ -133,6 +143,15 @@ impl RunOptions {
                     "timeoutMs must be between {} and {} milliseconds (a day), not {t}",
                     TIMEOUT_MS.start(),
                     TIMEOUT_MS.end()
+                )));
+            }
+        }
+        if let Some(n) = self.parts_at_once {
+            if !PARTS_AT_ONCE_RANGE.contains(&n) {
+                return Err(Error::invalid_input(format!(
+                    "partsAtOnce must be between {} and {}, not {n}",
+                    PARTS_AT_ONCE_RANGE.start(),
+                    PARTS_AT_ONCE_RANGE.end()
                 )));
             }
         }

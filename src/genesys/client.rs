@@ -4,7 +4,9 @@ use super::models::*;
 use super::pages::{JobPage, ResultsPage};
 use super::requests;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
-use super::validate::{check_id, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP};
+use super::validate::{
+    check_id, job_bucket, job_parts, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP,
+};
 use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
@@ -274,13 +276,22 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
     ) -> Result<P> {
         opts.validate()?;
-        let now = self.conn.now_ms();
-        let submit = self.req().aggregates_job(request, now)?;
-        let run = self.conn.run(opts);
-        let job_path = self
-            .run_job_submit(&run, &submit, requests::org_job_path)
-            .await?;
-        self.run_job(&run, &job_path).await
+        let bucket = job_bucket(request.granularity);
+        let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
+        let summed = request.granularity.is_none();
+        self.run_job_parts(parts, summed, opts, |interval, o| async move {
+            let part = OrganizationPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            let submit = self.req().aggregates_job(&part, self.conn.now_ms())?;
+            let run = self.conn.run(&o);
+            let job_path = self
+                .run_job_submit(&run, &submit, requests::org_job_path)
+                .await?;
+            self.run_job(&run, &job_path).await
+        })
+        .await
     }
 
     /// Runs the aggregates job of one OAuth client and reads every page.
@@ -303,14 +314,26 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
     ) -> Result<P> {
         opts.validate()?;
-        let now = self.conn.now_ms();
-        let submit = self.req().client_aggregates_job(client_id, request, now)?;
-        let run = self.conn.run(opts);
         let cid = check_id("clientId", client_id)?;
-        let job_path = self
-            .run_job_submit(&run, &submit, |id| requests::client_job_path(&cid, id))
-            .await?;
-        self.run_job(&run, &job_path).await
+        let bucket = job_bucket(request.granularity);
+        let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
+        let summed = request.granularity.is_none();
+        let cid = &cid;
+        self.run_job_parts(parts, summed, opts, |interval, o| async move {
+            let part = ClientPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            let submit = self
+                .req()
+                .client_aggregates_job(client_id, &part, self.conn.now_ms())?;
+            let run = self.conn.run(&o);
+            let job_path = self
+                .run_job_submit(&run, &submit, |id| requests::client_job_path(cid, id))
+                .await?;
+            self.run_job(&run, &job_path).await
+        })
+        .await
     }
 
     fn finish(&self, run: &Run<'_, T, C>) {

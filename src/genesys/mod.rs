@@ -28,6 +28,7 @@ pub mod auth;
 mod client;
 pub mod models;
 pub mod pages;
+mod parts;
 pub mod region;
 pub mod requests;
 pub mod rules;
@@ -35,13 +36,13 @@ pub mod validate;
 
 pub use client::Client;
 pub use models::*;
-pub use pages::{JobPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
+pub use pages::{JobPage, JobParts, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};
 pub use rules::{
     permissions_for, seconds_in_message, GenesysRules, REQUESTS_PER_MINUTE, TOKEN_RATE_LIMIT,
 };
 pub use validate::{
-    check_id, check_interval, check_job_interval, check_summary_days, resolve_base,
-    DEFAULT_PAGE_SIZE, JOB_LOOKBACK_DAYS, JOB_MAX_DAYS, SIMPLE_SEARCH_CAP, SUMMARY_DAYS,
-    SUMMARY_DEFAULT_DAYS,
+    check_id, check_interval, check_job_interval, check_summary_days, job_bucket, job_parts,
+    resolve_base, DEFAULT_PAGE_SIZE, JOB_LOOKBACK_DAYS, JOB_MAX_DAYS, SIMPLE_SEARCH_CAP,
+    SUMMARY_DAYS, SUMMARY_DEFAULT_DAYS,
 };

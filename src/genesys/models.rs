@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "js")]
 use tsify::Tsify;
 
+use super::pages::JobParts;
 use crate::models::{empty_as_none, none_or_empty, null_as_empty, open_enum};
 
 // ---------------------------------------------------------------- enums (requests)
@@ -707,6 +708,10 @@ pub struct PublicApiUsageResultsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub self_uri: Option<String>,
+    /// From usage-lens, for an interval longer than one job: how it was cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub parts: Option<JobParts>,
 }
 
 /// The tolerant wire form of [`PublicApiUsageResultsResponse`]: anything missing is empty.
@@ -721,6 +726,7 @@ struct PublicApiUsageResultsResponseWire {
     #[serde(deserialize_with = "null_as_empty")]
     entities: Vec<PublicApiUsage>,
     self_uri: Option<String>,
+    parts: Option<JobParts>,
 }
 
 impl From<PublicApiUsageResultsResponseWire> for PublicApiUsageResultsResponse {
@@ -732,6 +738,7 @@ impl From<PublicApiUsageResultsResponseWire> for PublicApiUsageResultsResponse {
             next_uri: w.next_uri,
             entities: w.entities,
             self_uri: w.self_uri,
+            parts: w.parts,
         }
     }
 }

@@ -30,13 +30,17 @@ pub trait ResultsPage: Paged<Row: Clone> + DeserializeOwned + Default + Clone {
 
 /// An aggregates job's status and page of rows.
 /// Its rows (`entities`) are read through [`Paged`].
-pub trait JobPage: Paged<Row: Clone> + DeserializeOwned + Default + Clone {
+pub trait JobPage:
+    Paged<Row: Clone + Serialize + DeserializeOwned> + DeserializeOwned + Default + Clone
+{
     /// `queryStatus`.
     fn query_status(&mut self) -> &mut Option<JobStatus>;
     /// `errorBody`.
     fn error_body(&self) -> Option<&ErrorBody>;
     /// `nextUri`.
     fn next_uri(&mut self) -> &mut Option<String>;
+    /// How a long interval was cut ([`JobParts`]).
+    fn parts(&mut self) -> &mut Option<JobParts>;
 }
 
 /// [`ApiUsageQueryResult`] with its rows left as JSON text.
@@ -79,6 +83,26 @@ pub struct RawJobResults {
     /// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+    /// See [`PublicApiUsageResultsResponse::parts`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<JobParts>,
+}
+
+/// How usage-lens ran a jobs interval longer than one job allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub struct JobParts {
+    /// Jobs the interval was cut into (each at most 90 days, cut where a
+    /// day, week or month starts, so no row's bucket is split).
+    pub total: u32,
+    /// No granularity was asked for: each row's counts are the sum of the
+    /// parts' totals.
+    pub summed: bool,
+    /// On the rows handed back with a failure: the parts (`start/end`) whose
+    /// rows are missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 macro_rules! results_page {
@@ -108,6 +132,9 @@ macro_rules! job_page {
             }
             fn next_uri(&mut self) -> &mut Option<String> {
                 &mut self.next_uri
+            }
+            fn parts(&mut self) -> &mut Option<JobParts> {
+                &mut self.parts
             }
         }
     };

@@ -3,7 +3,9 @@
 
 use crate::error::{snippet, Error, Result, Vendor};
 use crate::http::percent_encode;
-use crate::time::{Interval, DAY};
+use crate::time::{format_timestamp, parse_instant, Bucket, Interval, Precision, DAY};
+
+use super::models::Granularity;
 
 use super::region::Region;
 
@@ -99,4 +101,76 @@ pub fn check_job_interval(text: &str, now_ms: u64) -> Result<Interval> {
         .with_vendor(Vendor::Genesys));
     }
     Ok(interval)
+}
+
+/// The calendar buckets of a jobs answer: parts of a long interval are cut
+/// where one starts (a whole total is cut along days, and summed).
+pub fn job_bucket(granularity: Option<Granularity>) -> Bucket {
+    match granularity {
+        Some(Granularity::Week) => Bucket::Week,
+        Some(Granularity::Month) => Bucket::Month,
+        Some(Granularity::Day) | None => Bucket::Day,
+    }
+}
+
+/// Checks a jobs interval of any length and cuts it into the intervals of
+/// the jobs that answer it: one, the interval as given, when a single job
+/// allows it ([`check_job_interval`]); otherwise parts of at most
+/// [`JOB_MAX_DAYS`], cut where a `bucket` starts. The start may be at most
+/// [`JOB_LOOKBACK_DAYS`] before `now_ms`. Each part but the last ends a
+/// second before the next starts (the vendor counts both ends in); the last
+/// keeps the end as given, so a date-only end still means that whole day
+/// (a month-only end becomes the month's last second).
+pub fn job_parts(text: &str, bucket: Bucket, now_ms: u64) -> Result<Vec<String>> {
+    let whole = match check_job_interval(text, now_ms) {
+        Ok(_) => return Ok(vec![text.trim().to_string()]),
+        Err(e) => {
+            let interval = check_interval(text)?;
+            if interval.len_secs() <= JOB_MAX_DAYS * DAY {
+                return Err(e);
+            }
+            interval
+        }
+    };
+    let now = (now_ms / 1000) as i64;
+    if whole.start < now - JOB_LOOKBACK_DAYS * DAY {
+        return Err(invalid(format!(
+            "the interval `{}` starts more than a year ago, which usage jobs do not allow",
+            snippet(text.trim(), 80)
+        )));
+    }
+    let given_end = text
+        .trim()
+        .split_once('/')
+        .map(|(_, b)| b.trim())
+        .unwrap_or("");
+    let end = parse_instant(given_end).map_err(|m| invalid(format!("interval: {m}")))?;
+    let effective_end = match end.precision {
+        Precision::Time => end.secs,
+        Precision::Day => end.secs + DAY,
+        Precision::Month => Bucket::Month.next_start(end.secs.div_euclid(DAY)) * DAY,
+    };
+    let effective = Interval {
+        start: whole.start,
+        end: effective_end,
+    };
+    let parts = effective.split(JOB_MAX_DAYS, bucket).ok_or_else(|| {
+        invalid(format!(
+            "the interval `{}` cannot be cut into jobs",
+            snippet(text.trim(), 80)
+        ))
+    })?;
+    let last = parts.len() - 1;
+    Ok(parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let end = if i == last && end.precision != Precision::Month {
+                given_end.to_string()
+            } else {
+                format_timestamp(p.end - 1)
+            };
+            format!("{}/{end}", format_timestamp(p.start))
+        })
+        .collect())
 }

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::engine::{Progress, RateBudget, RunOptions, PAGE_SIZE, TIMEOUT_MS};
+use crate::engine::{Progress, RateBudget, RunOptions, PAGE_SIZE, PARTS_AT_ONCE_RANGE, TIMEOUT_MS};
 use crate::error::{Error, ErrorKind, Vendor};
 use crate::genesys::{
     self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
@@ -68,6 +68,11 @@ export interface CallOptions {
   pageSize?: number;
   /** Genesys simple search: split the interval when the 20,000-record cap is hit. */
   splitOnCap?: boolean;
+  /**
+   * Genesys jobs longer than 90 days run as several jobs: how many at once
+   * (1..=12, default 6; 1 runs them one after another).
+   */
+  partsAtOnce?: number;
 }
 
 /** How to reach Genesys Cloud: a region domain or a base URL, and a token. */
@@ -245,11 +250,11 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
         let k = key.as_string().unwrap_or_default();
         if !matches!(
             k.as_str(),
-            "signal" | "onProgress" | "timeoutMs" | "pageSize" | "splitOnCap"
+            "signal" | "onProgress" | "timeoutMs" | "pageSize" | "splitOnCap" | "partsAtOnce"
         ) {
             return Err(invalid(
                 vendor,
-                format!("unknown option `{k}`; the options are signal, onProgress, timeoutMs, pageSize, splitOnCap"),
+                format!("unknown option `{k}`; the options are signal, onProgress, timeoutMs, pageSize, splitOnCap, partsAtOnce"),
             ));
         }
     }
@@ -276,6 +281,9 @@ fn call_options(opts: &JsValue, vendor: Vendor) -> Result<CallOptions, Error> {
         whole_number(&get(opts, "timeoutMs"), "timeoutMs", low, high, vendor)?.map(u64::from);
     let (low, high) = (*PAGE_SIZE.start(), *PAGE_SIZE.end());
     out.run.page_size = whole_number(&get(opts, "pageSize"), "pageSize", low, high, vendor)?;
+    let (low, high) = (*PARTS_AT_ONCE_RANGE.start(), *PARTS_AT_ONCE_RANGE.end());
+    out.run.parts_at_once =
+        whole_number(&get(opts, "partsAtOnce"), "partsAtOnce", low, high, vendor)?;
     let split = get(opts, "splitOnCap");
     if !split.is_undefined() && !split.is_null() {
         out.run.split_on_cap = split

@@ -312,6 +312,29 @@ test("Demo: four years by day, about 100,000 rows: monthly bars, a sortable tabl
   assert.ok(filtered.shown > 0 && filtered.shown < total, `filter narrows: ${JSON.stringify(filtered)}`);
 });
 
+test("Demo: Last 12 months of an aggregates job runs as several jobs and draws a year by week and by month", BOUNDED, async (t) => {
+  const page = await open(t, `${APP}?q=job&gran=Week`);
+  await page.click("[data-testid=connect-demo]");
+  await toQuery(page);
+  const presets = await page.locator("[data-testid=interval-preset] option").evaluateAll((o) => o.map((x) => x.value));
+  for (const p of ["6m", "12m", "this-year"]) assert.ok(presets.includes(p), `${p} is offered for jobs`);
+  await page.selectOption("[data-testid=interval-preset]", "12m");
+  await runAndWait(page);
+  assert.match(await page.textContent("[data-testid=progress]"), /parts 5\/5/, "the progress names the jobs");
+  const weeks = await page.locator("[data-testid=chart-series] table tbody tr").count();
+  assert.ok(weeks >= 52 && weeks <= 53, `a year of weeks: ${weeks}`);
+  await shot(page, "demo-job-12-months-weekly.png", { fullPage: true });
+  await page.click("[data-testid=gran-Month]");
+  await runAndWait(page);
+  const months = await page.locator("[data-testid=chart-series] table tbody tr").count();
+  assert.ok(months >= 12 && months <= 13, `a year of months: ${months}`);
+  // A kind that cannot answer a year does not offer it, and falls back to 90 days.
+  await chooseKind(page, "search");
+  const searchPresets = await page.locator("[data-testid=interval-preset] option").evaluateAll((o) => o.map((x) => x.value));
+  assert.ok(!searchPresets.includes("12m"), "no year for a simple search");
+  assert.equal(await page.inputValue("[data-testid=interval-preset]"), "90d");
+});
+
 test("Reload restores the query from the address, which never holds the token", BOUNDED, async (t) => {
   const id = uid("reload");
   const token = `reload-token-${uid("s")}`;

@@ -77,6 +77,31 @@ test("aggregatesQuery and clientAggregatesQuery merge every page", async () => {
   assert.equal(cr.queryStatus, "Succeeded");
 });
 
+test("a year of jobs by month runs as several jobs, each month once, oldest first", async () => {
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  // The lookback is a year to the second: start at the next midnight after it.
+  const start = day(Date.now() - 364 * 86400000);
+  const interval = `${start}T00:00:00Z/${day(Date.now() - 86400000)}T23:59:59Z`;
+  const seen = [];
+  const r = await gc().aggregatesQuery(
+    { interval, granularity: "Month", groupBy: ["OauthClientId"] },
+    { onProgress: (p) => seen.push(p) },
+  );
+  assert.equal(r.queryStatus, "Succeeded");
+  assert.ok(r.parts.total >= 5, `${r.parts.total} jobs`);
+  assert.equal(r.parts.summed, false);
+  const keys = r.entities.map((e) => `${e.date} ${e.oauthClient?.id}`);
+  assert.equal(new Set(keys).size, keys.length, "no month comes twice for a client");
+  const months = [...new Set(r.entities.map((e) => e.date.slice(0, 7)))];
+  assert.deepEqual(months, [...months].sort(), "oldest first");
+  assert.ok(months.length >= 12, `${months.length} months`);
+  const last = seen.at(-1);
+  assert.equal(last.phase, "done");
+  assert.equal(last.partsDone, r.parts.total);
+  assert.equal(last.partsTotal, r.parts.total);
+  await rejects(gc().aggregatesQuery({ interval }, { partsAtOnce: 0 }), "invalidInput");
+});
+
 test("ThousandEyes: usage, units (merged) and quotas", async () => {
   const c = te("tests=120;tepage=50");
   const u = await c.usage({ expand: ["test", "enterprise-agent-unit"] });

@@ -285,8 +285,6 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
 
     let now = browser::now_secs();
     let options = |i: usize| RunOptions {
-        timeout_ms: None,
-        page_size: None,
         split_on_cap: true,
         on_progress: Some(Rc::new(move |p: &Progress| {
             if ov.seq.get_value() == seq {
@@ -297,6 +295,7 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
                 });
             }
         })),
+        ..RunOptions::default()
     };
     let (g_opts, u_opts, q_opts) = (options(0), options(1), options(2));
     let sim = conn.demo.then(|| ctx.simulator());
