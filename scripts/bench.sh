@@ -15,7 +15,7 @@ gz() { gzip -9 -c "$1" | wc -c; }
 # Every section adds its headline rows to one summary table, printed last.
 export BENCH_SUMMARY="$OUT/summary.tsv"
 # The rows the summary must have; `make bench` fails when one is missing.
-BENCH_ROWS="1 2 3 4 5 6 7 8 9"
+BENCH_ROWS="1 2 3 4 5 6 7 8 9 10"
 : > "$BENCH_SUMMARY"
 summary_row() { # row measure value reference ratio target met
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$BENCH_SUMMARY"
@@ -136,6 +136,8 @@ serve_dir "$ROOT/dist" dist APP_URL
 serve_dir "$ROOT/www" www WWW_URL
 (cd www && node bench/first-chart.mjs)
 (cd www && node bench/handoff.mjs)
+# A year of jobs against the simulator server: at once vs one after another.
+(cd www && node bench/long-jobs.mjs)
 
 # The analysis in wasm vs the same in plain JavaScript, in one page: the
 # crate with the entry points of src/bench_exports.rs, in its own target

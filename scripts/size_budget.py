@@ -25,8 +25,11 @@ BUDGETS = {
     # ThousandEyes usage and the overview they read back (the overview's own
     # decoder is about 35,000 of the 99,000 bytes added). Measured 281,731;
     # 284,144 after the JS face's methods went through one generic path and
-    # the TIMEOUT_MS / SUMMARY_DAYS checks.
-    "pkg": {"budget": 287_000, "target": 50_887,
+    # the TIMEOUT_MS / SUMMARY_DAYS checks. 299,408 once jobs longer than 90
+    # days run as several jobs at once (the bounded runner, the progress sum,
+    # the cutting along days/weeks/months and the summing of totals, for
+    # both jobs calls): +15.3 KB.
+    "pkg": {"budget": 302_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
     # page walk (each page type gets its own copy) and sign-in through the

@@ -159,3 +159,149 @@ async fn the_app_connects_to_demo_runs_and_draws_a_chart() {
         .unwrap()
         .is_none());
 }
+
+// ------------------------------------------------ the kept days (IndexedDB)
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use usage_lens::app::kept::KeptStore;
+use usage_lens::genesys::{
+    self, BucketStore, Granularity, Keep, OrganizationJobGroupBy,
+    OrganizationPublicApiUsageQueryRequest, PublicApiUsageResultsResponse,
+};
+use usage_lens::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use usage_lens::sim::{Sim, SimTransport};
+
+const DAY_MS: u64 = 86_400_000;
+const TOKEN: &str = "kept-test-token-5b1e";
+
+/// The browser's clock, some days ahead: the simulator and the client both
+/// live in that future.
+#[derive(Clone)]
+struct Ahead {
+    real: Rc<FetchTransport>,
+    days: u64,
+}
+
+impl Clock for Ahead {
+    fn now_ms(&self) -> u64 {
+        self.real.now_ms() + self.days * DAY_MS
+    }
+    async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
+        self.real.sleep(ms).await
+    }
+}
+
+/// The simulator, with the interval of every job submitted written down.
+struct Jobs {
+    sim: SimTransport<Ahead>,
+    submitted: RefCell<Vec<String>>,
+}
+
+impl Transport for Jobs {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        if request.method == Method::Post && request.url.ends_with("/aggregates/query/jobs") {
+            let body: serde_json::Value =
+                serde_json::from_str(request.body.as_deref().unwrap_or("{}")).unwrap();
+            self.submitted
+                .borrow_mut()
+                .push(body["interval"].as_str().unwrap_or("").to_string());
+        }
+        self.sim.send(request).await
+    }
+}
+
+/// The last 52 weeks, as seen `days` ahead, through the kept days: the
+/// jobs submitted and the rows.
+async fn a_year_kept(days: u64, refresh: bool) -> (Vec<String>, usize) {
+    let clock = Ahead {
+        real: Rc::new(FetchTransport::new(None, None).unwrap()),
+        days,
+    };
+    let sim = Rc::new(RefCell::new(Sim::new(3).with_default_exec_ms(0)));
+    let jobs = Rc::new(Jobs {
+        sim: SimTransport::new(sim, clock.clone()),
+        submitted: RefCell::default(),
+    });
+    let client = genesys::Client::new(
+        "https://demo.invalid/_s/id=kept",
+        TOKEN,
+        jobs.clone(),
+        clock.clone(),
+    )
+    .unwrap();
+    let today = clock.now_ms() / DAY_MS;
+    let day = |d: u64| usage_lens::time::format_date((d * DAY_MS / 1000) as i64);
+    let request = OrganizationPublicApiUsageQueryRequest {
+        interval: format!("{}/{}", day(today - 364), day(today - 1)),
+        granularity: Some(Granularity::Day),
+        group_by: Some(vec![OrganizationJobGroupBy::OauthClientId]),
+        ..Default::default()
+    };
+    let keep = Keep {
+        store: &KeptStore,
+        scope: "https://demo.invalid|Kept test",
+        refresh,
+    };
+    let answer: PublicApiUsageResultsResponse = client
+        .aggregates_query_kept(&request, &keep, &Default::default())
+        .await
+        .unwrap();
+    let submitted = jobs.submitted.borrow().clone();
+    (submitted, answer.entities.len())
+}
+
+#[wasm_bindgen_test]
+async fn kept_days_survive_in_indexeddb_and_a_day_later_only_the_new_days_are_asked_for() {
+    KeptStore.clear().await;
+    assert_eq!(KeptStore.size().await, 0);
+
+    let (first, rows) = a_year_kept(0, false).await;
+    assert_eq!(first.len(), 5, "a year is five jobs: {first:?}");
+    let kept = KeptStore.entries().await;
+    assert_eq!(kept.len(), 363, "every day that ended before yesterday");
+    assert!(KeptStore.size().await > 0);
+    assert!(
+        kept.iter()
+            .all(|(k, v)| !k.contains(TOKEN) && !v.contains(TOKEN)),
+        "no token in the kept days"
+    );
+
+    let (again, rows_again) = a_year_kept(1, false).await;
+    assert_eq!(again.len(), 1, "one job for the new days: {again:?}");
+    assert!(again[0].ends_with("T23:59:59Z"));
+    assert!(rows > 0);
+
+    let (everything, rows_fresh) = a_year_kept(1, true).await;
+    assert_eq!(
+        everything.len(),
+        5,
+        "Refresh everything asks for the whole year"
+    );
+    assert_eq!(rows_again, rows_fresh, "kept or asked for, the same rows");
+
+    KeptStore.clear().await;
+    assert_eq!(KeptStore.size().await, 0);
+    assert!(KeptStore.entries().await.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn past_the_size_limit_the_least_recently_used_days_go_first() {
+    KeptStore.clear().await;
+    for (i, key) in ["old", "middle", "new"].iter().enumerate() {
+        KeptStore.put(key, &"x".repeat(1000)).await;
+        sleep(5 * (i as u64 + 1)).await;
+    }
+    // Reading a bucket makes it recent.
+    assert!(KeptStore.get("old").await.is_some());
+    KeptStore.trim(2000).await;
+    let left: Vec<String> = KeptStore
+        .entries()
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&"old".to_string()) && left.contains(&"new".to_string()));
+    KeptStore.clear().await;
+}

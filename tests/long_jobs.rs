@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use usage_lens::engine::{Phase, RunOptions};
 use usage_lens::genesys::{self, *};
-use usage_lens::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use usage_lens::http::{Clock, HttpRequest, HttpResponse, Method, Transport, TransportError};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::transport::fake::{block_on, progress_recorder, VirtualClock};
 use usage_lens::ErrorKind;
@@ -21,12 +21,14 @@ const T0: u64 = 1_782_000_000_000; // 2026-06-21T00:00Z
 /// submits whose interval starts with a given text.
 struct Watched {
     inner: SimTransport<VirtualClock>,
+    sent: std::cell::Cell<u32>,
     submits: RefCell<Vec<String>>,
     refuse: Option<&'static str>,
 }
 
 impl Transport for Watched {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.sent.set(self.sent.get() + 1);
         let body = request.body.clone().unwrap_or_default();
         let submit =
             request.url.ends_with("/aggregates/query/jobs") && request.method == Method::Post;
@@ -48,10 +50,15 @@ impl Transport for Watched {
 type Gc = genesys::Client<Rc<Watched>, VirtualClock>;
 
 fn setup(refuse: Option<&'static str>) -> (Gc, Rc<Watched>) {
-    let clock = VirtualClock::new(T0);
+    setup_at(refuse, &VirtualClock::new(T0))
+}
+
+fn setup_at(refuse: Option<&'static str>, clock: &VirtualClock) -> (Gc, Rc<Watched>) {
+    let clock = clock.clone();
     let sim = Rc::new(RefCell::new(Sim::new(5).with_default_exec_ms(4_000)));
     let watched = Rc::new(Watched {
         inner: SimTransport::new(sim, clock.clone()).with_latency_ms(40),
+        sent: Default::default(),
         submits: RefCell::default(),
         refuse,
     });
@@ -237,4 +244,117 @@ fn parts_run_at_once_take_less_time_than_one_after_another() {
         together_requests <= serial_requests + 5,
         "{together_requests} requests at once, {serial_requests} one after another"
     );
+}
+
+const DAY_MS: u64 = 86_400_000;
+
+/// The last 364 full days before the clock's today, by whole days.
+fn last_52_weeks(
+    clock: &VirtualClock,
+    granularity: Granularity,
+) -> OrganizationPublicApiUsageQueryRequest {
+    let today = clock.now_ms() / DAY_MS;
+    let day = |d: u64| usage_lens::time::format_date((d * DAY_MS / 1000) as i64);
+    OrganizationPublicApiUsageQueryRequest {
+        interval: format!("{}/{}", day(today - 364), day(today - 1)),
+        granularity: Some(granularity),
+        group_by: Some(vec![OrganizationJobGroupBy::OauthClientId]),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn asked_again_a_day_later_a_kept_year_fetches_only_the_new_days() {
+    let clock = VirtualClock::new(T0);
+    let store = MemoryStore::default();
+    let keep = Keep {
+        store: &store,
+        scope: "https://demo.invalid|Demo org",
+        refresh: false,
+    };
+    let (c, w) = setup_at(None, &clock);
+    let first: PublicApiUsageResultsResponse = block_on(c.aggregates_query_kept(
+        &last_52_weeks(&clock, Granularity::Day),
+        &keep,
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    assert_eq!(w.submits.borrow().len(), 5, "a year is five jobs");
+    assert_eq!(
+        store.len(),
+        363,
+        "every day that ended before yesterday is kept"
+    );
+    let first_requests = w.sent.get();
+
+    clock.advance(DAY_MS);
+    let (c, w) = setup_at(None, &clock);
+    let request = last_52_weeks(&clock, Granularity::Day);
+    let again: PublicApiUsageResultsResponse =
+        block_on(c.aggregates_query_kept(&request, &keep, &RunOptions::default())).unwrap();
+    assert_eq!(
+        *w.submits.borrow(),
+        ["2026-06-20T00:00:00Z/2026-06-21T23:59:59Z"],
+        "only yesterday and the day before are asked for"
+    );
+    let one_part = first_requests / 5 + 2;
+    assert!(
+        w.sent.get() <= one_part,
+        "{} requests again, {first_requests} the first time",
+        w.sent.get()
+    );
+    assert_eq!(again.parts.as_ref().unwrap().kept, 362);
+    // The same rows as asking for everything, in the same order.
+    let (c, _) = setup_at(None, &clock);
+    let fresh = block_on(c.aggregates_query(&request, &RunOptions::default())).unwrap();
+    assert_eq!(again.entities, fresh.entities);
+    assert_eq!(first.entities.len(), again.entities.len());
+    // No token in what is kept.
+    assert!(store
+        .entries()
+        .iter()
+        .all(|(k, v)| !k.contains("tok") && !v.contains("tok")));
+}
+
+#[test]
+fn weeks_are_kept_whole_and_refresh_asks_for_everything_again() {
+    let clock = VirtualClock::new(T0);
+    let store = MemoryStore::default();
+    let request = last_52_weeks(&clock, Granularity::Week);
+    let (c, _) = setup_at(None, &clock);
+    let keep = Keep {
+        store: &store,
+        scope: "demo",
+        refresh: false,
+    };
+    let first: PublicApiUsageResultsResponse =
+        block_on(c.aggregates_query_kept(&request, &keep, &RunOptions::default())).unwrap();
+    let weeks = store.len();
+    assert!(
+        (50..=52).contains(&weeks),
+        "{weeks} whole, finished weeks kept"
+    );
+    let (c, w) = setup_at(None, &clock);
+    let second: PublicApiUsageResultsResponse =
+        block_on(c.aggregates_query_kept(&request, &keep, &RunOptions::default())).unwrap();
+    assert_eq!(second.entities, first.entities);
+    assert!(
+        w.submits.borrow().len() <= 2,
+        "only the edges: {:?}",
+        w.submits.borrow()
+    );
+    let (c, w) = setup_at(None, &clock);
+    let refresh = Keep {
+        refresh: true,
+        ..keep
+    };
+    let third: PublicApiUsageResultsResponse =
+        block_on(c.aggregates_query_kept(&request, &refresh, &RunOptions::default())).unwrap();
+    assert_eq!(
+        w.submits.borrow().len(),
+        5,
+        "refresh asks for the whole year"
+    );
+    assert_eq!(third.entities, first.entities);
+    assert_eq!(third.parts.unwrap().kept, 0);
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod charts;
 pub mod connect;
 pub mod export;
+pub mod kept;
 pub mod overview;
 pub mod progress;
 pub mod query;

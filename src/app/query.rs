@@ -5,11 +5,13 @@ use crate::genesys::SUMMARY_DAYS;
 use leptos::prelude::*;
 
 use super::browser;
+use super::kept::KeptStore;
 use super::query_spec::{
     Kind, Preset, TextParam, ACCOUNT_GROUP, CLIENT_ID, EXPAND_OPTIONS, LIST_FILTERS, TEMPLATES,
 };
 use super::run;
 use super::state::use_ctx;
+use leptos::task::spawn_local;
 
 /// The OAuth client the demo data knows by id.
 const DEMO_CLIENT_ID: &str = "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa";
@@ -65,6 +67,16 @@ fn Chips(
     }
 }
 
+/// The kept days' size in words.
+fn kept_words(bytes: Option<u64>) -> String {
+    match bytes {
+        None => "…".into(),
+        Some(0) => "nothing yet.".into(),
+        Some(b) if b < 1_000_000 => format!("{} KB.", b.div_ceil(1000)),
+        Some(b) => format!("{} MB.", super::charts::fixed(b as f64 / 1e6, 1)),
+    }
+}
+
 /// A text field bound to one string of the spec.
 #[component]
 fn TextField(
@@ -116,6 +128,20 @@ pub fn QueryPanel() -> impl IntoView {
     let metric_sel = Signal::derive(move || ctx.spec.with(|s| s.metrics.clone()));
     let method_sel = Signal::derive(move || ctx.spec.with(|s| s.methods.clone()));
     let expand_sel = Signal::derive(move || ctx.spec.with(|s| s.expand.clone()));
+
+    // What the kept days weigh: measured again after every run and clear.
+    let kept_size = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        if !ctx.running.get() {
+            spawn_local(async move { kept_size.set(Some(KeptStore.size().await)) });
+        }
+    });
+    let clear_kept = move |_| {
+        spawn_local(async move {
+            KeptStore.clear().await;
+            kept_size.set(Some(KeptStore.size().await));
+        })
+    };
 
     view! {
         <section class="panel query" aria-labelledby="query-h">
@@ -445,13 +471,34 @@ pub fn QueryPanel() -> impl IntoView {
                     <button
                         type="button"
                         data-testid="refresh"
-                        title="Run again, ignoring this session's cached answer"
+                        title="Run again and ask for every day anew: neither this session's answer nor the days kept in this browser are used"
                         disabled=move || ctx.running.get() || problem.with(|p| p.is_some())
                         on:click=move |_| run::start(ctx, true)
                     >
-                        "Refresh"
+                        "Refresh everything"
                     </button>
                 </div>
+                {move || {
+                    matches!(kind.get(), Kind::Job | Kind::ClientJob)
+                        .then(|| {
+                            view! {
+                                <p class="hint kept" data-testid="kept">
+                                    "Finished days are kept in this browser and not asked for again: "
+                                    <span data-testid="kept-size">{move || kept_words(kept_size.get())}</span>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="link"
+                                        data-testid="kept-clear"
+                                        disabled=move || ctx.running.get() || kept_size.get() == Some(0)
+                                        on:click=clear_kept
+                                    >
+                                        "Clear"
+                                    </button>
+                                </p>
+                            }
+                        })
+                }}
             </form>
         </section>
     }

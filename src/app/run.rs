@@ -1,6 +1,8 @@
 //! Running a query: one `AbortController` and one `FetchTransport` per run,
 //! progress into a signal, the answer into the session cache.
 
+use super::kept::{KeptStore, LIMIT_BYTES};
+use crate::genesys::{Keep, PublicApiUsageResultsResponse};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -172,7 +174,21 @@ pub fn start(ctx: Ctx, refresh: bool) {
     let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());
     let kind = spec.kind;
     spawn_local(async move {
-        let outcome = execute(&conn, &req, controller.signal(), &opts, sim, budgets, now).await;
+        let keep = KeepWith {
+            scope: kept_scope(&conn),
+            refresh,
+        };
+        let outcome = execute(
+            &conn,
+            &req,
+            controller.signal(),
+            &opts,
+            sim,
+            budgets,
+            now,
+            keep,
+        )
+        .await;
         if ctx.run_seq.get_value() != seq {
             return;
         }
@@ -243,6 +259,25 @@ fn transport_for(
     })
 }
 
+/// Whether and where a run keeps finished days (Genesys jobs).
+struct KeepWith {
+    /// Whose usage: `None` keeps nothing.
+    scope: Option<String>,
+    /// Ask for every day again (and keep them anew).
+    refresh: bool,
+}
+
+/// Whose kept days a connection reads: Demo's, or the API base and the
+/// organization's name once sign-in has told it. Never the token.
+fn kept_scope(conn: &Conn) -> Option<String> {
+    if conn.demo {
+        return Some("demo".into());
+    }
+    let g = conn.genesys.as_ref()?;
+    Some(format!("{}|{}", g.base, g.org.as_ref()?))
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn execute(
     conn: &Conn,
     req: &Request,
@@ -251,9 +286,14 @@ async fn execute(
     sim: Option<Rc<RefCell<crate::sim::Sim>>>,
     budgets: (Rc<RefCell<RateBudget>>, Rc<RefCell<RateBudget>>),
     now_secs: i64,
+    keep: KeepWith,
 ) -> Result<Answer, Error> {
     let (g, t) = clients(conn, signal, sim, budgets)?;
-    run_request(req, g, t, opts, now_secs).await
+    let answer = run_request(req, g, t, opts, now_secs, &keep).await;
+    if keep.scope.is_some() && matches!(req, Request::Job(_) | Request::ClientJob(..)) {
+        KeptStore.trim(LIMIT_BYTES).await;
+    }
+    answer
 }
 
 /// The Genesys client of a run (the transport chosen by the connection).
@@ -346,6 +386,7 @@ async fn run_request(
     te: Option<Result<TeClient, Error>>,
     opts: &RunOptions,
     now_secs: i64,
+    keep: &KeepWith,
 ) -> Result<Answer, Error> {
     if let Request::TeUsage(_) | Request::TeTests(_) | Request::TeAgents(_) = req {
         let client = te.ok_or_else(|| not_connected("ThousandEyes"))??;
@@ -383,14 +424,32 @@ async fn run_request(
             .simple_search(s, opts)
             .await
             .map(|r| Answer::from_usage(&r)),
-        Request::Job(j) => client
-            .aggregates_query(j, opts)
-            .await
-            .map(|r| Answer::from_job(&r)),
-        Request::ClientJob(id, j) => client
-            .client_aggregates_query(id, j, opts)
-            .await
-            .map(|r| Answer::from_job(&r)),
+        Request::Job(j) => match &keep.scope {
+            Some(scope) => {
+                let keep = Keep {
+                    store: &KeptStore,
+                    scope,
+                    refresh: keep.refresh,
+                };
+                client.aggregates_query_kept(j, &keep, opts).await
+            }
+            None => client.aggregates_query(j, opts).await,
+        }
+        .map(|r: PublicApiUsageResultsResponse| Answer::from_job(&r)),
+        Request::ClientJob(id, j) => match &keep.scope {
+            Some(scope) => {
+                let keep = Keep {
+                    store: &KeptStore,
+                    scope,
+                    refresh: keep.refresh,
+                };
+                client
+                    .client_aggregates_query_kept(id, j, &keep, opts)
+                    .await
+            }
+            None => client.client_aggregates_query(id, j, opts).await,
+        }
+        .map(|r: PublicApiUsageResultsResponse| Answer::from_job(&r)),
         _ => Err(Error::invalid_input("unexpected query")),
     }
 }

@@ -1,5 +1,6 @@
 //! The Genesys Cloud usage client: every flow, through the engine's drivers.
 
+use super::kept::{BucketStore, Keep};
 use super::models::*;
 use super::pages::{JobPage, ResultsPage};
 use super::requests;
@@ -294,6 +295,64 @@ impl<T: Transport, C: Clock> Client<T, C> {
         .await
     }
 
+    /// [`Self::aggregates_query_as`], reading the finished days, weeks or
+    /// months that `keep` holds instead of asking for them again, and
+    /// keeping every finished one it fetches.
+    pub async fn aggregates_query_kept<P: JobPage, S: BucketStore>(
+        &self,
+        request: &OrganizationPublicApiUsageQueryRequest,
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let shape = shape_of("organization", request)?;
+        self.run_kept(
+            &request.interval,
+            request.granularity,
+            &shape,
+            keep,
+            opts,
+            |interval, o| async move {
+                let part = OrganizationPublicApiUsageQueryRequest {
+                    interval,
+                    ..request.clone()
+                };
+                self.aggregates_query_as::<P>(&part, &o).await
+            },
+        )
+        .await
+    }
+
+    /// [`Self::client_aggregates_query_as`] with kept buckets, as
+    /// [`Self::aggregates_query_kept`].
+    pub async fn client_aggregates_query_kept<P: JobPage, S: BucketStore>(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let cid = check_id("clientId", client_id)?;
+        let shape = shape_of(&format!("client {cid}"), request)?;
+        self.run_kept(
+            &request.interval,
+            request.granularity,
+            &shape,
+            keep,
+            opts,
+            |interval, o| async move {
+                let part = ClientPublicApiUsageQueryRequest {
+                    interval,
+                    ..request.clone()
+                };
+                self.client_aggregates_query_as::<P>(client_id, &part, &o)
+                    .await
+            },
+        )
+        .await
+    }
+
     /// Runs the aggregates job of one OAuth client and reads every page.
     pub async fn client_aggregates_query(
         &self,
@@ -520,4 +579,16 @@ fn after_cursor(cursors: &mut Option<Cursors>) -> Option<String> {
 
 fn query_failed(message: &str) -> Error {
     Error::new(ErrorKind::QueryFailed, message).with_vendor(Vendor::Genesys)
+}
+
+/// What makes two jobs queries the same but for their interval: the
+/// endpoint and the request without it.
+fn shape_of<R: serde::Serialize>(endpoint: &str, request: &R) -> Result<String> {
+    let mut value = serde_json::to_value(request).map_err(|e| {
+        Error::invalid_input(format!("the request: {e}")).with_vendor(Vendor::Genesys)
+    })?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("interval");
+    }
+    Ok(format!("{endpoint} {value}"))
 }

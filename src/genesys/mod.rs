@@ -26,6 +26,7 @@
 
 pub mod auth;
 mod client;
+pub mod kept;
 pub mod models;
 pub mod pages;
 mod parts;
@@ -35,6 +36,7 @@ pub mod rules;
 pub mod validate;
 
 pub use client::Client;
+pub use kept::{BucketStore, Keep, MemoryStore};
 pub use models::*;
 pub use pages::{JobPage, JobParts, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};

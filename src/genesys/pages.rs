@@ -103,6 +103,14 @@ pub struct JobParts {
     /// rows are missing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// Buckets (days, weeks or months) read from the kept answers instead
+    /// of being asked for again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 macro_rules! results_page {

@@ -71,6 +71,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             total: total as u32,
             summed,
             missing,
+            kept: 0,
         });
         if let Some((_, mut e)) = failed {
             e.partial = None;

@@ -1,0 +1,199 @@
+//! The kept answers in the browser: finished days, weeks and months of the
+//! Genesys jobs queries (`genesys::kept`), in IndexedDB, so that they survive
+//! reloads and are never asked for twice.
+//!
+//! Two object stores: `buckets` (key → the rows, a JSON array) and `meta`
+//! (key → `"<bytes> <last used, Unix ms>"`). Keys name the organization and
+//! the query's shape, never a token. Past [`LIMIT_BYTES`], the least
+//! recently used buckets go first. Without IndexedDB (a private window that
+//! refuses it) nothing is kept and every query is simply fetched.
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
+
+use crate::genesys::BucketStore;
+
+const DB_NAME: &str = "usage-lens-kept";
+const BUCKETS: &str = "buckets";
+const META: &str = "meta";
+
+/// The most the kept answers may hold, in bytes of JSON text.
+pub const LIMIT_BYTES: u64 = 40_000_000;
+
+/// Waits for an IndexedDB request: its result, or `None` on failure.
+async fn done(request: &IdbRequest) -> Option<JsValue> {
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let bad = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        request.set_onsuccess(Some(ok.unchecked_ref()));
+        request.set_onerror(Some(bad.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.ok()?;
+    request.result().ok()
+}
+
+async fn open() -> Option<IdbDatabase> {
+    let factory = web_sys::window()?.indexed_db().ok()??;
+    let request = factory.open_with_u32(DB_NAME, 1).ok()?;
+    let upgrading = request.clone();
+    let upgrade = Closure::once_into_js(move || {
+        if let Ok(db) = upgrading.result() {
+            let db: IdbDatabase = db.unchecked_into();
+            for name in [BUCKETS, META] {
+                if !db.object_store_names().contains(name) {
+                    let _ = db.create_object_store(name);
+                }
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    Some(done(&request).await?.unchecked_into())
+}
+
+/// Both stores, in one read-write transaction.
+async fn stores() -> Option<(IdbObjectStore, IdbObjectStore)> {
+    let db = open().await?;
+    let names = Array::of2(&JsValue::from_str(BUCKETS), &JsValue::from_str(META));
+    let tx = db
+        .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
+        .ok()?;
+    Some((tx.object_store(BUCKETS).ok()?, tx.object_store(META).ok()?))
+}
+
+fn meta_text(bytes: usize) -> JsValue {
+    JsValue::from_str(&format!("{bytes} {}", super::browser::now_ms() as u64))
+}
+
+/// `(key, bytes, last used)` of every kept bucket.
+async fn index(meta: &IdbObjectStore) -> Vec<(JsValue, u64, u64)> {
+    let (Some(keys), Some(values)) = (
+        match meta.get_all_keys() {
+            Ok(r) => done(&r).await,
+            Err(_) => None,
+        },
+        match meta.get_all() {
+            Ok(r) => done(&r).await,
+            Err(_) => None,
+        },
+    ) else {
+        return Vec::new();
+    };
+    let keys: Array = keys.unchecked_into();
+    let values: Array = values.unchecked_into();
+    keys.iter()
+        .zip(values.iter())
+        .map(|(k, v)| {
+            let text = v.as_string().unwrap_or_default();
+            let mut parts = text.split(' ').map(|n| n.parse::<u64>().unwrap_or(0));
+            (k, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+        })
+        .collect()
+}
+
+/// The kept answers of this browser.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeptStore;
+
+impl KeptStore {
+    /// How many bytes are kept.
+    pub async fn size(&self) -> u64 {
+        match stores().await {
+            Some((_, meta)) => index(&meta).await.iter().map(|(_, b, _)| b).sum(),
+            None => 0,
+        }
+    }
+
+    /// Forgets every kept answer.
+    pub async fn clear(&self) {
+        if let Some((buckets, meta)) = stores().await {
+            for store in [buckets, meta] {
+                if let Ok(r) = store.clear() {
+                    done(&r).await;
+                }
+            }
+        }
+    }
+
+    /// Drops the least recently used buckets until at most `limit` bytes are kept.
+    pub async fn trim(&self, limit: u64) {
+        let Some((buckets, meta)) = stores().await else {
+            return;
+        };
+        let mut all = index(&meta).await;
+        let mut total: u64 = all.iter().map(|(_, b, _)| b).sum();
+        all.sort_by_key(|(_, _, used)| *used);
+        for (key, bytes, _) in all {
+            if total <= limit {
+                break;
+            }
+            for store in [&buckets, &meta] {
+                if let Ok(r) = store.delete(&key) {
+                    done(&r).await;
+                }
+            }
+            total = total.saturating_sub(bytes);
+        }
+    }
+
+    /// Every key and value kept, for checking what is inside.
+    pub async fn entries(&self) -> Vec<(String, String)> {
+        let Some((buckets, _)) = stores().await else {
+            return Vec::new();
+        };
+        let (Some(keys), Some(values)) = (
+            match buckets.get_all_keys() {
+                Ok(r) => done(&r).await,
+                Err(_) => None,
+            },
+            match buckets.get_all() {
+                Ok(r) => done(&r).await,
+                Err(_) => None,
+            },
+        ) else {
+            return Vec::new();
+        };
+        let keys: Array = keys.unchecked_into();
+        let values: Array = values.unchecked_into();
+        keys.iter()
+            .zip(values.iter())
+            .map(|(k, v)| {
+                (
+                    k.as_string().unwrap_or_default(),
+                    v.as_string().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+}
+
+impl BucketStore for KeptStore {
+    async fn get(&self, key: &str) -> Option<String> {
+        let (buckets, meta) = stores().await?;
+        let k = JsValue::from_str(key);
+        let rows = done(&buckets.get(&k).ok()?).await?.as_string()?;
+        if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
+            done(&r).await;
+        }
+        Some(rows)
+    }
+
+    async fn put(&self, key: &str, rows: &str) {
+        let Some((buckets, meta)) = stores().await else {
+            return;
+        };
+        let k = JsValue::from_str(key);
+        if let Ok(r) = buckets.put_with_key(&JsValue::from_str(rows), &k) {
+            done(&r).await;
+        }
+        if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
+            done(&r).await;
+        }
+    }
+}
