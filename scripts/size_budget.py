@@ -28,7 +28,7 @@ BUDGETS = {
     # the TIMEOUT_MS / SUMMARY_DAYS checks. 299,408 once jobs longer than 90
     # days run as several jobs at once (the bounded runner, the progress sum,
     # the cutting along days/weeks/months and the summing of totals, for
-    # both jobs calls): +15.3 KB.
+    # both jobs calls): +15.3 KB; 298,966 with the parts' flows boxed.
     "pkg": {"budget": 302_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
@@ -37,7 +37,10 @@ BUDGETS = {
     # vendors' figures, the month chart, the allowance and rules editors, the
     # rule evaluation) and the series chart's forecast (analysis::forecast
     # with its fit, now in the app): +90.5 KB; the budget is that plus 1 %.
-    "dist": {"budget": 515_000, "target": 307_200, "files": None},
+    # 541,737 with jobs longer than 90 days (run in parts) and the finished
+    # days kept in IndexedDB (the store, the kept-days flow, the presets and
+    # the Clear control): +30 KB; the budget is that plus 1 %.
+    "dist": {"budget": 547_000, "target": 307_200, "files": None},
 }
 
 

@@ -3,6 +3,7 @@
 use super::kept::{BucketStore, Keep};
 use super::models::*;
 use super::pages::{JobPage, ResultsPage};
+use super::parts::PartFuture;
 use super::requests;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
 use super::validate::{
@@ -280,19 +281,21 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let bucket = job_bucket(request.granularity);
         let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
         let summed = request.granularity.is_none();
-        self.run_job_parts(parts, summed, opts, |interval, o| async move {
-            let part = OrganizationPublicApiUsageQueryRequest {
-                interval,
-                ..request.clone()
-            };
-            let submit = self.req().aggregates_job(&part, self.conn.now_ms())?;
-            let run = self.conn.run(&o);
-            let job_path = self
-                .run_job_submit(&run, &submit, requests::org_job_path)
-                .await?;
-            self.run_job(&run, &job_path).await
-        })
-        .await
+        let run_part = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            Box::pin(async move {
+                let part = OrganizationPublicApiUsageQueryRequest {
+                    interval,
+                    ..request.clone()
+                };
+                let submit = self.req().aggregates_job(&part, self.conn.now_ms())?;
+                let run = self.conn.run(&o);
+                let job_path = self
+                    .run_job_submit(&run, &submit, requests::org_job_path)
+                    .await?;
+                self.run_job(&run, &job_path).await
+            })
+        };
+        self.run_job_parts(parts, summed, opts, &run_part).await
     }
 
     /// [`Self::aggregates_query_as`], reading the finished days, weeks or
@@ -306,19 +309,22 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let shape = shape_of("organization", request)?;
+        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            Box::pin(async move {
+                let part = OrganizationPublicApiUsageQueryRequest {
+                    interval,
+                    ..request.clone()
+                };
+                self.aggregates_query_as::<P>(&part, &o).await
+            })
+        };
         self.run_kept(
             &request.interval,
             request.granularity,
             &shape,
             keep,
             opts,
-            |interval, o| async move {
-                let part = OrganizationPublicApiUsageQueryRequest {
-                    interval,
-                    ..request.clone()
-                };
-                self.aggregates_query_as::<P>(&part, &o).await
-            },
+            &fetch,
         )
         .await
     }
@@ -335,20 +341,23 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts.validate()?;
         let cid = check_id("clientId", client_id)?;
         let shape = shape_of(&format!("client {cid}"), request)?;
-        self.run_kept(
-            &request.interval,
-            request.granularity,
-            &shape,
-            keep,
-            opts,
-            |interval, o| async move {
+        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            Box::pin(async move {
                 let part = ClientPublicApiUsageQueryRequest {
                     interval,
                     ..request.clone()
                 };
                 self.client_aggregates_query_as::<P>(client_id, &part, &o)
                     .await
-            },
+            })
+        };
+        self.run_kept(
+            &request.interval,
+            request.granularity,
+            &shape,
+            keep,
+            opts,
+            &fetch,
         )
         .await
     }
@@ -378,21 +387,23 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
         let summed = request.granularity.is_none();
         let cid = &cid;
-        self.run_job_parts(parts, summed, opts, |interval, o| async move {
-            let part = ClientPublicApiUsageQueryRequest {
-                interval,
-                ..request.clone()
-            };
-            let submit = self
-                .req()
-                .client_aggregates_job(client_id, &part, self.conn.now_ms())?;
-            let run = self.conn.run(&o);
-            let job_path = self
-                .run_job_submit(&run, &submit, |id| requests::client_job_path(cid, id))
-                .await?;
-            self.run_job(&run, &job_path).await
-        })
-        .await
+        let run_part = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            Box::pin(async move {
+                let part = ClientPublicApiUsageQueryRequest {
+                    interval,
+                    ..request.clone()
+                };
+                let submit =
+                    self.req()
+                        .client_aggregates_job(client_id, &part, self.conn.now_ms())?;
+                let run = self.conn.run(&o);
+                let job_path = self
+                    .run_job_submit(&run, &submit, |id| requests::client_job_path(cid, id))
+                    .await?;
+                self.run_job(&run, &job_path).await
+            })
+        };
+        self.run_job_parts(parts, summed, opts, &run_part).await
     }
 
     fn finish(&self, run: &Run<'_, T, C>) {

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::client::Client;
 use super::models::{Granularity, JobStatus};
 use super::pages::{JobPage, JobParts};
+use super::parts::PartFuture;
 use super::validate::{check_interval, invalid, job_bucket};
 use crate::engine::RunOptions;
 use crate::error::Result;
@@ -115,20 +116,15 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// A query with no granularity, or an interval that does not start and
     /// end on whole days, is simply fetched. The answer's rows are in date
     /// order; [`JobParts::kept`] counts the buckets read from the store.
-    pub(super) async fn run_kept<P, S, Fut>(
+    pub(super) async fn run_kept<'a, P: JobPage, S: BucketStore>(
         &self,
         interval: &str,
         granularity: Option<Granularity>,
         shape: &str,
         keep: &Keep<'_, S>,
         opts: &RunOptions,
-        fetch: impl Fn(String, RunOptions) -> Fut,
-    ) -> Result<P>
-    where
-        P: JobPage,
-        S: BucketStore,
-        Fut: std::future::Future<Output = Result<P>>,
-    {
+        fetch: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
+    ) -> Result<P> {
         let Some(days) = whole_days(interval)? else {
             return fetch(interval.to_string(), opts.clone()).await;
         };

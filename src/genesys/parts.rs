@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,6 +15,10 @@ use crate::engine::parts::{run_bounded, PartsProgress};
 use crate::engine::{RunOptions, PARTS_AT_ONCE};
 use crate::error::{Error, ErrorKind, Result, Vendor};
 use crate::http::{Clock, Transport};
+
+/// One part's answer to come: boxed, so each flow's parts share one runner
+/// instead of compiling a copy per call site.
+pub(crate) type PartFuture<'a, P> = Pin<Box<dyn Future<Output = Result<P>> + 'a>>;
 
 /// The counters of a jobs row: what is added up when parts are summed.
 const COUNTERS: [&str; 6] = [
@@ -32,17 +37,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// the same grouping are added up. A single part is simply run. On a
     /// failure, the error carries the rows of the finished parts and names
     /// the missing ones ([`JobParts::missing`]).
-    pub(super) async fn run_job_parts<P, Fut>(
+    pub(super) async fn run_job_parts<'a, P: JobPage>(
         &self,
         parts: Vec<String>,
         summed: bool,
         opts: &RunOptions,
-        run_part: impl Fn(String, RunOptions) -> Fut,
-    ) -> Result<P>
-    where
-        P: JobPage,
-        Fut: Future<Output = Result<P>>,
-    {
+        run_part: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
+    ) -> Result<P> {
         if let [one] = parts.as_slice() {
             return run_part(one.clone(), opts.clone()).await;
         }
