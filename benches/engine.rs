@@ -8,7 +8,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use usage_lens::engine::{PollSchedule, RetryPolicy, RunOptions};
-use usage_lens::genesys::{self, ApiUsageOrganizationQuery, ApiUsageSimpleSearch};
+use usage_lens::genesys::{
+    self, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, Granularity, Keep, MemoryStore,
+    OrganizationJobGroupBy, OrganizationPublicApiUsageQueryRequest, PublicApiUsageResultsResponse,
+};
 use usage_lens::http::{Clock, HttpResponse, Method};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::thousandeyes::{self, TestsUnitsParams};
@@ -225,7 +228,68 @@ fn paging_bench() {
     println!();
 }
 
+/// The last 52 weeks by day, kept in memory, asked for once and again a day
+/// later: requests each time (the simulator, a virtual clock, every job 4 s).
+fn kept_bench() {
+    let clock = VirtualClock::new(T0);
+    let sim = Rc::new(RefCell::new(Sim::new(1).with_default_exec_ms(4_000)));
+    let store = MemoryStore::default();
+    let keep = Keep {
+        store: &store,
+        scope: "bench",
+        refresh: false,
+    };
+    let run = |id: &str| {
+        let today = clock.now_ms() / 86_400_000;
+        let day = |d: u64| usage_lens::time::format_date((d * 86_400) as i64);
+        let request = OrganizationPublicApiUsageQueryRequest {
+            interval: format!("{}/{}", day(today - 364), day(today - 1)),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![OrganizationJobGroupBy::OauthClientId]),
+            ..Default::default()
+        };
+        let t = SimTransport::new(sim.clone(), clock.clone());
+        let c = genesys::Client::new(
+            &format!("https://demo.invalid/_s/id={id}"),
+            "bench",
+            t,
+            clock.clone(),
+        )
+        .unwrap();
+        let r: PublicApiUsageResultsResponse =
+            block_on(c.aggregates_query_kept(&request, &keep, &RunOptions::default())).unwrap();
+        let sent = sim.borrow().stats(id).requests;
+        (sent, r)
+    };
+    let (first, year) = run("keep1");
+    let parts = u64::from(year.parts.as_ref().map_or(1, |p| p.total));
+    let one_part = first.div_ceil(parts);
+    clock.advance(86_400_000);
+    let (again, next) = run("keep2");
+    let kept = next.parts.as_ref().map_or(0, |p| p.kept);
+    println!("## A year of jobs asked again a day later (simulator, virtual clock, jobs of 4 s)");
+    println!("| run | requests | jobs | days read from the kept ones |");
+    println!("|---|---|---|---|");
+    println!("| first: the last 52 weeks by day | {first} | {parts} | 0 |");
+    println!(
+        "| again, one day later | {again} | {} | {kept} |",
+        next.parts.as_ref().map_or(1, |p| p.total)
+    );
+    println!("| one job of the first run, on average | {one_part} | 1 | |");
+    println!();
+    record(
+        "11",
+        "a year of jobs asked again a day later: requests vs the first run",
+        &again.to_string(),
+        &first.to_string(),
+        again as f64 / first as f64,
+        &format!("≤ one job ({one_part})"),
+        Some(again <= one_part),
+    );
+}
+
 fn main() {
     poll_bench();
     paging_bench();
+    kept_bench();
 }

@@ -12,6 +12,7 @@ pub mod exposition;
 pub mod forecast;
 pub mod format;
 mod group;
+pub mod history;
 pub mod outlook;
 mod projection;
 pub mod records;
