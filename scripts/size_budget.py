@@ -39,8 +39,10 @@ BUDGETS = {
     # with its fit, now in the app): +90.5 KB; the budget is that plus 1 %.
     # 541,737 with jobs longer than 90 days (run in parts) and the finished
     # days kept in IndexedDB (the store, the kept-days flow, the presets and
-    # the Clear control): +30 KB; the budget is that plus 1 %.
-    "dist": {"budget": 547_000, "target": 307_200, "files": None},
+    # the Clear control): +30 KB; 564,442 with the History screen (snapshots
+    # in IndexedDB, two charts, export and import, Demo's past periods):
+    # +22.7 KB. The budget is that plus 1 %.
+    "dist": {"budget": 570_000, "target": 307_200, "files": None},
 }
 
 

@@ -2,7 +2,10 @@
 //! Genesys jobs queries (`genesys::kept`), in IndexedDB, so that they survive
 //! reloads and are never asked for twice.
 //!
-//! Two object stores: `buckets` (key → the rows, a JSON array) and `meta`
+//! The same database keeps the ThousandEyes usage snapshots
+//! ([`Snapshots`]).
+//!
+//! Two object stores for the days: `buckets` (key → the rows, a JSON array) and `meta`
 //! (key → `"<bytes> <last used, Unix ms>"`). Keys name the organization and
 //! the query's shape, never a token. Past [`LIMIT_BYTES`], the least
 //! recently used buckets go first. Without IndexedDB (a private window that
@@ -14,11 +17,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
 
+use crate::analysis::history::{merge, Snapshot};
 use crate::genesys::BucketStore;
 
 const DB_NAME: &str = "usage-lens-kept";
 const BUCKETS: &str = "buckets";
 const META: &str = "meta";
+/// ThousandEyes usage snapshots (`analysis::history`): key → the snapshot's JSON.
+const SNAPSHOTS: &str = "snapshots";
 
 /// The most the kept answers may hold, in bytes of JSON text.
 pub const LIMIT_BYTES: u64 = 40_000_000;
@@ -41,12 +47,12 @@ async fn done(request: &IdbRequest) -> Option<JsValue> {
 
 async fn open() -> Option<IdbDatabase> {
     let factory = web_sys::window()?.indexed_db().ok()??;
-    let request = factory.open_with_u32(DB_NAME, 1).ok()?;
+    let request = factory.open_with_u32(DB_NAME, 2).ok()?;
     let upgrading = request.clone();
     let upgrade = Closure::once_into_js(move || {
         if let Ok(db) = upgrading.result() {
             let db: IdbDatabase = db.unchecked_into();
-            for name in [BUCKETS, META] {
+            for name in [BUCKETS, META, SNAPSHOTS] {
                 if !db.object_store_names().contains(name) {
                     let _ = db.create_object_store(name);
                 }
@@ -194,6 +200,84 @@ impl BucketStore for KeptStore {
         }
         if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
             done(&r).await;
+        }
+    }
+}
+
+/// The ThousandEyes usage snapshots of this browser, per connection `scope`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Snapshots;
+
+async fn snapshot_store() -> Option<IdbObjectStore> {
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(SNAPSHOTS, IdbTransactionMode::Readwrite)
+        .ok()?;
+    tx.object_store(SNAPSHOTS).ok()
+}
+
+fn snapshot_key(scope: &str, s: &Snapshot) -> String {
+    format!(
+        "{scope}\u{1f}{}\u{1f}{}\u{1f}{}",
+        s.account_group.as_deref().unwrap_or("-"),
+        s.period_start,
+        s.day
+    )
+}
+
+impl Snapshots {
+    /// Every snapshot kept for `scope`.
+    pub async fn all(&self, scope: &str) -> Vec<Snapshot> {
+        let Some(store) = snapshot_store().await else {
+            return Vec::new();
+        };
+        let (Some(keys), Some(values)) = (
+            match store.get_all_keys() {
+                Ok(r) => done(&r).await,
+                Err(_) => None,
+            },
+            match store.get_all() {
+                Ok(r) => done(&r).await,
+                Err(_) => None,
+            },
+        ) else {
+            return Vec::new();
+        };
+        let prefix = format!("{scope}\u{1f}");
+        let keys: Array = keys.unchecked_into();
+        let values: Array = values.unchecked_into();
+        keys.iter()
+            .zip(values.iter())
+            .filter(|(k, _)| k.as_string().is_some_and(|k| k.starts_with(&prefix)))
+            .filter_map(|(_, v)| serde_json::from_str(&v.as_string()?).ok())
+            .collect()
+    }
+
+    /// Keeps `snapshots` for `scope`, each in its slot (group, period, day),
+    /// where it replaces an older one.
+    pub async fn put(&self, scope: &str, snapshots: &[Snapshot]) {
+        let mut kept = self.all(scope).await;
+        let before = kept.clone();
+        merge(&mut kept, snapshots.iter().cloned());
+        let Some(store) = snapshot_store().await else {
+            return;
+        };
+        for s in kept.iter().filter(|s| !before.contains(s)) {
+            if let Ok(text) = serde_json::to_string(s) {
+                let key = JsValue::from_str(&snapshot_key(scope, s));
+                if let Ok(r) = store.put_with_key(&JsValue::from_str(&text), &key) {
+                    done(&r).await;
+                }
+            }
+        }
+    }
+
+    /// Forgets every snapshot of every connection.
+    pub async fn clear(&self) {
+        if let Some(store) = snapshot_store().await {
+            if let Ok(r) = store.clear() {
+                done(&r).await;
+            }
         }
     }
 }

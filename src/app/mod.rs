@@ -8,6 +8,7 @@ pub mod browser;
 pub mod charts;
 pub mod connect;
 pub mod export;
+pub mod history;
 pub mod kept;
 pub mod overview;
 pub mod progress;
@@ -27,6 +28,8 @@ use state::{Ctx, View};
 
 /// The address of the overview.
 pub const OVERVIEW_SEARCH: &str = "?view=overview";
+/// The address of the History screen.
+pub const HISTORY_SEARCH: &str = "?view=history";
 
 /// Installs a panic hook that logs to the console and shows a visible banner,
 /// so a bug never leaves a frozen page without a word.
@@ -61,11 +64,25 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-fn address_is_overview() -> bool {
+/// The screen the address names with `view=` (the overview or History).
+fn address_view() -> Option<View> {
     let search = browser::location_search();
     crate::http::query_params(&format!("?{}", search.trim_start_matches('?')))
         .iter()
-        .any(|(k, v)| k == "view" && v == "overview")
+        .find(|(k, _)| k == "view")
+        .and_then(|(_, v)| match v.as_str() {
+            "overview" => Some(View::Overview),
+            "history" => Some(View::History),
+            _ => None,
+        })
+}
+
+/// Shows the History screen, as a history entry of its own.
+pub fn show_history(ctx: Ctx) {
+    if browser::location_search() != HISTORY_SEARCH {
+        browser::push_search(HISTORY_SEARCH);
+    }
+    ctx.view.set(View::History);
 }
 
 /// Shows the overview, as a history entry of its own.
@@ -119,8 +136,8 @@ pub fn App() -> impl IntoView {
         // The address as the app writes it, so edits compare equal.
         browser::replace_search(&run::spec_search(&ctx.spec.get_untracked()));
         ctx.entry_committed.set_value(true);
-    } else if address_is_overview() {
-        ctx.view.set(View::Overview);
+    } else if let Some(view) = address_view() {
+        ctx.view.set(view);
     } else if browser::location_search().is_empty() || browser::location_search() == "?" {
         // A plain address: the overview once connected, the form before.
         let conn = ctx.conn.get_untracked();
@@ -142,8 +159,8 @@ pub fn App() -> impl IntoView {
     });
     // …and follow back/forward, between queries and to and from the overview.
     let listener = window_event_listener(leptos::ev::popstate, move |_| {
-        if address_is_overview() {
-            ctx.view.set(View::Overview);
+        if let Some(view) = address_view() {
+            ctx.view.set(view);
         } else if let Some(spec) = spec_from_address() {
             ctx.entry_committed.set_value(true);
             browser::replace_search(&run::spec_search(&spec));
@@ -186,6 +203,8 @@ pub fn App() -> impl IntoView {
     });
 
     let is_overview = move || ctx.view.get() == View::Overview;
+    let is_history = move || ctx.view.get() == View::History;
+    let is_query = move || ctx.view.get() == View::Query;
     view! {
         <a class="skip" href="#main">"Skip to the results"</a>
         <header class="top">
@@ -214,10 +233,24 @@ pub fn App() -> impl IntoView {
                 "Overview"
             </a>
             <a
+                href=HISTORY_SEARCH
+                data-testid="view-history"
+                class:active=is_history
+                aria-current=move || is_history().then_some("page")
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    if plain_click(&ev) {
+                        ev.prevent_default();
+                        show_history(ctx);
+                    }
+                }
+            >
+                "History"
+            </a>
+            <a
                 href=move || run::spec_search(&ctx.spec.get())
                 data-testid="view-query"
-                class:active=move || !is_overview()
-                aria-current=move || (!is_overview()).then_some("page")
+                class:active=is_query
+                aria-current=move || is_query().then_some("page")
                 on:click=move |ev: leptos::ev::MouseEvent| {
                     if plain_click(&ev) {
                         ev.prevent_default();
@@ -230,20 +263,23 @@ pub fn App() -> impl IntoView {
                 "Query"
             </a>
         </nav>
-        <div class="layout" class:ov=is_overview>
+        <div class="layout" class:ov=move || !is_query()>
             <aside class="side">
                 <connect::ConnectPanel/>
-                <div class="query-side" hidden=is_overview>
+                <div class="query-side" hidden=move || !is_query()>
                     <query::QueryPanel/>
                 </div>
             </aside>
             <main id="main" class="main" tabindex="-1">
-                <div class="query-main" hidden=is_overview>
+                <div class="query-main" hidden=move || !is_query()>
                     <progress::RunStatus/>
                     <results::Results/>
                 </div>
                 <div class="overview-main" hidden=move || !is_overview()>
                     <overview::OverviewScreen/>
+                </div>
+                <div class="history-main" hidden=move || !is_history()>
+                    <history::HistoryScreen/>
                 </div>
             </main>
         </div>

@@ -1,8 +1,10 @@
 //! Running a query: one `AbortController` and one `FetchTransport` per run,
 //! progress into a signal, the answer into the session cache.
 
-use super::kept::{KeptStore, LIMIT_BYTES};
+use super::kept::{KeptStore, Snapshots, LIMIT_BYTES};
+use crate::analysis::history::Snapshot;
 use crate::genesys::{Keep, PublicApiUsageResultsResponse};
+use crate::thousandeyes::Usage;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -176,6 +178,7 @@ pub fn start(ctx: Ctx, refresh: bool) {
     spawn_local(async move {
         let keep = KeepWith {
             scope: kept_scope(&conn),
+            te_scope: snapshot_scope(&conn),
             refresh,
         };
         let outcome = execute(
@@ -263,6 +266,8 @@ fn transport_for(
 struct KeepWith {
     /// Whose usage: `None` keeps nothing.
     scope: Option<String>,
+    /// Whose ThousandEyes snapshots.
+    te_scope: Option<String>,
     /// Ask for every day again (and keep them anew).
     refresh: bool,
 }
@@ -275,6 +280,27 @@ fn kept_scope(conn: &Conn) -> Option<String> {
     }
     let g = conn.genesys.as_ref()?;
     Some(format!("{}|{}", g.base, g.org.as_ref()?))
+}
+
+/// Whose ThousandEyes snapshots a connection keeps: Demo's, or the API
+/// base's (ThousandEyes tells a token's organization nowhere cheaper).
+pub fn snapshot_scope(conn: &Conn) -> Option<String> {
+    if conn.demo {
+        return Some("demo".into());
+    }
+    let te = conn.te.as_ref()?;
+    Some(
+        te.base
+            .clone()
+            .unwrap_or_else(|| "api.thousandeyes.com".into()),
+    )
+}
+
+/// Keeps a usage answer as the day's snapshot of its billing period.
+pub async fn keep_snapshot(scope: Option<&str>, usage: &Usage, aid: Option<&str>, now_secs: i64) {
+    if let (Some(scope), Some(s)) = (scope, Snapshot::of(usage, aid, now_secs)) {
+        Snapshots.put(scope, &[s]).await;
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -391,10 +417,11 @@ async fn run_request(
     if let Request::TeUsage(_) | Request::TeTests(_) | Request::TeAgents(_) = req {
         let client = te.ok_or_else(|| not_connected("ThousandEyes"))??;
         return match req {
-            Request::TeUsage(p) => client
-                .usage(p, opts)
-                .await
-                .map(|u| Answer::from_te_usage(&u, now_secs)),
+            Request::TeUsage(p) => {
+                let u = client.usage(p, opts).await?;
+                keep_snapshot(keep.te_scope.as_deref(), &u, p.aid.as_deref(), now_secs).await;
+                Ok(Answer::from_te_usage(&u, now_secs))
+            }
             Request::TeTests(p) => client
                 .tests_units_usage(p, opts)
                 .await

@@ -156,6 +156,8 @@ impl Conn {
 pub enum View {
     /// Both vendors on one screen (`?view=overview`).
     Overview,
+    /// ThousandEyes period after period (`?view=history`).
+    History,
     /// One query: the form, the run and the answer (`?q=…`).
     #[default]
     Query,

@@ -347,6 +347,7 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
                 Ok(u) => {
                     let answer = Answer::from_te_usage(&u, now);
                     run::remember(ctx, &u_spec, &Request::TeUsage(params.clone()), answer);
+                    run::keep_snapshot(run::snapshot_scope(&conn).as_deref(), &u, None, now).await;
                     Part::Done(Arc::new(u))
                 }
                 Err(e) => Part::Failed(e),
