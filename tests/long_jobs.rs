@@ -30,11 +30,12 @@ impl Transport for Watched {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         self.sent.set(self.sent.get() + 1);
         let body = request.body.clone().unwrap_or_default();
-        let submit =
-            request.url.ends_with("/aggregates/query/jobs") && request.method == Method::Post;
-        if submit {
-            let interval: serde_json::Value = serde_json::from_str(&body).unwrap();
-            let interval = interval["interval"].as_str().unwrap().to_string();
+        // A submit: a job, or a legacy execution (both carry the interval).
+        let interval = (request.method == Method::Post)
+            .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
+            .flatten()
+            .and_then(|v| v["interval"].as_str().map(str::to_string));
+        if let Some(interval) = interval {
             self.submits.borrow_mut().push(interval.clone());
             if self.refuse.is_some_and(|r| interval.starts_with(r)) {
                 return Ok(HttpResponse::new(
@@ -357,4 +358,51 @@ fn weeks_are_kept_whole_and_refresh_asks_for_everything_again() {
     );
     assert_eq!(third.entities, first.entities);
     assert_eq!(third.parts.unwrap().kept, 0);
+}
+
+#[test]
+fn a_legacy_answer_keeps_its_finished_days_too() {
+    let clock = VirtualClock::new(T0);
+    let store = MemoryStore::default();
+    let keep = Keep {
+        store: &store,
+        scope: "demo",
+        refresh: false,
+    };
+    let query = |clock: &VirtualClock| {
+        let today = clock.now_ms() / DAY_MS;
+        let day = |d: u64| usage_lens::time::format_date((d * DAY_MS / 1000) as i64);
+        ApiUsageOrganizationQuery {
+            interval: format!("{}/{}", day(today - 63), day(today - 1)),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![OrganizationGroupBy::OAuthClientId]),
+            ..Default::default()
+        }
+    };
+    let (c, w) = setup_at(None, &clock);
+    let first: ApiUsageQueryResult =
+        block_on(c.query_organization_usage_kept(&query(&clock), &keep, &RunOptions::default()))
+            .unwrap();
+    assert_eq!(w.submits.borrow().len(), 1);
+    assert_eq!(store.len(), 62, "the finished days of 63");
+    clock.advance(DAY_MS);
+    let (c, w) = setup_at(None, &clock);
+    let again: ApiUsageQueryResult =
+        block_on(c.query_organization_usage_kept(&query(&clock), &keep, &RunOptions::default()))
+            .unwrap();
+    assert_eq!(
+        *w.submits.borrow(),
+        ["2026-06-20T00:00:00Z/2026-06-21T23:59:59Z"]
+    );
+    assert_eq!(again.query_status, Some(QueryStatus::Complete));
+    let (c, _) = setup_at(None, &clock);
+    let fresh =
+        block_on(c.query_organization_usage(&query(&clock), &RunOptions::default())).unwrap();
+    let key = |r: &ApiUsageRow| (r.date.clone(), r.client_id.clone(), r.requests);
+    let mut a: Vec<_> = again.results.iter().map(key).collect();
+    let mut b: Vec<_> = fresh.results.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "kept or asked for, the same rows");
+    assert!(!first.results.is_empty());
 }

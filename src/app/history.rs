@@ -339,12 +339,12 @@ pub fn HistoryScreen() -> impl IntoView {
                 view! {
                     <tr data-testid="history-row">
                         <th scope="row">{format!("{} – {}", p.start, p.end)}</th>
-                        <td class="num">{p.by_day.len()}</td>
-                        <td class="num">{group_digits(p.used)}</td>
-                        <td class="num">{p.projected.map(group_digits).unwrap_or_default()}</td>
-                        <td class="num">{p.quota.map(group_digits).unwrap_or_default()}</td>
-                        <td class="num">{share}</td>
-                        <td>{if p.complete { "final" } else { "in progress" }}</td>
+                        <td class="num" data-label="Days seen">{p.by_day.len()}</td>
+                        <td class="num" data-label="Used">{group_digits(p.used)}</td>
+                        <td class="num" data-label="Projected">{p.projected.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-label="Quota">{p.quota.map(group_digits).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-label="Share">{share}</td>
+                        <td data-label="State">{if p.complete { "final" } else { "in progress" }}</td>
                     </tr>
                 }
             })

@@ -479,7 +479,7 @@ pub fn QueryPanel() -> impl IntoView {
                     </button>
                 </div>
                 {move || {
-                    matches!(kind.get(), Kind::Job | Kind::ClientJob)
+                    matches!(kind.get(), Kind::Org | Kind::Job | Kind::ClientJob)
                         .then(|| {
                             view! {
                                 <p class="hint kept" data-testid="kept">

@@ -274,7 +274,7 @@ struct KeepWith {
 
 /// Whose kept days a connection reads: Demo's, or the API base and the
 /// organization's name once sign-in has told it. Never the token.
-fn kept_scope(conn: &Conn) -> Option<String> {
+pub fn kept_scope(conn: &Conn) -> Option<String> {
     if conn.demo {
         return Some("demo".into());
     }
@@ -294,6 +294,34 @@ pub fn snapshot_scope(conn: &Conn) -> Option<String> {
             .clone()
             .unwrap_or_else(|| "api.thousandeyes.com".into()),
     )
+}
+
+/// An organization usage query, through this browser's kept days when the
+/// connection has a `scope` (the Query view and the overview share them).
+pub async fn org_usage(
+    client: &GenesysClient,
+    query: &crate::genesys::ApiUsageOrganizationQuery,
+    scope: Option<&str>,
+    refresh: bool,
+    opts: &RunOptions,
+) -> Result<crate::genesys::ApiUsageQueryResult, Error> {
+    let result = match scope {
+        Some(scope) => {
+            let keep = Keep {
+                store: &KeptStore,
+                scope,
+                refresh,
+            };
+            client
+                .query_organization_usage_kept(query, &keep, opts)
+                .await
+        }
+        None => client.query_organization_usage(query, opts).await,
+    };
+    if scope.is_some() {
+        KeptStore.trim(LIMIT_BYTES).await;
+    }
+    result
 }
 
 /// Keeps a usage answer as the day's snapshot of its billing period.
@@ -435,8 +463,7 @@ async fn run_request(
     }
     let client = genesys.ok_or_else(|| not_connected("Genesys Cloud"))??;
     match req {
-        Request::Org(q) => client
-            .query_organization_usage(q, opts)
+        Request::Org(q) => org_usage(&client, q, keep.scope.as_deref(), keep.refresh, opts)
             .await
             .map(|r| Answer::from_usage(&r)),
         Request::Client(id, q) => client

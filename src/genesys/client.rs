@@ -2,7 +2,7 @@
 
 use super::kept::{BucketStore, Keep};
 use super::models::*;
-use super::pages::{JobPage, ResultsPage};
+use super::pages::{JobPage, KeptPage, ResultsPage};
 use super::parts::PartFuture;
 use super::requests;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
@@ -59,6 +59,37 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let submit = self.req().organization_query(query)?;
         self.run_execution(opts, &submit, |b, exec| b.organization_results(exec))
             .await
+    }
+
+    /// [`Self::query_organization_usage_as`] with kept buckets, as
+    /// [`Self::aggregates_query_kept`] (a legacy answer's finished days are
+    /// as final as a job's).
+    pub async fn query_organization_usage_kept<P: ResultsPage + KeptPage, S: BucketStore>(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        opts.validate()?;
+        let shape = shape_of("legacy organization", query)?;
+        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            Box::pin(async move {
+                let part = ApiUsageOrganizationQuery {
+                    interval,
+                    ..query.clone()
+                };
+                self.query_organization_usage_as::<P>(&part, &o).await
+            })
+        };
+        self.run_kept(
+            &query.interval,
+            query.granularity,
+            &shape,
+            keep,
+            opts,
+            &fetch,
+        )
+        .await
     }
 
     /// Runs the usage query of one OAuth client (legacy executions).
@@ -301,7 +332,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// [`Self::aggregates_query_as`], reading the finished days, weeks or
     /// months that `keep` holds instead of asking for them again, and
     /// keeping every finished one it fetches.
-    pub async fn aggregates_query_kept<P: JobPage, S: BucketStore>(
+    pub async fn aggregates_query_kept<P: JobPage + KeptPage, S: BucketStore>(
         &self,
         request: &OrganizationPublicApiUsageQueryRequest,
         keep: &Keep<'_, S>,
@@ -331,7 +362,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
 
     /// [`Self::client_aggregates_query_as`] with kept buckets, as
     /// [`Self::aggregates_query_kept`].
-    pub async fn client_aggregates_query_kept<P: JobPage, S: BucketStore>(
+    pub async fn client_aggregates_query_kept<P: JobPage + KeptPage, S: BucketStore>(
         &self,
         client_id: &str,
         request: &ClientPublicApiUsageQueryRequest,

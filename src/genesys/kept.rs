@@ -1,4 +1,4 @@
-//! Past days are final: a jobs answer kept bucket by bucket (a day, a week
+//! Past days are final: a jobs or legacy answer kept bucket by bucket (a day, a week
 //! or a month of rows), so a query asked again fetches only what is new.
 //!
 //! Genesys publishes a day's usage about a day after it ends and never
@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::client::Client;
-use super::models::{Granularity, JobStatus};
-use super::pages::{JobPage, JobParts};
+use super::models::Granularity;
+use super::pages::KeptPage;
 use super::parts::PartFuture;
 use super::validate::{check_interval, invalid, job_bucket};
 use crate::engine::RunOptions;
@@ -115,8 +115,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// kept. `fetch` runs one interval (any length: it may run in parts).
     /// A query with no granularity, or an interval that does not start and
     /// end on whole days, is simply fetched. The answer's rows are in date
-    /// order; [`JobParts::kept`] counts the buckets read from the store.
-    pub(super) async fn run_kept<'a, P: JobPage, S: BucketStore>(
+    /// order; a jobs answer's `parts.kept` counts the buckets read from the store.
+    pub(super) async fn run_kept<'a, P: KeptPage, S: BucketStore>(
         &self,
         interval: &str,
         granularity: Option<Granularity>,
@@ -164,7 +164,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let mut merged = P::default();
         let mut jobs = 0u32;
         for (i, &(a, b)) in gaps.iter().enumerate() {
-            let mut answer = match fetch(days_interval(a, b), opts.clone()).await {
+            // Nothing kept: the interval exactly as asked.
+            let text = if kept.is_empty() {
+                interval.to_string()
+            } else {
+                days_interval(a, b)
+            };
+            let mut answer = match fetch(text, opts.clone()).await {
                 Ok(answer) => answer,
                 Err(mut e) => {
                     let mut partial = P::default();
@@ -172,20 +178,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
                         partial.rows().extend(rows.iter().cloned());
                     }
                     partial.rows().append(merged.rows());
-                    *partial.parts() = Some(JobParts {
-                        total: jobs + 1,
-                        summed: false,
-                        missing: gaps[i..]
-                            .iter()
-                            .map(|&(a, b)| days_interval(a, b))
-                            .collect(),
-                        kept: kept.len() as u32,
-                    });
+                    let missing = gaps[i..]
+                        .iter()
+                        .map(|&(a, b)| days_interval(a, b))
+                        .collect();
+                    partial.assembled(jobs + 1, kept.len() as u32, missing);
                     e.partial = None;
                     return Err(e.with_partial(&partial));
                 }
             };
-            jobs += answer.parts().as_ref().map_or(1, |p| p.total);
+            jobs += answer.queries();
             // Keep every finished bucket this run covered, empty ones too.
             let mut by_bucket: HashMap<i64, Vec<P::Row>> = HashMap::new();
             // A row's date is its bucket's first day.
@@ -216,15 +218,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             .collect();
         dated.sort_by_key(|(d, _)| *d);
         *merged.rows() = dated.into_iter().map(|(_, r)| r).collect();
-        *merged.query_status() = Some(JobStatus::Succeeded);
-        if kept_count > 0 || jobs > 1 {
-            *merged.parts() = Some(JobParts {
-                total: jobs,
-                summed: false,
-                missing: Vec::new(),
-                kept: kept_count,
-            });
-        }
+        merged.assembled(jobs, kept_count, Vec::new());
         Ok(merged)
     }
 }

@@ -43,6 +43,16 @@ pub trait JobPage:
     fn parts(&mut self) -> &mut Option<JobParts>;
 }
 
+/// An answer whose finished days can be kept ([`super::kept`]): the jobs
+/// answers and the legacy ones, typed or raw.
+pub trait KeptPage: Paged<Row: Clone + Serialize + DeserializeOwned> + Default + Serialize {
+    /// How many vendor queries made this answer (several for a long jobs interval).
+    fn queries(&mut self) -> u32;
+    /// Marks the answer as put together from `queries` vendor queries and
+    /// `kept` kept buckets, `missing` naming what a failure left out.
+    fn assembled(&mut self, queries: u32, kept: u32, missing: Vec<String>);
+}
+
 /// [`ApiUsageQueryResult`] with its rows left as JSON text.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -115,6 +125,16 @@ fn is_zero(n: &u32) -> bool {
 
 macro_rules! results_page {
     ($t:ty) => {
+        impl KeptPage for $t {
+            fn queries(&mut self) -> u32 {
+                1
+            }
+            fn assembled(&mut self, _queries: u32, _kept: u32, missing: Vec<String>) {
+                if missing.is_empty() {
+                    self.query_status = Some(QueryStatus::Complete);
+                }
+            }
+        }
         impl ResultsPage for $t {
             fn query_status(&mut self) -> &mut Option<QueryStatus> {
                 &mut self.query_status
@@ -131,6 +151,24 @@ macro_rules! results_page {
 
 macro_rules! job_page {
     ($t:ty) => {
+        impl KeptPage for $t {
+            fn queries(&mut self) -> u32 {
+                self.parts.as_ref().map_or(1, |p| p.total)
+            }
+            fn assembled(&mut self, queries: u32, kept: u32, missing: Vec<String>) {
+                if missing.is_empty() {
+                    self.query_status = Some(JobStatus::Succeeded);
+                }
+                if kept > 0 || queries > 1 || !missing.is_empty() {
+                    self.parts = Some(JobParts {
+                        total: queries,
+                        summed: false,
+                        missing,
+                        kept,
+                    });
+                }
+            }
+        }
         impl JobPage for $t {
             fn query_status(&mut self) -> &mut Option<JobStatus> {
                 &mut self.query_status

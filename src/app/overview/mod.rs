@@ -323,7 +323,8 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
                 Ok(_) => return Part::Failed(Error::invalid_input("unexpected query")),
                 Err(m) => return Part::Failed(Error::invalid_input(m.clone())),
             };
-            match client.query_organization_usage(&q, &g_opts).await {
+            let scope = run::kept_scope(&conn);
+            match run::org_usage(client, &q, scope.as_deref(), false, &g_opts).await {
                 Ok(result) => {
                     if let Ok(req) = &g_req {
                         run::remember(ctx, &g_spec, req, Answer::from_usage(&result));
