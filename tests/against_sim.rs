@@ -144,6 +144,41 @@ fn the_cap_is_reported_and_split_on_cap_reads_every_record() {
 }
 
 #[test]
+fn a_half_still_over_the_cap_is_halved_again_and_the_rows_stay_in_date_order() {
+    // 7 days of 6,000: 42,000 records. The halves are 3 days (18,000, under
+    // the cap) and 4 days (24,000, over it), which is halved again.
+    let search = ApiUsageSimpleSearch {
+        interval: "2026-06-01T00:00:00Z/2026-06-08T00:00:00Z".into(),
+        ..Default::default()
+    };
+    let (c, _, _) = setup("id=deep;perday=6000");
+    let (mut opts, events) = progress_recorder();
+    opts.split_on_cap = true;
+    let all = block_on(c.simple_search(&search, &opts)).unwrap();
+    assert_eq!(all.results.len(), 42_000);
+    assert!(!all.capped);
+    let dates: Vec<String> = all
+        .results
+        .iter()
+        .map(|r| r.date.clone().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(
+        dates, sorted,
+        "oldest first, whichever part came back first"
+    );
+    let mut per_day = std::collections::BTreeMap::<String, usize>::new();
+    for d in dates {
+        *per_day.entry(d).or_default() += 1;
+    }
+    assert_eq!(per_day.len(), 7);
+    assert!(per_day.values().all(|&n| n == 6_000), "{per_day:?}");
+    let last = events.borrow().last().cloned().unwrap();
+    assert_eq!((last.parts_done, last.parts_total), (Some(3), Some(3)));
+}
+
+#[test]
 fn twenty_concurrent_queries_share_the_budget_and_never_exceed_the_limit() {
     let clock = VirtualClock::new(T0);
     let sim = Rc::new(RefCell::new(Sim::new(5).with_default_exec_ms(2_000)));

@@ -165,6 +165,9 @@ async fn the_app_connects_to_demo_runs_and_draws_a_chart() {
 use std::cell::RefCell;
 use std::rc::Rc;
 use usage_lens::app::kept::KeptStore;
+
+/// A database of the tests' own: the app mounted by another test keeps Demo's days beside.
+const STORE: KeptStore = KeptStore::named("usage-lens-kept-test");
 use usage_lens::genesys::{
     self, BucketStore, Granularity, Keep, OrganizationJobGroupBy,
     OrganizationPublicApiUsageQueryRequest, PublicApiUsageResultsResponse,
@@ -239,7 +242,7 @@ async fn a_year_kept(days: u64, refresh: bool) -> (Vec<String>, usize) {
         ..Default::default()
     };
     let keep = Keep {
-        store: &KeptStore,
+        store: &STORE,
         scope: "https://demo.invalid|Kept test",
         refresh,
     };
@@ -253,14 +256,14 @@ async fn a_year_kept(days: u64, refresh: bool) -> (Vec<String>, usize) {
 
 #[wasm_bindgen_test]
 async fn kept_days_survive_in_indexeddb_and_a_day_later_only_the_new_days_are_asked_for() {
-    KeptStore.clear().await;
-    assert_eq!(KeptStore.size().await, 0);
+    STORE.clear().await;
+    assert_eq!(STORE.size().await, 0);
 
     let (first, rows) = a_year_kept(0, false).await;
     assert_eq!(first.len(), 5, "a year is five jobs: {first:?}");
-    let kept = KeptStore.entries().await;
+    let kept = STORE.entries().await;
     assert_eq!(kept.len(), 363, "every day that ended before yesterday");
-    assert!(KeptStore.size().await > 0);
+    assert!(STORE.size().await > 0);
     assert!(
         kept.iter()
             .all(|(k, v)| !k.contains(TOKEN) && !v.contains(TOKEN)),
@@ -280,28 +283,26 @@ async fn kept_days_survive_in_indexeddb_and_a_day_later_only_the_new_days_are_as
     );
     assert_eq!(rows_again, rows_fresh, "kept or asked for, the same rows");
 
-    KeptStore.clear().await;
-    assert_eq!(KeptStore.size().await, 0);
-    assert!(KeptStore.entries().await.is_empty());
+    STORE.clear().await;
+    assert_eq!(STORE.size().await, 0);
+    assert!(STORE.entries().await.is_empty());
+
+    past_the_size_limit_the_least_recently_used_days_go_first().await;
 }
 
-#[wasm_bindgen_test]
+/// Part of the test above: tests run side by side in one page, and the
+/// kept days are one database.
 async fn past_the_size_limit_the_least_recently_used_days_go_first() {
-    KeptStore.clear().await;
+    STORE.clear().await;
     for (i, key) in ["old", "middle", "new"].iter().enumerate() {
-        KeptStore.put(key, &"x".repeat(1000)).await;
+        STORE.put(key, &"x".repeat(1000)).await;
         sleep(5 * (i as u64 + 1)).await;
     }
     // Reading a bucket makes it recent.
-    assert!(KeptStore.get("old").await.is_some());
-    KeptStore.trim(2000).await;
-    let left: Vec<String> = KeptStore
-        .entries()
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    assert!(STORE.get("old").await.is_some());
+    STORE.trim(2000).await;
+    let left: Vec<String> = STORE.entries().await.into_iter().map(|(k, _)| k).collect();
     assert_eq!(left.len(), 2, "{left:?}");
     assert!(left.contains(&"old".to_string()) && left.contains(&"new".to_string()));
-    KeptStore.clear().await;
+    STORE.clear().await;
 }

@@ -45,9 +45,9 @@ async fn done(request: &IdbRequest) -> Option<JsValue> {
     request.result().ok()
 }
 
-async fn open() -> Option<IdbDatabase> {
+async fn open(name: &str) -> Option<IdbDatabase> {
     let factory = web_sys::window()?.indexed_db().ok()??;
-    let request = factory.open_with_u32(DB_NAME, 2).ok()?;
+    let request = factory.open_with_u32(name, 2).ok()?;
     let upgrading = request.clone();
     let upgrade = Closure::once_into_js(move || {
         if let Ok(db) = upgrading.result() {
@@ -64,8 +64,8 @@ async fn open() -> Option<IdbDatabase> {
 }
 
 /// Both stores, in one read-write transaction.
-async fn stores() -> Option<(IdbObjectStore, IdbObjectStore)> {
-    let db = open().await?;
+async fn stores(db: &str) -> Option<(IdbObjectStore, IdbObjectStore)> {
+    let db = open(db).await?;
     let names = Array::of2(&JsValue::from_str(BUCKETS), &JsValue::from_str(META));
     let tx = db
         .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
@@ -103,14 +103,24 @@ async fn index(meta: &IdbObjectStore) -> Vec<(JsValue, u64, u64)> {
         .collect()
 }
 
-/// The kept answers of this browser.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KeptStore;
+/// The kept answers of this browser, in one IndexedDB database.
+#[derive(Clone, Copy, Debug)]
+pub struct KeptStore {
+    db: &'static str,
+}
+
+/// The app's kept answers.
+pub const KEPT: KeptStore = KeptStore { db: DB_NAME };
 
 impl KeptStore {
+    /// Kept answers in a database of their own (tests).
+    pub const fn named(db: &'static str) -> KeptStore {
+        KeptStore { db }
+    }
+
     /// How many bytes are kept.
     pub async fn size(&self) -> u64 {
-        match stores().await {
+        match stores(self.db).await {
             Some((_, meta)) => index(&meta).await.iter().map(|(_, b, _)| b).sum(),
             None => 0,
         }
@@ -118,7 +128,7 @@ impl KeptStore {
 
     /// Forgets every kept answer.
     pub async fn clear(&self) {
-        if let Some((buckets, meta)) = stores().await {
+        if let Some((buckets, meta)) = stores(self.db).await {
             for store in [buckets, meta] {
                 if let Ok(r) = store.clear() {
                     done(&r).await;
@@ -129,7 +139,7 @@ impl KeptStore {
 
     /// Drops the least recently used buckets until at most `limit` bytes are kept.
     pub async fn trim(&self, limit: u64) {
-        let Some((buckets, meta)) = stores().await else {
+        let Some((buckets, meta)) = stores(self.db).await else {
             return;
         };
         let mut all = index(&meta).await;
@@ -150,7 +160,7 @@ impl KeptStore {
 
     /// Every key and value kept, for checking what is inside.
     pub async fn entries(&self) -> Vec<(String, String)> {
-        let Some((buckets, _)) = stores().await else {
+        let Some((buckets, _)) = stores(self.db).await else {
             return Vec::new();
         };
         let (Some(keys), Some(values)) = (
@@ -181,7 +191,7 @@ impl KeptStore {
 
 impl BucketStore for KeptStore {
     async fn get(&self, key: &str) -> Option<String> {
-        let (buckets, meta) = stores().await?;
+        let (buckets, meta) = stores(self.db).await?;
         let k = JsValue::from_str(key);
         let rows = done(&buckets.get(&k).ok()?).await?.as_string()?;
         if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
@@ -191,7 +201,7 @@ impl BucketStore for KeptStore {
     }
 
     async fn put(&self, key: &str, rows: &str) {
-        let Some((buckets, meta)) = stores().await else {
+        let Some((buckets, meta)) = stores(self.db).await else {
             return;
         };
         let k = JsValue::from_str(key);
@@ -209,7 +219,7 @@ impl BucketStore for KeptStore {
 pub struct Snapshots;
 
 async fn snapshot_store() -> Option<IdbObjectStore> {
-    let db = open().await?;
+    let db = open(DB_NAME).await?;
     let tx = db
         .transaction_with_str_and_mode(SNAPSHOTS, IdbTransactionMode::Readwrite)
         .ok()?;

@@ -5,7 +5,7 @@ use crate::genesys::SUMMARY_DAYS;
 use leptos::prelude::*;
 
 use super::browser;
-use super::kept::KeptStore;
+use super::kept::KEPT;
 use super::query_spec::{
     Kind, Preset, TextParam, ACCOUNT_GROUP, CLIENT_ID, EXPAND_OPTIONS, LIST_FILTERS, TEMPLATES,
 };
@@ -133,13 +133,13 @@ pub fn QueryPanel() -> impl IntoView {
     let kept_size = RwSignal::new(None::<u64>);
     Effect::new(move |_| {
         if !ctx.running.get() {
-            spawn_local(async move { kept_size.set(Some(KeptStore.size().await)) });
+            spawn_local(async move { kept_size.set(Some(KEPT.size().await)) });
         }
     });
     let clear_kept = move |_| {
         spawn_local(async move {
-            KeptStore.clear().await;
-            kept_size.set(Some(KeptStore.size().await));
+            KEPT.clear().await;
+            kept_size.set(Some(KEPT.size().await));
         })
     };
 

@@ -1,7 +1,7 @@
 //! Running a query: one `AbortController` and one `FetchTransport` per run,
 //! progress into a signal, the answer into the session cache.
 
-use super::kept::{KeptStore, Snapshots, LIMIT_BYTES};
+use super::kept::{Snapshots, KEPT, LIMIT_BYTES};
 use crate::analysis::history::Snapshot;
 use crate::genesys::{Keep, PublicApiUsageResultsResponse};
 use crate::thousandeyes::Usage;
@@ -308,7 +308,7 @@ pub async fn org_usage(
     let result = match scope {
         Some(scope) => {
             let keep = Keep {
-                store: &KeptStore,
+                store: &KEPT,
                 scope,
                 refresh,
             };
@@ -319,7 +319,7 @@ pub async fn org_usage(
         None => client.query_organization_usage(query, opts).await,
     };
     if scope.is_some() {
-        KeptStore.trim(LIMIT_BYTES).await;
+        KEPT.trim(LIMIT_BYTES).await;
     }
     result
 }
@@ -345,7 +345,7 @@ async fn execute(
     let (g, t) = clients(conn, signal, sim, budgets)?;
     let answer = run_request(req, g, t, opts, now_secs, &keep).await;
     if keep.scope.is_some() && matches!(req, Request::Job(_) | Request::ClientJob(..)) {
-        KeptStore.trim(LIMIT_BYTES).await;
+        KEPT.trim(LIMIT_BYTES).await;
     }
     answer
 }
@@ -481,7 +481,7 @@ async fn run_request(
         Request::Job(j) => match &keep.scope {
             Some(scope) => {
                 let keep = Keep {
-                    store: &KeptStore,
+                    store: &KEPT,
                     scope,
                     refresh: keep.refresh,
                 };
@@ -493,7 +493,7 @@ async fn run_request(
         Request::ClientJob(id, j) => match &keep.scope {
             Some(scope) => {
                 let keep = Keep {
-                    store: &KeptStore,
+                    store: &KEPT,
                     scope,
                     refresh: keep.refresh,
                 };

@@ -9,6 +9,9 @@ use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
 use super::validate::{
     check_id, job_bucket, job_parts, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP,
 };
+use std::cell::{Cell, RefCell};
+
+use crate::engine::parts::run_bounded;
 use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
@@ -180,56 +183,88 @@ impl<T: Transport, C: Clock> Client<T, C> {
             self.finish(&run);
             return Ok(first);
         }
-        // Split: a work list of intervals, oldest first, each searched until under the cap.
-        let mut pending: Vec<Interval> = Vec::new();
-        match interval.halves() {
-            Some((a, b)) => pending.extend([b, a]),
-            None => {
-                self.finish(&run);
-                return Ok(first);
-            }
-        }
-        let mut merged = P::default();
-        *merged.query_status() = Some(QueryStatus::Complete);
-        let mut done = 0u32;
-        let mut total = 2u32;
+        // Split: halves, searched one at a time by the parts runner, wave
+        // after wave, each capped half halved again for the next wave.
+        let Some((a, b)) = interval.halves() else {
+            self.finish(&run);
+            return Ok(first);
+        };
+        let mut wave = vec![a, b];
+        let finished: RefCell<Vec<(i64, Vec<P::Row>)>> = RefCell::default();
+        let next_wave: RefCell<Vec<Interval>> = RefCell::default();
+        let (done, total, capped) = (Cell::new(0u32), Cell::new(2u32), Cell::new(false));
         run.update(|p| {
             p.parts_done = Some(0);
-            p.parts_total = Some(total);
+            p.parts_total = Some(2);
             p.rows = 0;
             p.capped = false;
         });
-        while let Some(part) = pending.pop() {
-            let sub = ApiUsageSimpleSearch {
-                interval: part.format(),
-                ..search.clone()
-            };
-            let carry = merged.rows().clone();
-            let result = self.simple_search_once::<P>(&run, &sub, carry).await;
-            let mut result = match result {
-                Ok(r) => r,
-                Err(e) => return Err(e.with_partial(&merged)),
-            };
-            if *result.capped() {
-                if let Some((a, b)) = part.halves() {
-                    pending.extend([b, a]);
-                    total += 1;
-                    run.update(|p| p.parts_total = Some(total));
-                    continue;
+        while !wave.is_empty() {
+            let search_part = |i: usize| {
+                let part = wave.get(i).cloned();
+                let (run, finished, next_wave) = (&run, &finished, &next_wave);
+                let (done, total, capped) = (&done, &total, &capped);
+                async move {
+                    let Some(part) = part else {
+                        return Ok(());
+                    };
+                    let sub = ApiUsageSimpleSearch {
+                        interval: part.format(),
+                        ..search.clone()
+                    };
+                    // The rows so far go in front, so a failure hands them back.
+                    let carry: Vec<P::Row> = finished
+                        .borrow()
+                        .iter()
+                        .flat_map(|(_, r)| r.iter().cloned())
+                        .collect();
+                    let known = carry.len();
+                    let mut result = self.simple_search_once::<P>(run, &sub, carry).await?;
+                    if *result.capped() {
+                        if let Some((a, b)) = part.halves() {
+                            next_wave.borrow_mut().extend([a, b]);
+                            total.set(total.get() + 1);
+                            run.update(|p| p.parts_total = Some(total.get()));
+                            return Ok(());
+                        }
+                        capped.set(true);
+                    }
+                    let rows: Vec<P::Row> = std::mem::take(result.rows())
+                        .into_iter()
+                        .skip(known)
+                        .collect();
+                    finished.borrow_mut().push((part.start, rows));
+                    done.set(done.get() + 1);
+                    let count = finished
+                        .borrow()
+                        .iter()
+                        .map(|(_, r)| r.len())
+                        .sum::<usize>();
+                    run.update(|p| {
+                        p.parts_done = Some(done.get());
+                        p.rows = count as u64;
+                        p.capped = capped.get();
+                    });
+                    Ok(())
                 }
-                *merged.capped() = true;
+            };
+            let (_, failed) = run_bounded(wave.len(), 1, search_part).await;
+            if let Some((_, e)) = failed {
+                let mut so_far = P::default();
+                for (_, rows) in finished.borrow().iter() {
+                    so_far.rows().extend(rows.iter().cloned());
+                }
+                return Err(e.with_partial(&so_far));
             }
-            let known = merged.rows().len();
-            let new_rows = std::mem::take(result.rows());
-            merged.rows().extend(new_rows.into_iter().skip(known));
-            done += 1;
-            let rows = merged.rows().len() as u64;
-            let capped = *merged.capped();
-            run.update(|p| {
-                p.parts_done = Some(done);
-                p.rows = rows;
-                p.capped = capped;
-            });
+            wave = next_wave.take();
+        }
+        let mut parts = finished.take();
+        parts.sort_by_key(|(start, _)| *start);
+        let mut merged = P::default();
+        *merged.query_status() = Some(QueryStatus::Complete);
+        *merged.capped() = capped.get();
+        for (_, mut rows) in parts {
+            merged.rows().append(&mut rows);
         }
         self.finish(&run);
         Ok(merged)
