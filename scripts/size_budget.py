@@ -28,8 +28,9 @@ BUDGETS = {
     # the TIMEOUT_MS / SUMMARY_DAYS checks. 299,408 once jobs longer than 90
     # days run as several jobs at once (the bounded runner, the progress sum,
     # the cutting along days/weeks/months and the summing of totals, for
-    # both jobs calls): +15.3 KB; 298,966 with the parts' flows boxed.
-    "pkg": {"budget": 302_000, "target": 50_887,
+    # both jobs calls): +15.3 KB; 298,966 with the parts' flows boxed;
+    # 302,947 once the simple search's split also runs on the parts runner.
+    "pkg": {"budget": 306_000, "target": 50_887,
             "files": ["usage_lens_bg.wasm", "usage_lens.js"]},
     # 419,109 after the flows went through the engine's generic poll loop and
     # page walk (each page type gets its own copy) and sign-in through the

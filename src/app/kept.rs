@@ -77,24 +77,30 @@ fn meta_text(bytes: usize) -> JsValue {
     JsValue::from_str(&format!("{bytes} {}", super::browser::now_ms() as u64))
 }
 
+/// Every `(key, value)` of a store.
+async fn pairs(store: &IdbObjectStore) -> Vec<(JsValue, JsValue)> {
+    let keys = match store.get_all_keys() {
+        Ok(r) => done(&r).await,
+        Err(_) => None,
+    };
+    let values = match store.get_all() {
+        Ok(r) => done(&r).await,
+        Err(_) => None,
+    };
+    match (keys, values) {
+        (Some(k), Some(v)) => {
+            let (k, v): (Array, Array) = (k.unchecked_into(), v.unchecked_into());
+            k.iter().zip(v.iter()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// `(key, bytes, last used)` of every kept bucket.
 async fn index(meta: &IdbObjectStore) -> Vec<(JsValue, u64, u64)> {
-    let (Some(keys), Some(values)) = (
-        match meta.get_all_keys() {
-            Ok(r) => done(&r).await,
-            Err(_) => None,
-        },
-        match meta.get_all() {
-            Ok(r) => done(&r).await,
-            Err(_) => None,
-        },
-    ) else {
-        return Vec::new();
-    };
-    let keys: Array = keys.unchecked_into();
-    let values: Array = values.unchecked_into();
-    keys.iter()
-        .zip(values.iter())
+    pairs(meta)
+        .await
+        .into_iter()
         .map(|(k, v)| {
             let text = v.as_string().unwrap_or_default();
             let mut parts = text.split(' ').map(|n| n.parse::<u64>().unwrap_or(0));
@@ -163,22 +169,9 @@ impl KeptStore {
         let Some((buckets, _)) = stores(self.db).await else {
             return Vec::new();
         };
-        let (Some(keys), Some(values)) = (
-            match buckets.get_all_keys() {
-                Ok(r) => done(&r).await,
-                Err(_) => None,
-            },
-            match buckets.get_all() {
-                Ok(r) => done(&r).await,
-                Err(_) => None,
-            },
-        ) else {
-            return Vec::new();
-        };
-        let keys: Array = keys.unchecked_into();
-        let values: Array = values.unchecked_into();
-        keys.iter()
-            .zip(values.iter())
+        pairs(&buckets)
+            .await
+            .into_iter()
             .map(|(k, v)| {
                 (
                     k.as_string().unwrap_or_default(),
@@ -241,23 +234,10 @@ impl Snapshots {
         let Some(store) = snapshot_store().await else {
             return Vec::new();
         };
-        let (Some(keys), Some(values)) = (
-            match store.get_all_keys() {
-                Ok(r) => done(&r).await,
-                Err(_) => None,
-            },
-            match store.get_all() {
-                Ok(r) => done(&r).await,
-                Err(_) => None,
-            },
-        ) else {
-            return Vec::new();
-        };
+        let pairs = pairs(&store).await;
         let prefix = format!("{scope}\u{1f}");
-        let keys: Array = keys.unchecked_into();
-        let values: Array = values.unchecked_into();
-        keys.iter()
-            .zip(values.iter())
+        pairs
+            .into_iter()
             .filter(|(k, _)| k.as_string().is_some_and(|k| k.starts_with(&prefix)))
             .filter_map(|(_, v)| serde_json::from_str(&v.as_string()?).ok())
             .collect()

@@ -24,7 +24,7 @@ use wasm_bindgen::JsCast;
 
 use overview::OverviewCtx;
 use query_spec::QuerySpec;
-use state::{Ctx, View};
+use state::{use_ctx, Ctx, View};
 
 /// The address of the overview.
 pub const OVERVIEW_SEARCH: &str = "?view=overview";
@@ -218,50 +218,9 @@ pub fn App() -> impl IntoView {
             <connect::Status/>
         </header>
         <nav class="views" aria-label="Screens">
-            <a
-                href=OVERVIEW_SEARCH
-                data-testid="view-overview"
-                class:active=is_overview
-                aria-current=move || is_overview().then_some("page")
-                on:click=move |ev: leptos::ev::MouseEvent| {
-                    if plain_click(&ev) {
-                        ev.prevent_default();
-                        show_overview(ctx);
-                    }
-                }
-            >
-                "Overview"
-            </a>
-            <a
-                href=HISTORY_SEARCH
-                data-testid="view-history"
-                class:active=is_history
-                aria-current=move || is_history().then_some("page")
-                on:click=move |ev: leptos::ev::MouseEvent| {
-                    if plain_click(&ev) {
-                        ev.prevent_default();
-                        show_history(ctx);
-                    }
-                }
-            >
-                "History"
-            </a>
-            <a
-                href=move || run::spec_search(&ctx.spec.get())
-                data-testid="view-query"
-                class:active=is_query
-                aria-current=move || is_query().then_some("page")
-                on:click=move |ev: leptos::ev::MouseEvent| {
-                    if plain_click(&ev) {
-                        ev.prevent_default();
-                        if ctx.view.get_untracked() != View::Query {
-                            show_query(ctx, ctx.spec.get_untracked());
-                        }
-                    }
-                }
-            >
-                "Query"
-            </a>
+            <Tab view=View::Overview href=Signal::derive(|| OVERVIEW_SEARCH.to_string()) label="Overview"/>
+            <Tab view=View::History href=Signal::derive(|| HISTORY_SEARCH.to_string()) label="History"/>
+            <Tab view=View::Query href=Signal::derive(move || run::spec_search(&ctx.spec.get())) label="Query"/>
         </nav>
         <div class="layout" class:ov=move || !is_query()>
             <aside class="side">
@@ -286,6 +245,51 @@ pub fn App() -> impl IntoView {
         <footer class="foot">
             <p>"Tokens stay in this tab (memory and session storage) and are never put in the address, exports or logs."</p>
         </footer>
+    }
+}
+
+/// A tab of the screens' navigation: a real link (a new tab or window works),
+/// which a plain click follows inside the app.
+#[component]
+fn Tab(
+    /// The screen.
+    view: View,
+    /// Its address.
+    href: Signal<String>,
+    /// Its name.
+    label: &'static str,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let active = move || ctx.view.get() == view;
+    let testid = match view {
+        View::Overview => "view-overview",
+        View::History => "view-history",
+        View::Query => "view-query",
+    };
+    let open = move |ev: leptos::ev::MouseEvent| {
+        if !plain_click(&ev) {
+            return;
+        }
+        ev.prevent_default();
+        if ctx.view.get_untracked() == view {
+            return;
+        }
+        match view {
+            View::Overview => show_overview(ctx),
+            View::History => show_history(ctx),
+            View::Query => show_query(ctx, ctx.spec.get_untracked()),
+        }
+    };
+    view! {
+        <a
+            href=move || href.get()
+            data-testid=testid
+            class:active=active
+            aria-current=move || active().then_some("page")
+            on:click=open
+        >
+            {label}
+        </a>
     }
 }
 

@@ -64,37 +64,6 @@ impl<T: Transport, C: Clock> Client<T, C> {
             .await
     }
 
-    /// [`Self::query_organization_usage_as`] with kept buckets, as
-    /// [`Self::aggregates_query_kept`] (a legacy answer's finished days are
-    /// as final as a job's).
-    pub async fn query_organization_usage_kept<P: ResultsPage + KeptPage, S: BucketStore>(
-        &self,
-        query: &ApiUsageOrganizationQuery,
-        keep: &Keep<'_, S>,
-        opts: &RunOptions,
-    ) -> Result<P> {
-        opts.validate()?;
-        let shape = shape_of("legacy organization", query)?;
-        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
-            Box::pin(async move {
-                let part = ApiUsageOrganizationQuery {
-                    interval,
-                    ..query.clone()
-                };
-                self.query_organization_usage_as::<P>(&part, &o).await
-            })
-        };
-        self.run_kept(
-            &query.interval,
-            query.granularity,
-            &shape,
-            keep,
-            opts,
-            &fetch,
-        )
-        .await
-    }
-
     /// Runs the usage query of one OAuth client (legacy executions).
     pub async fn query_client_usage(
         &self,
@@ -343,25 +312,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         request: &OrganizationPublicApiUsageQueryRequest,
         opts: &RunOptions,
     ) -> Result<P> {
-        opts.validate()?;
-        let bucket = job_bucket(request.granularity);
-        let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
-        let summed = request.granularity.is_none();
-        let run_part = |interval, o: RunOptions| -> PartFuture<'_, P> {
-            Box::pin(async move {
-                let part = OrganizationPublicApiUsageQueryRequest {
-                    interval,
-                    ..request.clone()
-                };
-                let submit = self.req().aggregates_job(&part, self.conn.now_ms())?;
-                let run = self.conn.run(&o);
-                let job_path = self
-                    .run_job_submit(&run, &submit, requests::org_job_path)
-                    .await?;
-                self.run_job(&run, &job_path).await
-            })
+        let submit = |interval| {
+            let part = OrganizationPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            self.req().aggregates_job(&part, self.conn.now_ms())
         };
-        self.run_job_parts(parts, summed, opts, &run_part).await
+        let interval = (request.interval.as_str(), request.granularity);
+        self.run_jobs(interval, opts, &submit, &requests::org_job_path)
+            .await
     }
 
     /// [`Self::aggregates_query_as`], reading the finished days, weeks or
@@ -373,59 +333,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         keep: &Keep<'_, S>,
         opts: &RunOptions,
     ) -> Result<P> {
-        opts.validate()?;
-        let shape = shape_of("organization", request)?;
         let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
-            Box::pin(async move {
-                let part = OrganizationPublicApiUsageQueryRequest {
-                    interval,
-                    ..request.clone()
-                };
-                self.aggregates_query_as::<P>(&part, &o).await
-            })
+            let part = OrganizationPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            Box::pin(async move { self.aggregates_query_as(&part, &o).await })
         };
-        self.run_kept(
-            &request.interval,
-            request.granularity,
-            &shape,
-            keep,
-            opts,
-            &fetch,
-        )
-        .await
-    }
-
-    /// [`Self::client_aggregates_query_as`] with kept buckets, as
-    /// [`Self::aggregates_query_kept`].
-    pub async fn client_aggregates_query_kept<P: JobPage + KeptPage, S: BucketStore>(
-        &self,
-        client_id: &str,
-        request: &ClientPublicApiUsageQueryRequest,
-        keep: &Keep<'_, S>,
-        opts: &RunOptions,
-    ) -> Result<P> {
-        opts.validate()?;
-        let cid = check_id("clientId", client_id)?;
-        let shape = shape_of(&format!("client {cid}"), request)?;
-        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
-            Box::pin(async move {
-                let part = ClientPublicApiUsageQueryRequest {
-                    interval,
-                    ..request.clone()
-                };
-                self.client_aggregates_query_as::<P>(client_id, &part, &o)
-                    .await
-            })
-        };
-        self.run_kept(
-            &request.interval,
-            request.granularity,
-            &shape,
-            keep,
-            opts,
-            &fetch,
-        )
-        .await
+        let shape = ("organization", request);
+        let interval = (request.interval.as_str(), request.granularity);
+        self.kept_query(shape, interval, keep, opts, &fetch).await
     }
 
     /// Runs the aggregates job of one OAuth client and reads every page.
@@ -449,27 +366,101 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let cid = check_id("clientId", client_id)?;
-        let bucket = job_bucket(request.granularity);
-        let parts = job_parts(&request.interval, bucket, self.conn.now_ms())?;
-        let summed = request.granularity.is_none();
-        let cid = &cid;
+        let submit = |interval| {
+            let part = ClientPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            self.req()
+                .client_aggregates_job(client_id, &part, self.conn.now_ms())
+        };
+        let path_for = |id: &str| requests::client_job_path(&cid, id);
+        let interval = (request.interval.as_str(), request.granularity);
+        self.run_jobs(interval, opts, &submit, &path_for).await
+    }
+
+    /// [`Self::client_aggregates_query_as`] with kept buckets, as
+    /// [`Self::aggregates_query_kept`].
+    pub async fn client_aggregates_query_kept<P: JobPage + KeptPage, S: BucketStore>(
+        &self,
+        client_id: &str,
+        request: &ClientPublicApiUsageQueryRequest,
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        let cid = check_id("clientId", client_id)?;
+        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            let part = ClientPublicApiUsageQueryRequest {
+                interval,
+                ..request.clone()
+            };
+            Box::pin(async move { self.client_aggregates_query_as(client_id, &part, &o).await })
+        };
+        let endpoint = format!("client {cid}");
+        let interval = (request.interval.as_str(), request.granularity);
+        self.kept_query((&endpoint, request), interval, keep, opts, &fetch)
+            .await
+    }
+
+    /// [`Self::query_organization_usage_as`] with kept buckets, as
+    /// [`Self::aggregates_query_kept`] (a legacy answer's finished days are
+    /// as final as a job's).
+    pub async fn query_organization_usage_kept<P: ResultsPage + KeptPage, S: BucketStore>(
+        &self,
+        query: &ApiUsageOrganizationQuery,
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+    ) -> Result<P> {
+        let fetch = |interval, o: RunOptions| -> PartFuture<'_, P> {
+            let part = ApiUsageOrganizationQuery {
+                interval,
+                ..query.clone()
+            };
+            Box::pin(async move { self.query_organization_usage_as(&part, &o).await })
+        };
+        let shape = ("legacy organization", query);
+        let interval = (query.interval.as_str(), query.granularity);
+        self.kept_query(shape, interval, keep, opts, &fetch).await
+    }
+
+    /// A jobs query in as many jobs as its `(interval, granularity)` needs:
+    /// `submit` builds the job request for one interval, `path_for` the
+    /// job's path from its id.
+    async fn run_jobs<P: JobPage>(
+        &self,
+        (interval, granularity): (&str, Option<Granularity>),
+        opts: &RunOptions,
+        submit: &dyn Fn(String) -> Result<HttpRequest>,
+        path_for: &dyn Fn(&str) -> String,
+    ) -> Result<P> {
+        opts.validate()?;
+        let parts = job_parts(interval, job_bucket(granularity), self.conn.now_ms())?;
         let run_part = |interval, o: RunOptions| -> PartFuture<'_, P> {
             Box::pin(async move {
-                let part = ClientPublicApiUsageQueryRequest {
-                    interval,
-                    ..request.clone()
-                };
-                let submit =
-                    self.req()
-                        .client_aggregates_job(client_id, &part, self.conn.now_ms())?;
+                let submit = submit(interval)?;
                 let run = self.conn.run(&o);
-                let job_path = self
-                    .run_job_submit(&run, &submit, |id| requests::client_job_path(cid, id))
-                    .await?;
+                let job_path = self.run_job_submit(&run, &submit, path_for).await?;
                 self.run_job(&run, &job_path).await
             })
         };
-        self.run_job_parts(parts, summed, opts, &run_part).await
+        self.run_job_parts(parts, granularity.is_none(), opts, &run_part)
+            .await
+    }
+
+    /// A dated query through the kept days: `(endpoint, request)` names its
+    /// shape (everything but the interval), `fetch` runs one interval.
+    async fn kept_query<'a, P: KeptPage, S: BucketStore, R: serde::Serialize>(
+        &'a self,
+        (endpoint, request): (&str, &R),
+        (interval, granularity): (&str, Option<Granularity>),
+        keep: &Keep<'_, S>,
+        opts: &RunOptions,
+        fetch: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
+    ) -> Result<P> {
+        opts.validate()?;
+        let shape = shape_of(endpoint, request)?;
+        self.run_kept(interval, granularity, &shape, keep, opts, fetch)
+            .await
     }
 
     fn finish(&self, run: &Run<'_, T, C>) {

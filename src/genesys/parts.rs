@@ -20,15 +20,14 @@ use crate::http::{Clock, Transport};
 /// instead of compiling a copy per call site.
 pub(crate) type PartFuture<'a, P> = Pin<Box<dyn Future<Output = Result<P>> + 'a>>;
 
-/// The counters of a jobs row: what is added up when parts are summed.
-const COUNTERS: [&str; 6] = [
-    "requestCount",
-    "status200",
-    "status300",
-    "status400",
-    "status429",
-    "status500",
-];
+/// Whether a jobs row's field is a counter (`requestCount`, `status200`…):
+/// what is added up when parts are summed.
+fn is_counter(name: &str) -> bool {
+    name == "requestCount"
+        || name
+            .strip_prefix("status")
+            .is_some_and(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()))
+}
 
 impl<T: Transport, C: Clock> Client<T, C> {
     /// Runs the jobs of `parts` (interval texts, oldest first), at most
@@ -103,7 +102,7 @@ pub(crate) fn sum_rows<R: Serialize + DeserializeOwned>(rows: Vec<R>) -> Result<
         )
         .with_vendor(Vendor::Genesys)
     };
-    let mut groups: Vec<(Fields, BTreeMap<&str, i64>)> = Vec::new();
+    let mut groups: Vec<(Fields, BTreeMap<String, i64>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in rows {
         let serde_json::Value::Object(mut fields) =
@@ -111,9 +110,10 @@ pub(crate) fn sum_rows<R: Serialize + DeserializeOwned>(rows: Vec<R>) -> Result<
         else {
             return Err(bad("it is not an object"));
         };
+        let names: Vec<String> = fields.keys().filter(|k| is_counter(k)).cloned().collect();
         let mut counts = BTreeMap::new();
-        for name in COUNTERS {
-            if let Some(v) = fields.remove(name) {
+        for name in names {
+            if let Some(v) = fields.remove(&name) {
                 counts.insert(name, v.as_i64().unwrap_or(0));
             }
         }
@@ -136,7 +136,7 @@ pub(crate) fn sum_rows<R: Serialize + DeserializeOwned>(rows: Vec<R>) -> Result<
         .into_iter()
         .map(|(mut fields, counts)| {
             for (name, n) in counts {
-                fields.insert(name.to_string(), n.into());
+                fields.insert(name, n.into());
             }
             let text = serde_json::Value::Object(fields).to_string();
             serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))

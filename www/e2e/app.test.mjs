@@ -328,6 +328,15 @@ test("Demo: Last 12 months of an aggregates job runs as several jobs and draws a
   await runAndWait(page);
   const months = await page.locator("[data-testid=chart-series] table tbody tr").count();
   assert.ok(months >= 12 && months <= 13, `a year of months: ${months}`);
+  // The finished weeks and months are kept in IndexedDB: after a reload they
+  // are still there, and asking again sends only the unfinished edges.
+  await page.reload();
+  await page.waitForSelector("[data-testid=kept-size]:has-text('KB')", { timeout: LONG });
+  await runAndWait(page, { refresh: false });
+  assert.ok(!/parts \d+\/\d+/.test(await page.textContent("[data-testid=progress]")), "one job, not five");
+  assert.equal(await page.locator("[data-testid=chart-series] table tbody tr").count(), months, "the same months");
+  await page.click("[data-testid=kept-clear]");
+  await page.waitForSelector("[data-testid=kept-size]:has-text('nothing yet')");
   // A kind that cannot answer a year does not offer it, and falls back to 90 days.
   await chooseKind(page, "search");
   const searchPresets = await page.locator("[data-testid=interval-preset] option").evaluateAll((o) => o.map((x) => x.value));
