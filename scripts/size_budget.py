@@ -42,8 +42,10 @@ BUDGETS = {
     # days kept in IndexedDB (the store, the kept-days flow, the presets and
     # the Clear control): +30 KB; 564,442 with the History screen (snapshots
     # in IndexedDB, two charts, export and import, Demo's past periods):
-    # +22.7 KB. The budget is that plus 1 %.
-    "dist": {"budget": 570_000, "target": 307_200, "files": None},
+    # +22.7 KB; 572,935 with the legacy answers' kept days (the overview
+    # reads them) and the simple search's split on the parts runner. The
+    # budget is that plus 1 %.
+    "dist": {"budget": 578_000, "target": 307_200, "files": None},
 }
 
 
