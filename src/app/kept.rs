@@ -29,9 +29,10 @@ const SNAPSHOTS: &str = "snapshots";
 /// The most the kept answers may hold, in bytes of JSON text.
 pub const LIMIT_BYTES: u64 = 40_000_000;
 
-/// Waits for an IndexedDB request: its result, or `None` on failure.
-async fn done(request: &IdbRequest) -> Option<JsValue> {
-    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+/// Watches an IndexedDB request from now on (its handlers are set at
+/// once, so a request that finishes while others are awaited is not missed).
+fn watch(request: &IdbRequest) -> JsFuture {
+    JsFuture::from(Promise::new(&mut |resolve: Function, reject: Function| {
         let ok = Closure::once_into_js(move || {
             let _ = resolve.call0(&JsValue::NULL);
         });
@@ -40,12 +41,36 @@ async fn done(request: &IdbRequest) -> Option<JsValue> {
         });
         request.set_onsuccess(Some(ok.unchecked_ref()));
         request.set_onerror(Some(bad.unchecked_ref()));
-    });
-    JsFuture::from(promise).await.ok()?;
+    }))
+}
+
+/// Waits for an IndexedDB request: its result, or `None` on failure.
+async fn done(request: &IdbRequest) -> Option<JsValue> {
+    watch(request).await.ok()?;
     request.result().ok()
 }
 
+thread_local! {
+    /// Open databases, by name: opening one per request would cost a
+    /// round trip each.
+    static OPEN: std::cell::RefCell<Vec<(String, IdbDatabase)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 async fn open(name: &str) -> Option<IdbDatabase> {
+    if let Some(db) = OPEN.with(|o| {
+        o.borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.clone())
+    }) {
+        return Some(db);
+    }
+    let db = open_new(name).await?;
+    OPEN.with(|o| o.borrow_mut().push((name.to_string(), db.clone())));
+    Some(db)
+}
+
+async fn open_new(name: &str) -> Option<IdbDatabase> {
     let factory = web_sys::window()?.indexed_db().ok()??;
     let request = factory.open_with_u32(name, 2).ok()?;
     let upgrading = request.clone();
@@ -184,25 +209,76 @@ impl KeptStore {
 
 impl BucketStore for KeptStore {
     async fn get(&self, key: &str) -> Option<String> {
-        let (buckets, meta) = stores(self.db).await?;
-        let k = JsValue::from_str(key);
-        let rows = done(&buckets.get(&k).ok()?).await?.as_string()?;
-        if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
-            done(&r).await;
-        }
-        Some(rows)
+        self.get_many(&[key.to_string()])
+            .await
+            .into_iter()
+            .next()
+            .flatten()
     }
 
     async fn put(&self, key: &str, rows: &str) {
+        self.put_many(&[(key.to_string(), rows.to_string())]).await;
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Vec<Option<String>> {
+        let Some((buckets, _)) = stores(self.db).await else {
+            return vec![None; keys.len()];
+        };
+        // Every read asked for at once, in one transaction.
+        let pending: Vec<Option<(IdbRequest, JsFuture)>> = keys
+            .iter()
+            .map(|k| {
+                let r = buckets.get(&JsValue::from_str(k)).ok()?;
+                let f = watch(&r);
+                Some((r, f))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for p in pending {
+            let rows = match p {
+                Some((r, f)) => match f.await {
+                    Ok(_) => r.result().ok().and_then(|v| v.as_string()),
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            out.push(rows);
+        }
+        // What was read is recent now.
+        if let Some((_, meta)) = stores(self.db).await {
+            let mut last = None;
+            for (k, rows) in keys.iter().zip(&out) {
+                if let Some(rows) = rows {
+                    if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &JsValue::from_str(k))
+                    {
+                        last = Some(watch(&r));
+                    }
+                }
+            }
+            if let Some(f) = last {
+                let _ = f.await;
+            }
+        }
+        out
+    }
+
+    async fn put_many(&self, entries: &[(String, String)]) {
         let Some((buckets, meta)) = stores(self.db).await else {
             return;
         };
-        let k = JsValue::from_str(key);
-        if let Ok(r) = buckets.put_with_key(&JsValue::from_str(rows), &k) {
-            done(&r).await;
+        // Every write at once, in one transaction; the last one's end is the end.
+        let mut last = None;
+        for (k, rows) in entries {
+            let key = JsValue::from_str(k);
+            if let Ok(r) = buckets.put_with_key(&JsValue::from_str(rows), &key) {
+                last = Some(watch(&r));
+            }
+            if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &key) {
+                last = Some(watch(&r));
+            }
         }
-        if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &k) {
-            done(&r).await;
+        if let Some(f) = last {
+            let _ = f.await;
         }
     }
 }

@@ -31,6 +31,20 @@ pub trait BucketStore {
     async fn get(&self, key: &str) -> Option<String>;
     /// Keeps `rows` (a JSON array) under `key`.
     async fn put(&self, key: &str, rows: &str);
+    /// The rows of every key, in order (a store may read them at once).
+    async fn get_many(&self, keys: &[String]) -> Vec<Option<String>> {
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            out.push(self.get(k).await);
+        }
+        out
+    }
+    /// Keeps every `(key, rows)` (a store may write them at once).
+    async fn put_many(&self, entries: &[(String, String)]) {
+        for (k, rows) in entries {
+            self.put(k, rows).await;
+        }
+    }
 }
 
 /// A store in memory, for tests, benchmarks and callers without a browser.
@@ -142,8 +156,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let key = |d: i64| format!("{}\u{1f}{shape}\u{1f}{}", keep.scope, format_date(d * DAY));
         let mut kept: Vec<(i64, Vec<P::Row>)> = Vec::new();
         if !keep.refresh {
-            for &d in &finished {
-                let rows = keep.store.get(&key(d)).await;
+            let keys: Vec<String> = finished.iter().map(|&d| key(d)).collect();
+            let found = keep.store.get_many(&keys).await;
+            for (&d, rows) in finished.iter().zip(found) {
                 if let Some(rows) = rows.and_then(|r| serde_json::from_str(&r).ok()) {
                     kept.push((d, rows));
                 }
@@ -196,15 +211,15 @@ impl<T: Transport, C: Clock> Client<T, C> {
                     by_bucket.entry(d).or_default().push(row.clone());
                 }
             }
-            for &d in finished
+            let entries: Vec<(String, String)> = finished
                 .iter()
                 .filter(|&&d| d >= a && bucket.next_start(d) <= b)
-            {
-                let rows = by_bucket.remove(&d).unwrap_or_default();
-                if let Ok(text) = serde_json::to_string(&rows) {
-                    keep.store.put(&key(d), &text).await;
-                }
-            }
+                .filter_map(|&d| {
+                    let rows = by_bucket.remove(&d).unwrap_or_default();
+                    Some((key(d), serde_json::to_string(&rows).ok()?))
+                })
+                .collect();
+            keep.store.put_many(&entries).await;
             merged.rows().append(answer.rows());
         }
         let kept_count = kept.len() as u32;
