@@ -33,14 +33,18 @@ pub const LIMIT_BYTES: u64 = 40_000_000;
 /// once, so a request that finishes while others are awaited is not missed).
 fn watch(request: &IdbRequest) -> JsFuture {
     JsFuture::from(Promise::new(&mut |resolve: Function, reject: Function| {
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
+        // One callback for both outcomes: only one of them comes, and a
+        // one-time closure is freed once it has run (two would leak one).
+        let settle = Closure::once_into_js(move |event: web_sys::Event| {
+            let outcome = if event.type_() == "success" {
+                &resolve
+            } else {
+                &reject
+            };
+            let _ = outcome.call0(&JsValue::NULL);
         });
-        let bad = Closure::once_into_js(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        request.set_onsuccess(Some(ok.unchecked_ref()));
-        request.set_onerror(Some(bad.unchecked_ref()));
+        request.set_onsuccess(Some(settle.unchecked_ref()));
+        request.set_onerror(Some(settle.unchecked_ref()));
     }))
 }
 
