@@ -173,6 +173,24 @@ where
     (done, failed)
 }
 
+/// Runs parts one at a time, in waves: `run(part)` answers the parts it
+/// splits into (none when it is done), and those run after the current
+/// wave. The first failure ends the whole.
+pub async fn run_waves<I, F>(first: Vec<I>, mut run: impl FnMut(I) -> F) -> Result<(), Error>
+where
+    F: Future<Output = Result<Vec<I>, Error>>,
+{
+    let mut wave = first;
+    while !wave.is_empty() {
+        let mut next = Vec::new();
+        for part in wave {
+            next.extend(run(part).await?);
+        }
+        wave = next;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +266,17 @@ mod tests {
         assert_eq!(done[0], Some(0));
         assert!(done[2..].iter().all(Option::is_none));
         assert!(started.get() < 6, "parts after the failure never start");
+    }
+
+    #[test]
+    fn parts_split_into_the_next_wave_after_the_current_one() {
+        let order = RefCell::new(Vec::new());
+        block_on(run_waves(vec![8u32, 2], |n| {
+            order.borrow_mut().push(n);
+            async move { Ok(if n > 2 { vec![n / 2, n / 2] } else { vec![] }) }
+        }))
+        .unwrap();
+        assert_eq!(*order.borrow(), [8, 2, 4, 4, 2, 2, 2, 2]);
     }
 
     #[test]

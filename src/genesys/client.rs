@@ -11,7 +11,7 @@ use super::validate::{
 };
 use std::cell::{Cell, RefCell};
 
-use crate::engine::parts::run_bounded;
+use crate::engine::parts::run_waves;
 use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
@@ -152,15 +152,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
             self.finish(&run);
             return Ok(first);
         }
-        // Split: halves, searched one at a time by the parts runner, wave
-        // after wave, each capped half halved again for the next wave.
+        // Split: halves, searched one at a time by engine::parts::run_waves,
+        // each capped half halved again for the next wave.
         let Some((a, b)) = interval.halves() else {
             self.finish(&run);
             return Ok(first);
         };
-        let mut wave = vec![a, b];
         let finished: RefCell<Vec<(i64, Vec<P::Row>)>> = RefCell::default();
-        let next_wave: RefCell<Vec<Interval>> = RefCell::default();
         let (done, total, capped) = (Cell::new(0u32), Cell::new(2u32), Cell::new(false));
         run.update(|p| {
             p.parts_done = Some(0);
@@ -168,64 +166,55 @@ impl<T: Transport, C: Clock> Client<T, C> {
             p.rows = 0;
             p.capped = false;
         });
-        while !wave.is_empty() {
-            let search_part = |i: usize| {
-                let part = wave.get(i).cloned();
-                let (run, finished, next_wave) = (&run, &finished, &next_wave);
-                let (done, total, capped) = (&done, &total, &capped);
-                async move {
-                    let Some(part) = part else {
-                        return Ok(());
-                    };
-                    let sub = ApiUsageSimpleSearch {
-                        interval: part.format(),
-                        ..search.clone()
-                    };
-                    // The rows so far go in front, so a failure hands them back.
-                    let carry: Vec<P::Row> = finished
-                        .borrow()
-                        .iter()
-                        .flat_map(|(_, r)| r.iter().cloned())
-                        .collect();
-                    let known = carry.len();
-                    let mut result = self.simple_search_once::<P>(run, &sub, carry).await?;
-                    if *result.capped() {
-                        if let Some((a, b)) = part.halves() {
-                            next_wave.borrow_mut().extend([a, b]);
-                            total.set(total.get() + 1);
-                            run.update(|p| p.parts_total = Some(total.get()));
-                            return Ok(());
-                        }
-                        capped.set(true);
+        let search_part = |part: Interval| {
+            let (run, finished) = (&run, &finished);
+            let (done, total, capped) = (&done, &total, &capped);
+            async move {
+                let sub = ApiUsageSimpleSearch {
+                    interval: part.format(),
+                    ..search.clone()
+                };
+                // The rows so far go in front, so a failure hands them back.
+                let carry: Vec<P::Row> = finished
+                    .borrow()
+                    .iter()
+                    .flat_map(|(_, r)| r.iter().cloned())
+                    .collect();
+                let known = carry.len();
+                let mut result = self.simple_search_once::<P>(run, &sub, carry).await?;
+                if *result.capped() {
+                    if let Some((a, b)) = part.halves() {
+                        total.set(total.get() + 1);
+                        run.update(|p| p.parts_total = Some(total.get()));
+                        return Ok(vec![a, b]);
                     }
-                    let rows: Vec<P::Row> = std::mem::take(result.rows())
-                        .into_iter()
-                        .skip(known)
-                        .collect();
-                    finished.borrow_mut().push((part.start, rows));
-                    done.set(done.get() + 1);
-                    let count = finished
-                        .borrow()
-                        .iter()
-                        .map(|(_, r)| r.len())
-                        .sum::<usize>();
-                    run.update(|p| {
-                        p.parts_done = Some(done.get());
-                        p.rows = count as u64;
-                        p.capped = capped.get();
-                    });
-                    Ok(())
+                    capped.set(true);
                 }
-            };
-            let (_, failed) = run_bounded(wave.len(), 1, search_part).await;
-            if let Some((_, e)) = failed {
-                let mut so_far = P::default();
-                for (_, rows) in finished.borrow().iter() {
-                    so_far.rows().extend(rows.iter().cloned());
-                }
-                return Err(e.with_partial(&so_far));
+                let rows: Vec<P::Row> = std::mem::take(result.rows())
+                    .into_iter()
+                    .skip(known)
+                    .collect();
+                finished.borrow_mut().push((part.start, rows));
+                done.set(done.get() + 1);
+                let count = finished
+                    .borrow()
+                    .iter()
+                    .map(|(_, r)| r.len())
+                    .sum::<usize>();
+                run.update(|p| {
+                    p.parts_done = Some(done.get());
+                    p.rows = count as u64;
+                    p.capped = capped.get();
+                });
+                Ok(Vec::new())
             }
-            wave = next_wave.take();
+        };
+        if let Err(e) = run_waves(vec![a, b], search_part).await {
+            let mut so_far = P::default();
+            for (_, rows) in finished.borrow().iter() {
+                so_far.rows().extend(rows.iter().cloned());
+            }
+            return Err(e.with_partial(&so_far));
         }
         let mut parts = finished.take();
         parts.sort_by_key(|(start, _)| *start);
