@@ -19,7 +19,8 @@
 //!   loopback server.
 //! - [`analysis`]: pure functions from rows to series, totals, projections and CSV.
 //! - `js` (feature `js`): the wasm-bindgen façade `GenesysClient` / `ThousandEyesClient`.
-//! - `app` (feature `app`): the Leptos single-page app.
+//! - [`app`]: the single-page app. Its decisions compile everywhere and are
+//!   tested natively; its Leptos components need the feature `app`.
 //!
 //! ## Example: a Genesys query against the simulator
 //!
@@ -59,7 +60,6 @@ pub mod transport;
 #[cfg(feature = "js")]
 pub mod js;
 
-#[cfg(feature = "app")]
 pub mod app;
 
 #[cfg(feature = "bench-exports")]

@@ -25,6 +25,20 @@ pub const JOB_LOOKBACK_DAYS: i64 = 365;
 pub const SUMMARY_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
 /// The client summary's `days` when none are given (the vendor's default).
 pub const SUMMARY_DEFAULT_DAYS: u32 = 7;
+/// The first day with usage data (legacy queries reach back to 2018), as
+/// (year, month, day).
+pub const USAGE_DATA_START: (i64, u32, u32) = (2018, 1, 1);
+
+/// [`USAGE_DATA_START`] as days since 1970-01-01.
+pub fn usage_data_start_day() -> i64 {
+    let (y, m, d) = USAGE_DATA_START;
+    crate::time::days_from_civil(y, m, d)
+}
+
+/// [`USAGE_DATA_START`] as `yyyy-mm-dd`, for messages.
+pub fn usage_data_start_date() -> String {
+    crate::time::format_date(usage_data_start_day() * DAY)
+}
 
 pub(crate) fn invalid(message: String) -> Error {
     Error::invalid_input(message).with_vendor(Vendor::Genesys)

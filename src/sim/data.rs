@@ -165,9 +165,9 @@ impl Counts {
     }
 }
 
-/// First day with data (Genesys: "legacy queries reach back to 2018").
+/// First day with data: the vendor's own floor.
 pub(crate) fn data_start_day() -> i64 {
-    days_from_civil(2018, 1, 1)
+    crate::genesys::validate::usage_data_start_day()
 }
 
 /// (name, id, builtin, platform, scale, weekend‰, noise‰, trend‰, growth‰/yr, user grant, burst template)
