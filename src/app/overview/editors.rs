@@ -223,15 +223,9 @@ fn RuleItem(i: usize, rule: Rule, said: Said) -> impl IntoView {
         view! {
             <label class="field inline">
                 <span>"min. requests"</span>
-                <input
-                    type="number"
-                    min="0"
-                    step="1"
-                    class="min-input"
-                    data-testid=format!("rule-min-{id}")
-                    prop:value=rule.min_requests.to_string()
-                    on:change=move |ev| apply_edit(ov, said, i, RuleEdit::min_requests(&event_target_value(&ev)))
-                />
+                {rule_number("1", "min-input", format!("rule-min-{id}"), rule.min_requests.to_string(), move |t| {
+                    apply_edit(ov, said, i, RuleEdit::min_requests(&t))
+                })}
             </label>
         }
     });
@@ -250,20 +244,35 @@ fn RuleItem(i: usize, rule: Rule, said: Said) -> impl IntoView {
             <span class="rule-kind">{before}</span>
             <label class="field inline">
                 <span class="sr-only">{threshold_label(&id, rule.kind.unit())}</span>
-                <input
-                    type="number"
-                    min="0"
-                    step="any"
-                    class="threshold-input"
-                    data-testid=format!("rule-threshold-{id}")
-                    prop:value=rule.threshold.to_string()
-                    on:change=move |ev| apply_edit(ov, said, i, RuleEdit::threshold(&event_target_value(&ev)))
-                />
+                {rule_number("any", "threshold-input", format!("rule-threshold-{id}"), rule.threshold.to_string(), move |t| {
+                    apply_edit(ov, said, i, RuleEdit::threshold(&t))
+                })}
                 <span class="rule-unit">{after}</span>
             </label>
             {min}
             </div>
         </li>
+    }
+}
+
+/// A rule's number field; `on_change` gets what was typed.
+fn rule_number(
+    step: &'static str,
+    class: &'static str,
+    test_id: String,
+    value: String,
+    on_change: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <input
+            type="number"
+            min="0"
+            step=step
+            class=class
+            data-testid=test_id
+            prop:value=value
+            on:change=move |ev| on_change(event_target_value(&ev))
+        />
     }
 }
 
