@@ -10,10 +10,12 @@
 
 #[cfg(feature = "app")]
 pub mod browser;
+pub mod card_view;
 #[cfg(feature = "app")]
 pub mod charts;
 #[cfg(feature = "app")]
 pub mod connect;
+pub mod editor_input;
 #[cfg(feature = "app")]
 pub mod export;
 #[cfg(feature = "app")]
@@ -32,10 +34,10 @@ pub mod results;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]
+mod shell;
+#[cfg(feature = "app")]
 pub mod state;
 #[cfg(feature = "app")]
 pub mod table;
-#[cfg(feature = "app")]
-mod shell;
 #[cfg(feature = "app")]
 pub use shell::*;

@@ -1,8 +1,27 @@
 //! The overview's cards: the month against the allowance, the clients, and
-//! ThousandEyes units against quotas, with the helpers they share.
+//! ThousandEyes units against quotas, with the helpers they share. What each
+//! card shows is decided in [`crate::app::card_view`]; these only render it.
 
-use super::*;
-use crate::app::charts::head_row;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::{open_query, units_spec, use_overview, Fetched, Part};
+use crate::analysis::format::group_digits;
+use crate::analysis::outlook::{
+    ClientFigures, Contributor, GenesysOverview, GroupUnits, MonthOutlook, UnitsFigure,
+    UnitsOutlook, OVERVIEW_HISTORY_DAYS,
+};
+use crate::analysis::Overview;
+use crate::app::card_view::{
+    band_percent, billing_period_words, count, days_words, error_words, failed_title, is_cancelled,
+    is_narrow, method_sentence, month_plot, month_summary, not_connected_words, offenders,
+    offenders_caption, or_dash, over, overage_upper_words, overage_words, pct, quotas_note,
+    share_of, share_rule, units_limit, Frame, TOP_CLIENTS, TOP_GROUPS,
+};
+use crate::app::charts::{band_path, fx, head_row, line_path, method_words, y_ticks};
+use crate::app::query_spec::QuerySpec;
+use crate::Error;
 
 /// A link to the query behind a card.
 #[component]
@@ -15,7 +34,7 @@ pub(super) fn DetailLink(
     id: &'static str,
 ) -> impl IntoView {
     let ctx = crate::app::state::use_ctx();
-    let href = run::spec_search(&spec);
+    let href = crate::app::run::spec_search(&spec);
     view! {
         <a
             class="detail-link"
@@ -35,39 +54,16 @@ pub(super) fn DetailLink(
     }
 }
 
-pub(super) fn pct(x: f64) -> String {
-    format!("{} %", crate::app::charts::fixed(x * 100.0, 1))
-}
-
-pub(super) fn count(x: f64) -> String {
-    group_digits(x.round() as i64)
-}
-
-pub(super) fn error_words(e: &Error) -> String {
-    let advice = match e.kind {
-        ErrorKind::Unauthorized => " Sign in again (or paste a fresh token).",
-        ErrorKind::Forbidden => " Ask an administrator for the permission named above.",
-        ErrorKind::Network => {
-            " If the service blocks calls from web pages (CORS), set a proxy base URL."
-        }
-        ErrorKind::RateLimited => " Wait a minute, then refresh the overview.",
-        _ => "",
-    };
-    format!("{}{advice}", e.message)
-}
-
 /// A card's message when its data is missing.
 pub(super) fn card_problem<T>(part: &Part<T>, vendor: &str) -> Option<AnyView> {
     match part {
         Part::NotConnected => Some(
             view! {
-                <p class="card-note" data-testid="card-not-connected">
-                    {format!("Connect to {vendor} (or click Demo) to see this card.")}
-                </p>
+                <p class="card-note" data-testid="card-not-connected">{not_connected_words(vendor)}</p>
             }
             .into_any(),
         ),
-        Part::Failed(e) if e.kind == ErrorKind::Aborted => Some(
+        Part::Failed(e) if is_cancelled(e) => Some(
             view! {
                 <p class="card-note" data-testid="card-cancelled">
                     "Cancelled. Refresh the overview to run it again."
@@ -78,7 +74,7 @@ pub(super) fn card_problem<T>(part: &Part<T>, vendor: &str) -> Option<AnyView> {
         Part::Failed(e) => Some(
             view! {
                 <div class="card-error" role="alert" data-testid="card-error" data-kind=e.kind.as_str()>
-                    <p class="error-title">{format!("{vendor} did not answer")}</p>
+                    <p class="error-title">{failed_title(vendor)}</p>
                     <p class="error-message">{error_words(e)}</p>
                 </div>
             }
@@ -88,129 +84,163 @@ pub(super) fn card_problem<T>(part: &Part<T>, vendor: &str) -> Option<AnyView> {
     }
 }
 
+/// A vendor's failure, if any (not connected is not one).
+fn failure<T>(part: &Part<T>) -> Option<&Error> {
+    match part {
+        Part::Failed(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Whether the browser window is narrow (a phone held upright).
+fn narrow_screen() -> bool {
+    is_narrow(
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64()),
+    )
+}
+
 /// The cumulative month: what was counted, the forecast band to the month's
 /// end, and the allowance as a horizontal line.
 #[component]
 pub(super) fn MonthChart(figures: Arc<Overview>) -> impl IntoView {
-    use crate::app::charts::{band_path, fx, line_path, nice_max, y_ticks};
-    let g = figures.genesys.as_ref()?;
-    let m = &g.month;
-    // A narrow screen gets a narrower drawing, so its labels stay readable.
-    let narrow = web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|v| v.as_f64())
-        .is_some_and(|px| px < 600.0);
-    let (w, h) = if narrow {
-        (420.0, 240.0)
-    } else {
-        (800.0, 260.0)
-    };
-    let label_every = if narrow { 10 } else { 5 };
-    let (ml, mr, mt, mb) = (if narrow { 48.0 } else { 64.0 }, 12.0, 14.0, 30.0);
-    let pw = w - ml - mr;
-    let ph = h - mt - mb;
-    let n = m.days.len().max(1);
-    let top = m
-        .days
+    let m = &figures.genesys.as_ref()?.month;
+    let p = month_plot(m, narrow_screen());
+    let (s, f) = (p.scale, p.scale.frame);
+    let ticks = y_ticks(s.max, move |v| s.y(v), f.ml, f.w - f.mr);
+    let xlabels: Vec<_> = p
+        .xlabels
         .iter()
-        .map(|d| d.cumulative_upper.max(d.cumulative))
-        .fold(0.0, f64::max)
-        .max(m.allowance.unwrap_or(0) as f64);
-    let max = nice_max(top * 1.04).max(1.0);
-    let x = move |i: usize| ml + pw * (i as f64 + 1.0) / n as f64;
-    let y = move |v: f64| mt + ph - v.clamp(0.0, max) / max * ph;
-    let counted: Vec<(f64, f64)> = std::iter::once((ml, y(0.0)))
-        .chain(
-            m.days
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.actual.is_some())
-                .map(|(i, d)| (x(i), y(d.cumulative))),
-        )
+        .map(|(x, label)| {
+            view! { <text class="xlabel" x=fx(*x) y=fx(f.h - f.mb + 16.0) text-anchor="middle">{label.clone()}</text> }
+        })
         .collect();
-    let last_counted = m.days.iter().rposition(|d| d.actual.is_some());
-    let start = last_counted.map_or((ml, y(0.0), y(0.0)), |i| {
-        let v = m.days.get(i).map_or(0.0, |d| d.cumulative);
-        (x(i), y(v), y(v))
-    });
-    let mut band = vec![start];
-    let mut mean = vec![(start.0, start.1)];
-    for (i, d) in m.days.iter().enumerate() {
-        if d.actual.is_none() && d.mean.is_some() && last_counted.is_none_or(|l| i > l) {
-            band.push((x(i), y(d.cumulative_lower), y(d.cumulative_upper)));
-            mean.push((x(i), y(d.cumulative)));
-        }
-    }
-    let has_band = band.len() > 1;
-    let area = {
-        let mut pts = counted.clone();
-        if let Some((lx, _)) = counted.last() {
-            pts.push((*lx, y(0.0)));
-        }
-        line_path(&pts) + " Z"
-    };
-    let allowance_line = m.allowance.map(|a| {
-        let yy = y(a as f64);
-        let tip = format!("Allowance: {} requests", group_digits(a));
+    let percent = band_percent(m.interval_level);
+    let forecast = p.has_band().then(|| {
+        let title = format!("Forecast to the month's end, {percent} % band");
         view! {
-            <g data-testid="month-allowance-line">
-                <line class="allowance-line" x1=fx(ml) x2=fx(w - mr) y1=fx(yy) y2=fx(yy)>
-                    <title>{tip}</title>
-                </line>
-                <text class="allowance-label" x=fx(w - mr - 4.0) y=fx(yy - 6.0) text-anchor="end">"allowance"</text>
+            <g class="forecast">
+                <path class="forecast-band" data-testid="month-forecast-band" d=band_path(&p.band)>
+                    <title>{title}</title>
+                </path>
+                <path class="forecast-line" d=line_path(&p.mean)></path>
             </g>
         }
     });
-    let ticks = y_ticks(max, y, ml, w - mr);
-    let xlabels: Vec<_> = m
-        .days
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i == 0 || (i + 1) % label_every == 0)
-        .map(|(i, d)| {
-            let label = d.date.get(8..10).unwrap_or("").trim_start_matches('0').to_string();
-            view! { <text class="xlabel" x=fx(x(i)) y=fx(h - mb + 16.0) text-anchor="middle">{label}</text> }
-        })
-        .collect();
-    let summary = format!(
-        "Requests of {} added up day by day: {} counted in {} days, {} projected by the month's end (band {} to {}){}.",
-        m.month,
-        group_digits(m.month_to_date),
-        m.days_counted,
-        count(m.projected),
-        count(m.projected_lower),
-        count(m.projected_upper),
-        m.allowance
-            .map(|a| format!(", against an allowance of {}", group_digits(a)))
-            .unwrap_or_default()
-    );
+    let area = line_path(&p.area()) + " Z";
+    let allowance = m.allowance.zip(p.allowance_y);
     Some(view! {
         <figure class="chart month-chart" data-testid="month-chart">
-            <svg viewBox=format!("0 0 {} {}", fx(w), fx(h)) role="img" aria-label=summary preserveAspectRatio="xMidYMid meet">
+            <svg viewBox=format!("0 0 {} {}", fx(f.w), fx(f.h)) role="img" aria-label=month_summary(m) preserveAspectRatio="xMidYMid meet">
                 {ticks}
                 <path class="month-area" d=area></path>
-                <path class="month-line" d=line_path(&counted)></path>
-                {has_band.then(|| view! {
-                    <g class="forecast">
-                        <path class="forecast-band" data-testid="month-forecast-band" d=band_path(&band)>
-                            <title>{format!("Forecast to the month's end, {} % band", crate::app::charts::fixed(m.interval_level * 100.0, 0))}</title>
-                        </path>
-                        <path class="forecast-line" d=line_path(&mean)></path>
-                    </g>
-                })}
-                {allowance_line}
-                <line class="axis" x1=fx(ml) x2=fx(w - mr) y1=fx(mt + ph) y2=fx(mt + ph)></line>
+                <path class="month-line" d=line_path(&p.counted)></path>
+                {forecast}
+                {allowance.map(|(a, y)| view! { <AllowanceLine allowance=a y=y frame=f/> })}
+                <line class="axis" x1=fx(f.ml) x2=fx(f.w - f.mr) y1=fx(f.mt + f.ph()) y2=fx(f.mt + f.ph())></line>
                 {xlabels}
             </svg>
-            <ul class="legend">
-                <li><span class="swatch s0" aria-hidden="true"></span>"counted"</li>
-                <li><span class="swatch forecast-swatch" aria-hidden="true"></span>{format!("forecast, {} % band", crate::app::charts::fixed(m.interval_level * 100.0, 0))}</li>
-                {m.allowance.map(|_| view! { <li><span class="swatch allowance-swatch" aria-hidden="true"></span>"allowance"</li> })}
-            </ul>
+            <MonthLegend percent=percent allowance=m.allowance.is_some()/>
         </figure>
     })
 }
 
+/// The allowance across the month chart, labelled at its right end.
+#[component]
+fn AllowanceLine(allowance: i64, y: f64, frame: Frame) -> impl IntoView {
+    let f = frame;
+    let tip = format!("Allowance: {} requests", group_digits(allowance));
+    view! {
+        <g data-testid="month-allowance-line">
+            <line class="allowance-line" x1=fx(f.ml) x2=fx(f.w - f.mr) y1=fx(y) y2=fx(y)>
+                <title>{tip}</title>
+            </line>
+            <text class="allowance-label" x=fx(f.w - f.mr - 4.0) y=fx(y - 6.0) text-anchor="end">"allowance"</text>
+        </g>
+    }
+}
+
+/// The month chart's legend.
+#[component]
+fn MonthLegend(percent: String, allowance: bool) -> impl IntoView {
+    view! {
+        <ul class="legend">
+            <li><span class="swatch s0" aria-hidden="true"></span>"counted"</li>
+            <li><span class="swatch forecast-swatch" aria-hidden="true"></span>{format!("forecast, {percent} % band")}</li>
+            {allowance.then(|| view! { <li><span class="swatch allowance-swatch" aria-hidden="true"></span>"allowance"</li> })}
+        </ul>
+    }
+}
+
+/// The month's headline figures: so far, projected, and against the allowance.
+#[component]
+fn MonthFigures(month: MonthOutlook) -> impl IntoView {
+    let m = month;
+    let share = m.share_of_allowance.map(|s| {
+        view! {
+            <div class:hot={s > 1.0} data-testid="month-share">
+                <dt>"Share of allowance"</dt>
+                <dd>{pct(s)}<small>{format!(" of {}", group_digits(m.allowance.unwrap_or(0)))}</small></dd>
+            </div>
+        }
+    });
+    let overage = m.overage.map(|o| {
+        let upper = overage_upper_words(&m).map(|w| view! { <small>{w}</small> });
+        view! {
+            <div class:hot={o > 0.0} data-testid="month-overage">
+                <dt>"Projected overage"</dt>
+                <dd>{overage_words(o)}{upper}</dd>
+            </div>
+        }
+    });
+    view! {
+        <dl class="headline ov-figures">
+            <div data-testid="month-to-date">
+                <dt>{format!("{} so far", m.month)}</dt>
+                <dd>{group_digits(m.month_to_date)}<small>{format!(" in {} of {} days", m.days_counted, m.days_in_month)}</small></dd>
+            </div>
+            <div data-testid="month-projected">
+                <dt>"Projected month total"</dt>
+                <dd>
+                    {count(m.projected)}
+                    <small>{format!(" ({} – {})", count(m.projected_lower), count(m.projected_upper))}</small>
+                </dd>
+            </div>
+            {share}
+            {overage}
+        </dl>
+    }
+}
+
+/// The clients that make up the month, when there are any.
+#[component]
+fn MonthContributors(contributors: Vec<Contributor>) -> impl IntoView {
+    let rows: Vec<_> = contributors
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
+                    <td class="num">{group_digits(c.month_to_date)}</td>
+                    <td class="num">{count(c.projected)}</td>
+                    <td class="num">{pct(c.share)}</td>
+                </tr>
+            }
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        view! {
+            <table class="ov-table" data-testid="month-contributors">
+                <caption>"Who makes up the month"</caption>
+                {head_row(&[("Client", false), ("So far", true), ("Projected", true), ("Share", true)])}
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    })
+}
+
+/// The Genesys month against the allowance, with its forecast.
 #[component]
 pub(super) fn MonthCard(
     fetched: Arc<Fetched>,
@@ -220,77 +250,16 @@ pub(super) fn MonthCard(
     let problem = card_problem(&fetched.genesys, "Genesys Cloud");
     let body = figures.genesys.as_ref().map(|g| {
         let m = &g.month;
-        let method = m
-            .method
-            .map(crate::app::charts::method_words)
-            .unwrap_or("no data to forecast from");
-        let share = m.share_of_allowance.map(|s| {
-            let over = s > 1.0;
-            view! {
-                <div class:hot=over data-testid="month-share">
-                    <dt>"Share of allowance"</dt>
-                    <dd>{pct(s)}<small>{format!(" of {}", group_digits(m.allowance.unwrap_or(0)))}</small></dd>
-                </div>
-            }
-        });
-        let overage = m.overage.map(|o| {
-            let hot = o > 0.0;
-            let upper = m.overage_upper.unwrap_or(o);
-            view! {
-                <div class:hot=hot data-testid="month-overage">
-                    <dt>"Projected overage"</dt>
-                    <dd>
-                        {if hot { format!("{} requests", count(o)) } else { "none".to_string() }}
-                        {(upper > o).then(|| view! { <small>{format!(" (up to {})", count(upper))}</small> })}
-                    </dd>
-                </div>
-            }
-        });
+        let method = m.method.map(method_words).unwrap_or("no data to forecast from");
         let no_allowance = m.allowance.is_none().then(|| {
             view! { <p class="hint" data-testid="month-no-allowance">"Enter your monthly allowance below to see the share and the overage."</p> }
         });
-        let contributors: Vec<_> = m
-            .contributors
-            .iter()
-            .map(|c| {
-                view! {
-                    <tr>
-                        <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
-                        <td class="num">{group_digits(c.month_to_date)}</td>
-                        <td class="num">{count(c.projected)}</td>
-                        <td class="num">{pct(c.share)}</td>
-                    </tr>
-                }
-            })
-            .collect();
         view! {
-            <dl class="headline ov-figures">
-                <div data-testid="month-to-date">
-                    <dt>{format!("{} so far", m.month)}</dt>
-                    <dd>{group_digits(m.month_to_date)}<small>{format!(" in {} of {} days", m.days_counted, m.days_in_month)}</small></dd>
-                </div>
-                <div data-testid="month-projected">
-                    <dt>"Projected month total"</dt>
-                    <dd>
-                        {count(m.projected)}
-                        <small>{format!(" ({} – {})", count(m.projected_lower), count(m.projected_upper))}</small>
-                    </dd>
-                </div>
-                {share}
-                {overage}
-            </dl>
+            <MonthFigures month=m.clone()/>
             {no_allowance}
             <MonthChart figures=figures.clone()/>
-            <p class="hint" data-testid="month-method">
-                {format!("Forecast: {method}; the band should hold {} of outcomes. Today and later are forecast (the data is a day behind).", pct(m.interval_level))}
-            </p>
-            {(!contributors.is_empty()).then(|| view! {
-                <table class="ov-table" data-testid="month-contributors">
-                    <caption>"Who makes up the month"</caption>
-                    {head_row(&[("Client", false), ("So far", true), ("Projected", true), ("Share", true)])}
-                    <tbody>{contributors}</tbody>
-                </table>
-            })}
+            <p class="hint" data-testid="month-method">{method_sentence(method, m.interval_level)}</p>
+            <MonthContributors contributors=m.contributors.clone()/>
         }
     });
     view! {
@@ -305,96 +274,97 @@ pub(super) fn MonthCard(
     }
 }
 
+/// One client's name as a row header (the full name as its tooltip).
+fn client_cell(c: &ClientFigures) -> impl IntoView {
+    view! { <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th> }
+}
+
+/// The top clients by requests.
+#[component]
+fn TopClients(genesys: Arc<GenesysOverview>) -> impl IntoView {
+    let g = genesys;
+    let rows: Vec<_> = g
+        .clients
+        .iter()
+        .take(TOP_CLIENTS)
+        .map(|c| {
+            view! {
+                <tr>
+                    {client_cell(c)}
+                    <td class="num">{group_digits(c.requests)}</td>
+                    <td class="num">{pct(share_of(c.requests, g.requests))}</td>
+                </tr>
+            }
+        })
+        .collect();
+    view! {
+        <table class="ov-table" data-testid="top-clients">
+            <caption>"Top clients by requests"</caption>
+            {head_row(&[("Client", false), ("Requests", true), ("Share", true)])}
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The worst 429 offenders: the clients the 429 rule looks at, by share,
+/// following the rule as it is edited.
+#[component]
+fn WorstOffenders(genesys: Arc<GenesysOverview>) -> impl IntoView {
+    let ov = use_overview();
+    let rule = move || ov.rules.with(|r| share_rule(r));
+    let rows = move || {
+        let list = offenders(&genesys.clients, rule());
+        if list.is_empty() {
+            return view! { <tr><td colspan="3" class="hint">"No client was rate limited."</td></tr> }.into_any();
+        }
+        list.into_iter()
+            .map(|(c, hot)| {
+                view! {
+                    <tr class:hot=hot>
+                        {client_cell(c)}
+                        <td class="num">{group_digits(c.status429)}</td>
+                        <td class="num">{pct(c.share429)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <table class="ov-table" data-testid="top-429">
+            <caption>{move || offenders_caption(rule())}</caption>
+            {head_row(&[("Client", false), ("429s", true), ("429 share", true)])}
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The clients over the overview's days: requests, 429s, top clients and
+/// the worst offenders.
 #[component]
 pub(super) fn ClientsCard(
     fetched: Arc<Fetched>,
     figures: Arc<Overview>,
     spec: QuerySpec,
 ) -> impl IntoView {
-    let ov = use_overview();
     let problem = card_problem(&fetched.genesys, "Genesys Cloud");
-    let body = figures.genesys.as_ref().map(|g| {
-        let total = g.requests.max(1) as f64;
-        let top: Vec<_> = g
-            .clients
-            .iter()
-            .take(8)
-            .map(|c| {
-                view! {
-                    <tr>
-                        <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
-                        <td class="num">{group_digits(c.requests)}</td>
-                        <td class="num">{pct(c.requests as f64 / total)}</td>
-                    </tr>
-                }
-            })
-            .collect();
-        // The worst 429 offenders: the clients the 429 rule looks at, by
-        // share, following the rule as it is edited.
-        let clients = g.clients.clone();
-        let share_rule = move || {
-            let rule = ov
-                .rules
-                .get()
-                .into_iter()
-                .find(|r| r.kind == RuleKind::Share429);
-            (
-                rule.as_ref().map_or(1_000, |r| r.min_requests),
-                rule.as_ref().map_or(2.0, |r| r.threshold) / 100.0,
-            )
-        };
-        let offenders = move || {
-            let (min, threshold) = share_rule();
-            let mut list: Vec<_> = clients
-                .iter()
-                .filter(|c| c.status429 > 0 && c.requests >= min)
-                .collect();
-            list.sort_by(|a, b| b.share429.total_cmp(&a.share429));
-            if list.is_empty() {
-                return view! { <tr><td colspan="3" class="hint">"No client was rate limited."</td></tr> }.into_any();
-            }
-            list.into_iter()
-                .take(5)
-                .map(|c| {
-                    let hot = c.share429 > threshold;
-                    view! {
-                        <tr class:hot=hot>
-                            <th scope="row" class="name" title=c.client.clone()>{c.client.clone()}</th>
-                            <td class="num">{group_digits(c.status429)}</td>
-                            <td class="num">{pct(c.share429)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view()
-                .into_any()
-        };
-        let any429 = g.status429 > 0;
-        let period = match (&g.first_day, &g.last_day) {
-            (Some(a), Some(b)) => format!("{a} – {b}"),
-            _ => "no days with data".into(),
-        };
+    let body = figures.genesys.clone().map(|g| {
+        let g = Arc::new(g);
+        let period = days_words(g.first_day.as_deref(), g.last_day.as_deref());
         view! {
             <dl class="headline ov-figures">
                 <div>
                     <dt>"Requests"</dt>
                     <dd>{group_digits(g.requests)}<small>{format!(" {period}")}</small></dd>
                 </div>
-                <div class:hot=any429>
+                <div class:hot={g.status429 > 0}>
                     <dt>"429 rate limited"</dt>
-                    <dd>{group_digits(g.status429)}<small>{format!(" ({})", pct(g.status429 as f64 / total))}</small></dd>
+                    <dd>{group_digits(g.status429)}<small>{format!(" ({})", pct(share_of(g.status429, g.requests)))}</small></dd>
                 </div>
             </dl>
             <div class="ov-tables">
-                <table class="ov-table" data-testid="top-clients">
-                    <caption>"Top clients by requests"</caption>
-                    {head_row(&[("Client", false), ("Requests", true), ("Share", true)])}
-                    <tbody>{top}</tbody>
-                </table>
-                <table class="ov-table" data-testid="top-429">
-                    <caption>{move || format!("Worst 429 offenders (clients with {} requests or more)", group_digits(share_rule().0))}</caption>
-                    {head_row(&[("Client", false), ("429s", true), ("429 share", true)])}
-                    <tbody>{offenders}</tbody>
-                </table>
+                <TopClients genesys=g.clone()/>
+                <WorstOffenders genesys=g/>
             </div>
         }
     });
@@ -410,87 +380,78 @@ pub(super) fn ClientsCard(
     }
 }
 
+/// One kind of units against its quota (or what the contract includes).
+fn units_row(label: &'static str, f: &UnitsFigure) -> impl IntoView {
+    let (limit, included) = units_limit(f);
+    view! {
+        <tr class:hot=over(f.share)>
+            <th scope="row">{label}</th>
+            <td class="num" data-label="Used">{group_digits(f.used)}</td>
+            <td class="num" data-label="Vendor's projection">{or_dash(f.vendor_projected.map(group_digits))}</td>
+            <td class="num" data-label="Ours">{or_dash(f.our_projected.map(count))}</td>
+            <td class="num" data-label="Quota">
+                {limit.map(group_digits).unwrap_or_else(|| "not set".into())}
+                {included.then(|| view! { <small>" included"</small> })}
+            </td>
+            <td class="num" data-label="Share">{or_dash(f.share.map(pct))}</td>
+        </tr>
+    }
+}
+
+/// One account group's cloud units against its quota.
+fn group_row(g: &GroupUnits) -> impl IntoView {
+    view! {
+        <tr class:hot=over(g.share_of_quota)>
+            <th scope="row" class="name" title=g.aid.clone()>{g.name.clone()}</th>
+            <td class="num" data-label="Used">{group_digits(g.used)}</td>
+            <td class="num" data-label="Vendor's projection">{group_digits(g.vendor_projected)}</td>
+            <td class="num" data-label="Ours">{or_dash(g.our_projected.map(count))}</td>
+            <td class="num" data-label="Quota">{or_dash(g.quota.map(group_digits))}</td>
+            <td class="num" data-label="Share of quota">{or_dash(g.share_of_quota.map(pct))}</td>
+        </tr>
+    }
+}
+
+/// The units of the billing period, and the account groups when there are any.
+#[component]
+fn UnitsTables(units: UnitsOutlook) -> impl IntoView {
+    let t = units;
+    let groups: Vec<_> = t.groups.iter().take(TOP_GROUPS).map(group_row).collect();
+    view! {
+        <p class="hint">{billing_period_words(&t)}</p>
+        <div class="table-wrap">
+            <table class="ov-table stack" data-testid="units-table">
+                <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
+                {head_row(&[("Units", false), ("Used", true), ("Vendor's projection", true), ("Ours", true), ("Quota", true), ("Share", true)])}
+                <tbody>
+                    {units_row("Cloud (tests)", &t.cloud)}
+                    {units_row("Enterprise agents", &t.enterprise)}
+                </tbody>
+            </table>
+        </div>
+        {(!groups.is_empty()).then(|| view! {
+            <div class="table-wrap">
+                <table class="ov-table stack" data-testid="units-groups">
+                    <caption>"Account groups (cloud units)"</caption>
+                    {head_row(&[("Account group", false), ("Used", true), ("Vendor", true), ("Ours", true), ("Quota", true), ("Share", true)])}
+                    <tbody>{groups}</tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+/// ThousandEyes units against the quota.
 #[component]
 pub(super) fn UnitsCard(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
     let problem = card_problem(&fetched.usage, "ThousandEyes");
-    let quotas_note = match &fetched.quotas {
-        Part::Failed(e) if fetched.usage.ok().is_some() && e.kind != ErrorKind::Aborted => {
-            Some(view! {
-                <p class="card-note" data-testid="quotas-failed">
-                    {format!("Quotas could not be read ({}); units are compared with what the contract includes.", e.message)}
-                </p>
-            })
-        }
-        _ => None,
-    };
-    let body = figures.thousandeyes.as_ref().map(|t| {
-        let row = |label: &'static str, f: &crate::analysis::outlook::UnitsFigure| {
-            let limit = f.quota.or(f.included);
-            let hot = f.share.is_some_and(|s| s > 1.0);
-            view! {
-                <tr class:hot=hot>
-                    <th scope="row">{label}</th>
-                    <td class="num" data-label="Used">{group_digits(f.used)}</td>
-                    <td class="num" data-label="Vendor's projection">{f.vendor_projected.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-                    <td class="num" data-label="Ours">{f.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
-                    <td class="num" data-label="Quota">
-                        {limit.map(group_digits).unwrap_or_else(|| "not set".into())}
-                        {f.quota.is_none().then(|| f.included.map(|_| view! { <small>" included"</small> })).flatten()}
-                    </td>
-                    <td class="num" data-label="Share">{f.share.map(pct).unwrap_or_else(|| "—".into())}</td>
-                </tr>
-            }
-        };
-        let groups: Vec<_> = t
-            .groups
-            .iter()
-            .take(10)
-            .map(|g| {
-                let hot = g.share_of_quota.is_some_and(|s| s > 1.0);
-                view! {
-                    <tr class:hot=hot>
-                        <th scope="row" class="name" title=g.aid.clone()>{g.name.clone()}</th>
-                        <td class="num" data-label="Used">{group_digits(g.used)}</td>
-                        <td class="num" data-label="Vendor's projection">{group_digits(g.vendor_projected)}</td>
-                        <td class="num" data-label="Ours">{g.our_projected.map(count).unwrap_or_else(|| "—".into())}</td>
-                        <td class="num" data-label="Quota">{g.quota.map(group_digits).unwrap_or_else(|| "—".into())}</td>
-                        <td class="num" data-label="Share of quota">{g.share_of_quota.map(pct).unwrap_or_else(|| "—".into())}</td>
-                    </tr>
-                }
-            })
-            .collect();
-        let period = match (&t.month_start, &t.month_end) {
-            (Some(a), Some(b)) => format!(
-                "Billing period {} – {}{}",
-                a.get(..10).unwrap_or(a),
-                b.get(..10).unwrap_or(b),
-                t.elapsed_share.map(|e| format!(", {} elapsed", pct(e))).unwrap_or_default()
-            ),
-            _ => "Billing period not reported".into(),
-        };
-        view! {
-            <p class="hint">{period}</p>
-            <div class="table-wrap">
-                <table class="ov-table stack" data-testid="units-table">
-                    <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
-                    {head_row(&[("Units", false), ("Used", true), ("Vendor's projection", true), ("Ours", true), ("Quota", true), ("Share", true)])}
-                    <tbody>
-                        {row("Cloud (tests)", &t.cloud)}
-                        {row("Enterprise agents", &t.enterprise)}
-                    </tbody>
-                </table>
-            </div>
-            {(!groups.is_empty()).then(|| view! {
-                <div class="table-wrap">
-                    <table class="ov-table stack" data-testid="units-groups">
-                        <caption>"Account groups (cloud units)"</caption>
-                        {head_row(&[("Account group", false), ("Used", true), ("Vendor", true), ("Ours", true), ("Quota", true), ("Share", true)])}
-                        <tbody>{groups}</tbody>
-                    </table>
-                </div>
-            })}
-        }
-    });
+    let usage_ok = matches!(fetched.usage, Part::Done(_));
+    let quotas_note = quotas_note(usage_ok, failure(&fetched.quotas))
+        .map(|m| view! { <p class="card-note" data-testid="quotas-failed">{m}</p> });
+    let body = figures
+        .thousandeyes
+        .clone()
+        .map(|t| view! { <UnitsTables units=t/> });
     view! {
         <section class="card units-card" aria-labelledby="units-h" data-testid="card-units">
             <div class="card-head">

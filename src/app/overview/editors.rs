@@ -1,80 +1,85 @@
 //! The overview's editors: the monthly allowance and the rules, kept in
-//! `localStorage` (neither is a secret).
+//! `localStorage` (neither is a secret). What is typed is read and checked
+//! in [`crate::app::editor_input`]; these render the fields and keep the result.
+//!
+//! The allowance editor is built from parts (how it is given, the fields,
+//! the error, the buttons, what is saved) so that a line read from the
+//! billing contract can join them, with the typed allowance as its override.
 
-use super::*;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::{save_allowance, save_rules, use_overview, OverviewCtx};
+use crate::analysis::{default_rules, Rule};
+use crate::app::browser;
+use crate::app::editor_input::{
+    edit_rule, import_rules, imported_words, kind_words, saved_words, threshold_label,
+    AllowanceForm, RuleEdit, RULES_FILE,
+};
+
+/// The allowance editor's fields and its error, as signals.
+#[derive(Clone, Copy)]
+struct AllowanceInputs {
+    by_licence: RwSignal<bool>,
+    requests: RwSignal<String>,
+    licences: RwSignal<String>,
+    per_licence: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+}
+
+impl AllowanceInputs {
+    fn new(form: AllowanceForm) -> AllowanceInputs {
+        AllowanceInputs {
+            by_licence: RwSignal::new(form.by_licence),
+            requests: RwSignal::new(form.requests),
+            licences: RwSignal::new(form.licences),
+            per_licence: RwSignal::new(form.per_licence),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// What is typed now.
+    fn form(&self) -> AllowanceForm {
+        AllowanceForm {
+            by_licence: self.by_licence.get_untracked(),
+            requests: self.requests.get_untracked(),
+            licences: self.licences.get_untracked(),
+            per_licence: self.per_licence.get_untracked(),
+        }
+    }
+
+    /// Empties the fields (the mode stays).
+    fn clear(&self) {
+        self.requests.set(String::new());
+        self.licences.set(String::new());
+        self.per_licence.set(String::new());
+        self.error.set(None);
+    }
+}
 
 /// The monthly allowance: a number, or licences × requests per licence.
 #[component]
 pub(super) fn AllowanceEditor() -> impl IntoView {
     let ov = use_overview();
-    let initial = ov.allowance.get_untracked();
-    let by_licence = RwSignal::new(matches!(initial, Some(Allowance::Licences { .. })));
-    let (r0, l0, p0) = match &initial {
-        Some(Allowance::Requests { requests }) => {
-            (requests.to_string(), String::new(), String::new())
-        }
-        Some(Allowance::Licences {
-            licences,
-            per_licence,
-        }) => (String::new(), licences.to_string(), per_licence.to_string()),
-        None => (String::new(), String::new(), String::new()),
-    };
-    let requests = RwSignal::new(r0);
-    let licences = RwSignal::new(l0);
-    let per_licence = RwSignal::new(p0);
-    let error = RwSignal::new(None::<String>);
-    let number = |s: &str| -> Option<i64> {
-        let digits: String = s
-            .chars()
-            .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{202f}'))
-            .collect();
-        digits.parse().ok()
-    };
+    let inputs = AllowanceInputs::new(AllowanceForm::from_saved(
+        ov.allowance.get_untracked().as_ref(),
+    ));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let a = if by_licence.get_untracked() {
-            match (
-                number(&licences.get_untracked()),
-                number(&per_licence.get_untracked()),
-            ) {
-                (Some(l), Some(p)) => Allowance::Licences {
-                    licences: l,
-                    per_licence: p,
-                },
-                _ => {
-                    error.set(Some(
-                        "Enter the licences and the requests per licence as whole numbers.".into(),
-                    ));
-                    return;
-                }
-            }
-        } else {
-            match number(&requests.get_untracked()) {
-                Some(r) => Allowance::Requests { requests: r },
-                None => {
-                    error.set(Some(
-                        "Enter the monthly allowance as a whole number of requests.".into(),
-                    ));
-                    return;
-                }
-            }
-        };
-        match a.total() {
-            Ok(_) => {
-                error.set(None);
+        match inputs.form().read() {
+            Ok(a) => {
+                inputs.error.set(None);
                 save_allowance(Some(&a));
                 ov.allowance.set(Some(a));
             }
-            Err(e) => error.set(Some(format!("The allowance is not valid: {}.", e.message))),
+            Err(m) => inputs.error.set(Some(m)),
         }
     };
     let clear = move |_| {
         save_allowance(None);
         ov.allowance.set(None);
-        requests.set(String::new());
-        licences.set(String::new());
-        per_licence.set(String::new());
-        error.set(None);
+        inputs.clear();
     };
     view! {
         <section class="card allowance-card" aria-labelledby="allowance-h" data-testid="allowance-editor">
@@ -83,60 +88,83 @@ pub(super) fn AllowanceEditor() -> impl IntoView {
                 "From your contract: a number of requests per month, or licences × requests per licence. Kept in this browser (not a secret)."
             </p>
             <form on:submit=save>
-                <div class="chip-row" role="radiogroup" aria-label="How the allowance is given">
-                    <label class="chip">
-                        <input type="radio" name="allowance-mode" data-testid="allowance-mode-number" prop:checked=move || !by_licence.get() on:change=move |_| by_licence.set(false)/>
-                        <span>"A number"</span>
-                    </label>
-                    <label class="chip">
-                        <input type="radio" name="allowance-mode" data-testid="allowance-mode-licences" prop:checked=move || by_licence.get() on:change=move |_| by_licence.set(true)/>
-                        <span>"Licences × requests per licence"</span>
-                    </label>
-                </div>
-                <Show
-                    when=move || by_licence.get()
-                    fallback=move || view! {
-                        <label class="field">
-                            <span>"Requests per month"</span>
-                            <input type="text" inputmode="numeric" data-testid="allowance-requests" prop:value=move || requests.get() on:input=move |ev| requests.set(event_target_value(&ev))/>
-                        </label>
-                    }
-                >
-                    <div class="dates">
-                        <label class="field">
-                            <span>"Licences"</span>
-                            <input type="text" inputmode="numeric" data-testid="allowance-licences" prop:value=move || licences.get() on:input=move |ev| licences.set(event_target_value(&ev))/>
-                        </label>
-                        <label class="field">
-                            <span>"Requests per licence per month"</span>
-                            <input type="text" inputmode="numeric" data-testid="allowance-per-licence" prop:value=move || per_licence.get() on:input=move |ev| per_licence.set(event_target_value(&ev))/>
-                        </label>
-                    </div>
-                </Show>
-                {move || error.get().map(|m| view! { <p class="invalid" role="alert" data-testid="allowance-error">{m}</p> })}
+                <AllowanceModes by_licence=inputs.by_licence/>
+                <AllowanceFields inputs=inputs/>
+                {move || inputs.error.get().map(|m| view! { <p class="invalid" role="alert" data-testid="allowance-error">{m}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="allowance-save">"Save allowance"</button>
                     <button type="button" data-testid="allowance-clear" on:click=clear>"Clear"</button>
                 </div>
                 <p class="hint" data-testid="allowance-current">
-                    {move || match ov.allowance.get().and_then(|a| a.total().ok()) {
-                        Some(t) => format!("Saved: {} requests per month.", group_digits(t)),
-                        None => "No allowance saved.".to_string(),
-                    }}
+                    {move || ov.allowance.with(|a| saved_words(a.as_ref()))}
                 </p>
             </form>
         </section>
     }
 }
 
-/// What a rule checks, in words before and after its threshold.
-pub(super) fn kind_words(k: RuleKind) -> (&'static str, &'static str) {
-    match k {
-        RuleKind::Share429 => ("A client's 429s above", "% of its requests"),
-        RuleKind::MonthAllowance => ("Projected month total above", "% of the allowance"),
-        RuleKind::Spike => ("A client's last day above", "× its usual day"),
-        RuleKind::UnitsQuota => ("Projected ThousandEyes units above", "% of the quota"),
-        RuleKind::GroupQuota => ("An account group's projected units above", "% of its quota"),
+/// How the allowance is given: a number, or licences × requests per licence.
+#[component]
+fn AllowanceModes(by_licence: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="chip-row" role="radiogroup" aria-label="How the allowance is given">
+            <label class="chip">
+                <input type="radio" name="allowance-mode" data-testid="allowance-mode-number" prop:checked=move || !by_licence.get() on:change=move |_| by_licence.set(false)/>
+                <span>"A number"</span>
+            </label>
+            <label class="chip">
+                <input type="radio" name="allowance-mode" data-testid="allowance-mode-licences" prop:checked=move || by_licence.get() on:change=move |_| by_licence.set(true)/>
+                <span>"Licences × requests per licence"</span>
+            </label>
+        </div>
+    }
+}
+
+/// The fields of the chosen mode.
+#[component]
+fn AllowanceFields(inputs: AllowanceInputs) -> impl IntoView {
+    view! {
+        <Show
+            when=move || inputs.by_licence.get()
+            fallback=move || view! { <NumberField label="Requests per month" id="allowance-requests" value=inputs.requests/> }
+        >
+            <div class="dates">
+                <NumberField label="Licences" id="allowance-licences" value=inputs.licences/>
+                <NumberField label="Requests per licence per month" id="allowance-per-licence" value=inputs.per_licence/>
+            </div>
+        </Show>
+    }
+}
+
+/// A labelled field for a whole number, typed as text (so `1,000,000` is
+/// accepted as it is read).
+#[component]
+fn NumberField(label: &'static str, id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input type="text" inputmode="numeric" data-testid=id prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        </label>
+    }
+}
+
+/// What the rules editor says: an error (`true`) or a confirmation.
+type Said = RwSignal<Option<(bool, String)>>;
+
+/// Keeps a rule set: in `localStorage` and in the overview.
+fn keep_rules(ov: OverviewCtx, rules: Vec<Rule>) {
+    save_rules(&rules);
+    ov.rules.set(rules);
+}
+
+/// Applies one edited field to rule `i`, keeping the set only when it is valid.
+fn apply_edit(ov: OverviewCtx, said: Said, i: usize, edit: Result<RuleEdit, String>) {
+    match edit.and_then(|e| ov.rules.with_untracked(|rules| edit_rule(rules, i, e))) {
+        Ok(rules) => {
+            keep_rules(ov, rules);
+            said.set(None);
+        }
+        Err(m) => said.set(Some((true, m))),
     }
 }
 
@@ -157,66 +185,7 @@ async fn file_text(input: &web_sys::HtmlInputElement) -> Result<String, String> 
 #[component]
 pub(super) fn RulesEditor() -> impl IntoView {
     let ov = use_overview();
-    let message = RwSignal::new(None::<(bool, String)>);
-    let update = move |i: usize, f: Box<dyn Fn(&mut Rule)>| {
-        let mut rules = ov.rules.get_untracked();
-        if let Some(r) = rules.get_mut(i) {
-            f(r);
-        }
-        match check_rules(&rules) {
-            Ok(()) => {
-                save_rules(&rules);
-                ov.rules.set(rules);
-                message.set(None);
-            }
-            Err(e) => message.set(Some((true, format!("Not saved: {}.", e.message)))),
-        }
-    };
-    let export = move |_| {
-        let rules = ov.rules.get_untracked();
-        match serde_json::to_string_pretty(&rules) {
-            Ok(text) => {
-                if let Err(m) =
-                    browser::download("usage-lens-rules.json", "application/json", &text)
-                {
-                    message.set(Some((true, m)));
-                }
-            }
-            Err(_) => message.set(Some((
-                true,
-                "The rules could not be written as JSON.".into(),
-            ))),
-        }
-    };
-    let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        spawn_local(async move {
-            let outcome = file_text(&input).await.and_then(|t| {
-                rules_from_json(&t).map_err(|e| format!("Nothing was changed: {}.", e.message))
-            });
-            input.set_value("");
-            match outcome {
-                Ok(rules) => {
-                    save_rules(&rules);
-                    let n = rules.len();
-                    ov.rules.set(rules);
-                    message.set(Some((false, format!("Imported {n} rules."))));
-                }
-                Err(m) => message.set(Some((true, m))),
-            }
-        });
-    };
-    let reset = move |_| {
-        let rules = default_rules();
-        save_rules(&rules);
-        ov.rules.set(rules);
-        message.set(Some((false, "The rules are back to the defaults.".into())));
-    };
+    let said: Said = RwSignal::new(None);
     view! {
         <section class="card rules-card" aria-labelledby="rules-h" data-testid="rules-editor">
             <h3 id="rules-h">"Rules"</h3>
@@ -227,91 +196,131 @@ pub(super) fn RulesEditor() -> impl IntoView {
                         .get()
                         .into_iter()
                         .enumerate()
-                        .map(|(i, r)| {
-                            let id = r.id.clone();
-                            let unit = r.kind.unit();
-                            let (before, after) = kind_words(r.kind);
-                            let min = r.kind.uses_min_requests().then(|| {
-                                let value = r.min_requests.to_string();
-                                view! {
-                                    <label class="field inline">
-                                        <span>"min. requests"</span>
-                                        <input
-                                            type="number"
-                                            min="0"
-                                            step="1"
-                                            class="min-input"
-                                            data-testid=format!("rule-min-{id}")
-                                            prop:value=value
-                                            on:change=move |ev| {
-                                                if let Ok(v) = event_target_value(&ev).trim().parse::<i64>() {
-                                                    update(i, Box::new(move |r| r.min_requests = v));
-                                                } else {
-                                                    message.set(Some((true, "Not saved: min. requests must be a whole number.".into())));
-                                                }
-                                            }
-                                        />
-                                    </label>
-                                }
-                            });
-                            view! {
-                                <li class="rule" class:off=!r.enabled data-testid="rule" data-rule-id=id.clone()>
-                                    <label class="rule-on">
-                                        <input
-                                            type="checkbox"
-                                            data-testid=format!("rule-enabled-{id}")
-                                            prop:checked=r.enabled
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                update(i, Box::new(move |r| r.enabled = on));
-                                            }
-                                        />
-                                        <span class="rule-id">{id.clone()}</span>
-                                    </label>
-                                    <div class="rule-sentence">
-                                    <span class="rule-kind">{before}</span>
-                                    <label class="field inline">
-                                        <span class="sr-only">{format!("Threshold of {id} ({unit})")}</span>
-                                        <input
-                                            type="number"
-                                            min="0"
-                                            step="any"
-                                            class="threshold-input"
-                                            data-testid=format!("rule-threshold-{id}")
-                                            prop:value=r.threshold.to_string()
-                                            on:change=move |ev| {
-                                                if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                                                    update(i, Box::new(move |r| r.threshold = v));
-                                                } else {
-                                                    message.set(Some((true, "Not saved: the threshold must be a number.".into())));
-                                                }
-                                            }
-                                        />
-                                        <span class="rule-unit">{after}</span>
-                                    </label>
-                                    {min}
-                                    </div>
-                                </li>
-                            }
-                        })
+                        .map(|(i, rule)| view! { <RuleItem i=i rule=rule said=said/> })
                         .collect_view()
                 }}
             </ul>
-            {move || message.get().map(|(bad, m)| {
+            {move || said.get().map(|(bad, m)| {
                 if bad {
                     view! { <p class="invalid" role="alert" data-testid="rules-error">{m}</p> }.into_any()
                 } else {
                     view! { <p class="hint" role="status" data-testid="rules-message">{m}</p> }.into_any()
                 }
             })}
-            <div class="actions">
-                <button type="button" data-testid="rules-export" on:click=export>"Export JSON"</button>
-                <label class="file-button">
-                    <input type="file" accept="application/json,.json" data-testid="rules-import" on:change=import/>
-                    <span>"Import JSON…"</span>
-                </label>
-                <button type="button" data-testid="rules-reset" on:click=reset>"Reset to defaults"</button>
-            </div>
+            <RulesActions said=said/>
         </section>
+    }
+}
+
+/// One rule as a sentence: on or off, what it checks, its threshold and,
+/// where it means something, its minimum of requests.
+#[component]
+fn RuleItem(i: usize, rule: Rule, said: Said) -> impl IntoView {
+    let ov = use_overview();
+    let id = rule.id.clone();
+    let (before, after) = kind_words(rule.kind);
+    let min = rule.kind.uses_min_requests().then(|| {
+        view! {
+            <label class="field inline">
+                <span>"min. requests"</span>
+                {rule_number("1", "min-input", format!("rule-min-{id}"), rule.min_requests.to_string(), move |t| {
+                    apply_edit(ov, said, i, RuleEdit::min_requests(&t))
+                })}
+            </label>
+        }
+    });
+    view! {
+        <li class="rule" class:off=!rule.enabled data-testid="rule" data-rule-id=id.clone()>
+            <label class="rule-on">
+                <input
+                    type="checkbox"
+                    data-testid=format!("rule-enabled-{id}")
+                    prop:checked=rule.enabled
+                    on:change=move |ev| apply_edit(ov, said, i, Ok(RuleEdit::Enabled(event_target_checked(&ev))))
+                />
+                <span class="rule-id">{id.clone()}</span>
+            </label>
+            <div class="rule-sentence">
+            <span class="rule-kind">{before}</span>
+            <label class="field inline">
+                <span class="sr-only">{threshold_label(&id, rule.kind.unit())}</span>
+                {rule_number("any", "threshold-input", format!("rule-threshold-{id}"), rule.threshold.to_string(), move |t| {
+                    apply_edit(ov, said, i, RuleEdit::threshold(&t))
+                })}
+                <span class="rule-unit">{after}</span>
+            </label>
+            {min}
+            </div>
+        </li>
+    }
+}
+
+/// A rule's number field; `on_change` gets what was typed.
+fn rule_number(
+    step: &'static str,
+    class: &'static str,
+    test_id: String,
+    value: String,
+    on_change: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <input
+            type="number"
+            min="0"
+            step=step
+            class=class
+            data-testid=test_id
+            prop:value=value
+            on:change=move |ev| on_change(event_target_value(&ev))
+        />
+    }
+}
+
+/// The rules' buttons: export to a file, import one, go back to the defaults.
+#[component]
+fn RulesActions(said: Said) -> impl IntoView {
+    let ov = use_overview();
+    let export = move |_| {
+        let text = ov.rules.with_untracked(serde_json::to_string_pretty);
+        let outcome = text
+            .map_err(|_| "The rules could not be written as JSON.".to_string())
+            .and_then(|t| browser::download(RULES_FILE, "application/json", &t));
+        if let Err(m) = outcome {
+            said.set(Some((true, m)));
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            let outcome = file_text(&input).await.and_then(|t| import_rules(&t));
+            input.set_value("");
+            match outcome {
+                Ok(rules) => {
+                    let n = rules.len();
+                    keep_rules(ov, rules);
+                    said.set(Some((false, imported_words(n))));
+                }
+                Err(m) => said.set(Some((true, m))),
+            }
+        });
+    };
+    let reset = move |_| {
+        keep_rules(ov, default_rules());
+        said.set(Some((false, "The rules are back to the defaults.".into())));
+    };
+    view! {
+        <div class="actions">
+            <button type="button" data-testid="rules-export" on:click=export>"Export JSON"</button>
+            <label class="file-button">
+                <input type="file" accept="application/json,.json" data-testid="rules-import" on:change=import/>
+                <span>"Import JSON…"</span>
+            </label>
+            <button type="button" data-testid="rules-reset" on:click=reset>"Reset to defaults"</button>
+        </div>
     }
 }

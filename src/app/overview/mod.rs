@@ -19,13 +19,12 @@ use std::task::Poll;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::analysis::outlook::OVERVIEW_HISTORY_DAYS;
-use crate::analysis::rules::{check_rules, rules_from_json, Severity};
+use crate::analysis::rules::{rules_from_json, Severity};
 use crate::analysis::{
     default_rules, evaluate_rules, overview, Allowance, Fired, Overview, OverviewInput, Records,
-    Rule, RuleKind,
+    Rule,
 };
 use crate::engine::{Phase, Progress, RunOptions};
 use crate::thousandeyes::{ExpandUsageOptions, Quotas, Usage, UsageParams};
