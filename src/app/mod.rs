@@ -20,8 +20,10 @@ pub mod export;
 pub mod history;
 #[cfg(feature = "app")]
 pub mod kept;
+pub mod options;
 #[cfg(feature = "app")]
 pub mod overview;
+pub mod presets;
 #[cfg(feature = "app")]
 pub mod progress;
 #[cfg(feature = "app")]
@@ -32,10 +34,10 @@ pub mod results;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]
+mod shell;
+#[cfg(feature = "app")]
 pub mod state;
 #[cfg(feature = "app")]
 pub mod table;
-#[cfg(feature = "app")]
-mod shell;
 #[cfg(feature = "app")]
 pub use shell::*;

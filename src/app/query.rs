@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::kept::KEPT;
+use super::options::expand_choices;
 use super::query_spec::{
-    Kind, Preset, TextParam, ACCOUNT_GROUP, CLIENT_ID, EXPAND_OPTIONS, LIST_FILTERS, TEMPLATES,
+    Choice, Kind, Preset, TextParam, ACCOUNT_GROUP, CLIENT_ID, LIST_FILTERS, TEMPLATES,
 };
 use super::run;
 use super::state::use_ctx;
@@ -31,7 +32,7 @@ fn Chips(
     /// Test id prefix.
     prefix: &'static str,
     /// (wire value, label).
-    options: Vec<(&'static str, &'static str)>,
+    options: Vec<Choice>,
     /// Which are on.
     selected: Signal<Vec<String>>,
     /// Called with (value, on).
@@ -48,13 +49,14 @@ fn Chips(
                     .into_iter()
                     .map(|(wire, label)| {
                         let id = format!("{prefix}-{wire}");
+                        let on = wire.clone();
                         view! {
                             <label class="chip">
                                 <input
                                     type="checkbox"
                                     data-testid=id
-                                    prop:checked=move || selected.with(|s| s.iter().any(|v| v == wire))
-                                    on:change=move |ev| on_toggle.run((wire.to_string(), event_target_checked(&ev)))
+                                    prop:checked=move || selected.with(|s| s.contains(&wire))
+                                    on:change=move |ev| on_toggle.run((on.clone(), event_target_checked(&ev)))
                                 />
                                 <span>{label}</span>
                             </label>
@@ -339,7 +341,7 @@ pub fn QueryPanel() -> impl IntoView {
 
                 {move || {
                     let k = kind.get();
-                    let groups = k.group_by_options().to_vec();
+                    let groups = k.group_by_options();
                     (!groups.is_empty())
                         .then(|| {
                             view! {
@@ -359,7 +361,7 @@ pub fn QueryPanel() -> impl IntoView {
 
                 {move || {
                     let k = kind.get();
-                    let metrics = k.metric_options().to_vec();
+                    let metrics = k.metric_options();
                     (!metrics.is_empty())
                         .then(|| {
                             view! {
@@ -379,11 +381,7 @@ pub fn QueryPanel() -> impl IntoView {
 
                 {move || {
                     let k = kind.get();
-                    let methods: Vec<(&'static str, &'static str)> = k
-                        .method_options()
-                        .iter()
-                        .map(|m| (*m, *m))
-                        .collect();
+                    let methods = k.method_options();
                     (!methods.is_empty())
                         .then(|| {
                             view! {
@@ -428,7 +426,7 @@ pub fn QueryPanel() -> impl IntoView {
                                 <Chips
                                     legend="Breakdowns (expand)"
                                     prefix="expand"
-                                    options=EXPAND_OPTIONS.to_vec()
+                                    options=expand_choices()
                                     selected=expand_sel
                                     on_toggle=Callback::new(move |(v, on): (String, bool)| {
                                         ctx.spec.update(|s| toggle(&mut s.expand, &v, on))
