@@ -217,6 +217,49 @@ impl Default for QuerySpec {
     }
 }
 
+/// A list of toggles in [`QuerySpec`], for the chips that edit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toggles {
+    /// The group-by wire names.
+    GroupBy,
+    /// The metric (or column) wire names.
+    Metrics,
+    /// The HTTP methods.
+    Methods,
+    /// The ThousandEyes `expand` values.
+    Expand,
+}
+
+impl Toggles {
+    /// The values switched on.
+    pub fn of(self, spec: &QuerySpec) -> &Vec<String> {
+        match self {
+            Toggles::GroupBy => &spec.group_by,
+            Toggles::Metrics => &spec.metrics,
+            Toggles::Methods => &spec.methods,
+            Toggles::Expand => &spec.expand,
+        }
+    }
+
+    fn of_mut(self, spec: &mut QuerySpec) -> &mut Vec<String> {
+        match self {
+            Toggles::GroupBy => &mut spec.group_by,
+            Toggles::Metrics => &mut spec.metrics,
+            Toggles::Methods => &mut spec.methods,
+            Toggles::Expand => &mut spec.expand,
+        }
+    }
+
+    /// Switches `value` on (last in the list) or off.
+    pub fn toggle(self, spec: &mut QuerySpec, value: &str, on: bool) {
+        let list = self.of_mut(spec);
+        list.retain(|v| v != value);
+        if on {
+            list.push(value.to_string());
+        }
+    }
+}
+
 /// A free-text field of the query form: its URL parameter, its label, the
 /// kinds that use it and where it lives in [`QuerySpec`]. The form, the URL
 /// reader and the URL writer all walk [`TEXT_PARAMS`], so a field is added in
@@ -537,6 +580,18 @@ impl QuerySpec {
         parts.join("_")
     }
 
+    /// Picks an interval preset. Going to custom dates from a preset starts
+    /// them at that preset's days on `today`, so the dates are never blank.
+    pub fn choose_preset(&mut self, preset: Preset, today: i64) {
+        if preset == Preset::Custom && self.from.is_empty() {
+            if let Some((a, b)) = self.preset.days(today) {
+                self.from = day_text(a);
+                self.to = day_text(b);
+            }
+        }
+        self.preset = preset;
+    }
+
     /// Keeps only the toggles valid for the current kind (after the kind changed).
     pub fn normalise(&mut self) {
         if self.preset.is_long() && !self.kind.answers_a_year() {
@@ -807,6 +862,39 @@ mod tests {
         // A long preset on a kind that answers 90 days at most.
         let s = QuerySpec::from_params(&params(&[("q", "search"), ("range", "12m")])).unwrap();
         assert_eq!(s.preset, Preset::Last90);
+    }
+
+    #[test]
+    fn custom_dates_start_at_the_preset_left() {
+        let today = days_from_civil(2024, 3, 1);
+        let mut s = QuerySpec::default();
+        s.choose_preset(Preset::LastMonth, today);
+        s.choose_preset(Preset::Custom, today);
+        assert_eq!(
+            (s.from.as_str(), s.to.as_str()),
+            ("2024-02-01", "2024-02-29")
+        );
+        s.from = "2024-02-10".into();
+        s.choose_preset(Preset::Last7, today);
+        s.choose_preset(Preset::Custom, today);
+        assert_eq!(s.from, "2024-02-10", "dates already typed are kept");
+        assert_eq!(s.preset, Preset::Custom);
+    }
+
+    #[test]
+    fn a_toggle_switches_one_value_and_keeps_the_order_of_choice() {
+        let mut s = QuerySpec::default();
+        Toggles::GroupBy.toggle(&mut s, "UserId", true);
+        Toggles::GroupBy.toggle(&mut s, "UserId", true);
+        assert_eq!(Toggles::GroupBy.of(&s), &["OAuthClientId", "UserId"]);
+        Toggles::GroupBy.toggle(&mut s, "OAuthClientId", false);
+        assert_eq!(Toggles::GroupBy.of(&s), &["UserId"]);
+        Toggles::Metrics.toggle(&mut s, "Status429", true);
+        Toggles::Methods.toggle(&mut s, "GET", true);
+        Toggles::Expand.toggle(&mut s, "test", false);
+        assert_eq!(s.metrics, ["Status429"]);
+        assert_eq!(s.methods, ["GET"]);
+        assert_eq!(s.expand, ["enterprise-agent-unit"]);
     }
 
     #[test]
