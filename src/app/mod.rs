@@ -31,6 +31,7 @@ pub mod query;
 pub mod query_spec;
 #[cfg(feature = "app")]
 pub mod results;
+pub mod rows;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]
