@@ -133,81 +133,52 @@ mod tests {
         (format_date(a * DAY), format_date(b * DAY))
     }
 
-    fn pair(a: &str, b: &str) -> (String, String) {
-        (a.to_string(), b.to_string())
+    /// Checks each (preset, today, first day, last day).
+    fn check(cases: &[(Preset, &str, &str, &str)]) {
+        for (p, today, a, b) in cases {
+            assert_eq!(
+                on(*p, today),
+                (a.to_string(), b.to_string()),
+                "{p:?} on {today}"
+            );
+        }
     }
 
     #[test]
     fn last_month_ends_on_the_last_day_of_each_month() {
-        assert_eq!(
-            on(Preset::LastMonth, "2024-03-15"),
-            pair("2024-02-01", "2024-02-29")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2023-03-01"),
-            pair("2023-02-01", "2023-02-28")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2100-03-31"),
-            pair("2100-02-01", "2100-02-28")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2000-03-10"),
-            pair("2000-02-01", "2000-02-29")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2024-05-31"),
-            pair("2024-04-01", "2024-04-30")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2024-08-01"),
-            pair("2024-07-01", "2024-07-31")
-        );
-    }
-
-    #[test]
-    fn last_month_in_january_is_last_december() {
-        assert_eq!(
-            on(Preset::LastMonth, "2025-01-01"),
-            pair("2024-12-01", "2024-12-31")
-        );
-        assert_eq!(
-            on(Preset::LastMonth, "2025-01-31"),
-            pair("2024-12-01", "2024-12-31")
-        );
+        use Preset::LastMonth as L;
+        check(&[
+            (L, "2024-03-15", "2024-02-01", "2024-02-29"),
+            (L, "2023-03-01", "2023-02-01", "2023-02-28"),
+            (L, "2100-03-31", "2100-02-01", "2100-02-28"),
+            (L, "2000-03-10", "2000-02-01", "2000-02-29"),
+            (L, "2024-05-31", "2024-04-01", "2024-04-30"),
+            (L, "2024-08-01", "2024-07-01", "2024-07-31"),
+            // In January: last December.
+            (L, "2025-01-01", "2024-12-01", "2024-12-31"),
+            (L, "2025-01-31", "2024-12-01", "2024-12-31"),
+        ]);
     }
 
     #[test]
     fn this_month_on_the_first_is_the_first_alone() {
         // Nothing of the month is over yet: the first day stands for it.
-        assert_eq!(
-            on(Preset::ThisMonth, "2024-03-01"),
-            pair("2024-03-01", "2024-03-01")
-        );
-        assert_eq!(
-            on(Preset::ThisMonth, "2024-03-31"),
-            pair("2024-03-01", "2024-03-30")
-        );
-        assert_eq!(
-            on(Preset::ThisMonth, "2024-02-29"),
-            pair("2024-02-01", "2024-02-28")
-        );
+        use Preset::ThisMonth as T;
+        check(&[
+            (T, "2024-03-01", "2024-03-01", "2024-03-01"),
+            (T, "2024-03-31", "2024-03-01", "2024-03-30"),
+            (T, "2024-02-29", "2024-02-01", "2024-02-28"),
+        ]);
     }
 
     #[test]
     fn yesterday_crosses_month_year_and_leap_day() {
-        assert_eq!(
-            on(Preset::Yesterday, "2024-03-01"),
-            pair("2024-02-29", "2024-02-29")
-        );
-        assert_eq!(
-            on(Preset::Yesterday, "2100-03-01"),
-            pair("2100-02-28", "2100-02-28")
-        );
-        assert_eq!(
-            on(Preset::Yesterday, "2025-01-01"),
-            pair("2024-12-31", "2024-12-31")
-        );
+        use Preset::Yesterday as Y;
+        check(&[
+            (Y, "2024-03-01", "2024-02-29", "2024-02-29"),
+            (Y, "2100-03-01", "2100-02-28", "2100-02-28"),
+            (Y, "2025-01-01", "2024-12-31", "2024-12-31"),
+        ]);
     }
 
     #[test]
@@ -224,46 +195,39 @@ mod tests {
             assert_eq!(b, today - 1, "{p:?} ends yesterday");
             assert_eq!(b - a + 1, n, "{p:?} covers {n} days");
         }
-        assert_eq!(
-            on(Preset::Last7, "2025-01-03"),
-            pair("2024-12-27", "2025-01-02")
-        );
-        assert_eq!(
-            on(Preset::Last30, "2024-03-01"),
-            pair("2024-01-31", "2024-02-29")
-        );
-    }
-
-    #[test]
-    fn six_and_twelve_months_are_whole_weeks_back() {
-        assert_eq!(
-            on(Preset::Last6Months, "2024-07-01"),
-            pair("2024-01-01", "2024-06-30")
-        );
-        assert_eq!(
-            on(Preset::Last12Months, "2024-12-31"),
-            pair("2024-01-02", "2024-12-30")
-        );
-        assert_eq!(
-            on(Preset::Last12Months, "2025-03-01"),
-            pair("2024-03-02", "2025-02-28")
-        );
+        check(&[
+            (Preset::Last7, "2025-01-03", "2024-12-27", "2025-01-02"),
+            (Preset::Last30, "2024-03-01", "2024-01-31", "2024-02-29"),
+            // Six and twelve months are whole weeks back.
+            (
+                Preset::Last6Months,
+                "2024-07-01",
+                "2024-01-01",
+                "2024-06-30",
+            ),
+            (
+                Preset::Last12Months,
+                "2024-12-31",
+                "2024-01-02",
+                "2024-12-30",
+            ),
+            (
+                Preset::Last12Months,
+                "2025-03-01",
+                "2024-03-02",
+                "2025-02-28",
+            ),
+        ]);
     }
 
     #[test]
     fn this_year_starts_on_the_first_of_january() {
-        assert_eq!(
-            on(Preset::ThisYear, "2024-12-31"),
-            pair("2024-01-01", "2024-12-30")
-        );
-        assert_eq!(
-            on(Preset::ThisYear, "2025-01-01"),
-            pair("2025-01-01", "2025-01-01")
-        );
-        assert_eq!(
-            on(Preset::ThisYear, "2024-03-01"),
-            pair("2024-01-01", "2024-02-29")
-        );
+        use Preset::ThisYear as Y;
+        check(&[
+            (Y, "2024-12-31", "2024-01-01", "2024-12-30"),
+            (Y, "2025-01-01", "2025-01-01", "2025-01-01"),
+            (Y, "2024-03-01", "2024-01-01", "2024-02-29"),
+        ]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::kept::KEPT;
-use super::options::{expand_choices, granularity_choices};
+use super::options::granularity_choices;
 use super::query_spec::{
     Choice, Kind, Preset, QuerySpec, TextParam, Toggles, ACCOUNT_GROUP, CLIENT_ID, LIST_FILTERS,
     TEMPLATES,
@@ -18,27 +18,38 @@ use leptos::task::spawn_local;
 /// The OAuth client the demo data knows by id.
 const DEMO_CLIENT_ID: &str = "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa";
 
-/// A set of checkboxes shown as chips, bound to one list of the spec.
+/// The legend and the hint of a list's chips.
+fn chips_words(list: Toggles, kind: Kind) -> (&'static str, &'static str) {
+    match list {
+        Toggles::GroupBy => (
+            "Group by",
+            "The chart stacks by the first grouping present in the rows.",
+        ),
+        Toggles::Metrics if kind == Kind::Search => ("Columns", "None selected: all of them."),
+        Toggles::Metrics => ("Metrics", "None selected: all of them."),
+        Toggles::Methods => ("HTTP methods", "None selected: every method."),
+        Toggles::Expand => ("Breakdowns (expand)", ""),
+    }
+}
+
+/// A set of checkboxes shown as chips, bound to one list of the spec: the
+/// values `kind` offers for it.
 #[component]
 fn Chips(
-    /// Legend.
-    legend: &'static str,
-    /// Test id prefix.
-    prefix: &'static str,
-    /// (wire value, label).
-    options: Vec<Choice>,
+    /// The endpoint.
+    kind: Kind,
     /// The list they switch values in.
     list: Toggles,
-    /// A hint under the chips.
-    #[prop(optional)]
-    hint: &'static str,
 ) -> impl IntoView {
     let ctx = use_ctx();
+    let (legend, hint) = chips_words(list, kind);
+    let prefix = list.prefix();
     view! {
         <fieldset class="chips">
             <legend>{legend}</legend>
             <div class="chip-row">
-                {options
+                {list
+                    .options(kind)
                     .into_iter()
                     .map(|(wire, label)| {
                         let id = format!("{prefix}-{wire}");
@@ -62,6 +73,15 @@ fn Chips(
             </div>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
         </fieldset>
+    }
+}
+
+/// A list's chips, when the endpoint offers any.
+#[component]
+fn KindChips(kind: Memo<Kind>, list: Toggles) -> impl IntoView {
+    move || {
+        let k = kind.get();
+        (!list.options(k).is_empty()).then(|| view! { <Chips kind=k list /> })
     }
 }
 
@@ -120,8 +140,8 @@ pub fn QueryPanel() -> impl IntoView {
                 <SummaryDays kind=kind />
                 <IntervalFields kind=kind />
                 <GranularityChips kind=kind />
-                <GroupByChips kind=kind />
-                <MetricChips kind=kind />
+                <KindChips kind=kind list=Toggles::GroupBy />
+                <KindChips kind=kind list=Toggles::Metrics />
                 <Filters kind=kind />
                 {move || {
                     (ACCOUNT_GROUP.used_by)(kind.get())
@@ -131,7 +151,7 @@ pub fn QueryPanel() -> impl IntoView {
                             }
                         })
                 }}
-                <ExpandChips kind=kind />
+                <KindChips kind=kind list=Toggles::Expand />
                 <Problem problem=problem />
                 <Actions problem=problem />
                 <KeptDays kind=kind />
@@ -338,65 +358,19 @@ fn GranularityChips(kind: Memo<Kind>) -> impl IntoView {
     }
 }
 
-/// The groupings the endpoint accepts.
-#[component]
-fn GroupByChips(kind: Memo<Kind>) -> impl IntoView {
-    move || {
-        let groups = kind.get().group_by_options();
-        (!groups.is_empty()).then(|| {
-            view! {
-                <Chips
-                    legend="Group by"
-                    prefix="group"
-                    options=groups
-                    list=Toggles::GroupBy
-                    hint="The chart stacks by the first grouping present in the rows."
-                />
-            }
-        })
-    }
-}
-
-/// The metrics (or simple-search columns) the endpoint accepts.
-#[component]
-fn MetricChips(kind: Memo<Kind>) -> impl IntoView {
-    move || {
-        let k = kind.get();
-        let metrics = k.metric_options();
-        (!metrics.is_empty()).then(|| {
-            view! {
-                <Chips
-                    legend=if k == Kind::Search { "Columns" } else { "Metrics" }
-                    prefix="metric"
-                    options=metrics
-                    list=Toggles::Metrics
-                    hint="None selected: all of them."
-                />
-            }
-        })
-    }
-}
-
 /// The filters of the simple search and the jobs: methods, templates, ids.
 #[component]
 fn Filters(kind: Memo<Kind>) -> impl IntoView {
     let ctx = use_ctx();
     move || {
         let k = kind.get();
-        let methods = k.method_options();
-        (!methods.is_empty()).then(|| {
+        (!k.method_options().is_empty()).then(|| {
             view! {
                 <details class="filters" open=move || {
                     ctx.spec.with(|s| !s.methods.is_empty() || !s.templates.is_empty())
                 }>
                     <summary>"Filters"</summary>
-                    <Chips
-                        legend="HTTP methods"
-                        prefix="method"
-                        options=methods
-                        list=Toggles::Methods
-                        hint="None selected: every method."
-                    />
+                    <Chips kind=k list=Toggles::Methods />
                     <TextField param=&TEMPLATES />
                     {LIST_FILTERS
                         .iter()
@@ -404,23 +378,6 @@ fn Filters(kind: Memo<Kind>) -> impl IntoView {
                         .map(|p| view! { <TextField param=p /> })
                         .collect_view()}
                 </details>
-            }
-        })
-    }
-}
-
-/// The breakdowns of the ThousandEyes usage.
-#[component]
-fn ExpandChips(kind: Memo<Kind>) -> impl IntoView {
-    move || {
-        (kind.get() == Kind::TeUsage).then(|| {
-            view! {
-                <Chips
-                    legend="Breakdowns (expand)"
-                    prefix="expand"
-                    options=expand_choices()
-                    list=Toggles::Expand
-                />
             }
         })
     }

@@ -250,6 +250,27 @@ impl Toggles {
         }
     }
 
+    /// The values `kind` offers for the list.
+    pub fn options(self, kind: Kind) -> Vec<Choice> {
+        match self {
+            Toggles::GroupBy => kind.group_by_options(),
+            Toggles::Metrics => kind.metric_options(),
+            Toggles::Methods => kind.method_options(),
+            Toggles::Expand if kind == Kind::TeUsage => expand_choices(),
+            Toggles::Expand => Vec::new(),
+        }
+    }
+
+    /// The start of its chips' test ids.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Toggles::GroupBy => "group",
+            Toggles::Metrics => "metric",
+            Toggles::Methods => "method",
+            Toggles::Expand => "expand",
+        }
+    }
+
     /// Switches `value` on (last in the list) or off.
     pub fn toggle(self, spec: &mut QuerySpec, value: &str, on: bool) {
         let list = self.of_mut(spec);
