@@ -261,7 +261,7 @@ fn IntervalFields(kind: Memo<Kind>) -> impl IntoView {
     let ctx = use_ctx();
     let on_preset = move |ev: leptos::ev::Event| {
         if let Some(p) = Preset::parse(&event_target_value(&ev)) {
-            let today = browser::now_secs().div_euclid(86_400);
+            let today = browser::now_secs().div_euclid(crate::time::DAY);
             ctx.spec.update(|s| s.choose_preset(p, today));
         }
     };

@@ -5,7 +5,8 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use crate::analysis::answer::{group_digits, Table};
+use crate::analysis::answer::{group_digits, Cell, Table};
+use crate::analysis::csv::to_csv;
 
 /// Row height in pixels (must match the CSS).
 pub const ROW_PX: usize = 32;
@@ -109,6 +110,52 @@ pub fn grid_style(numeric: &[bool]) -> String {
     format!("--cols: {}; min-width: {min}px", cols.join(" "))
 }
 
+/// The shown rows as CSV (numbers without separators).
+pub fn csv_of(table: &Table, order: &[usize]) -> String {
+    let header: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .filter(|&&i| i < table.len())
+        .map(|&i| table.row(i).iter().map(Cell::raw).collect())
+        .collect();
+    to_csv(&header, &rows)
+}
+
+/// The shown rows as a JSON array of objects keyed by column name, with the
+/// keys in the table's column order (a JSON map would sort them).
+pub fn json_of(table: &Table, order: &[usize]) -> String {
+    let names: Vec<String> = table
+        .columns
+        .iter()
+        .map(|n| serde_json::to_string(n).unwrap_or_else(|_| "\"\"".into()))
+        .collect();
+    let mut out = String::from("[");
+    let shown = order.iter().filter(|&&i| i < table.len());
+    for (k, row) in shown.map(|&i| table.row(i)).enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        for (j, (name, cell)) in names.iter().zip(&row).enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(name);
+            out.push(':');
+            match cell {
+                Cell::Text(s) => {
+                    out.push_str(&serde_json::to_string(&**s).unwrap_or_else(|_| "null".into()))
+                }
+                Cell::Num(n) => out.push_str(&n.to_string()),
+                Cell::Empty => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +203,45 @@ mod tests {
         assert_eq!(window(100.0 * ROW_PX as f64, 110), 92..110);
         // Scrolled past the end of a list that just got shorter.
         assert_eq!(window(100.0 * ROW_PX as f64, 10), 10..10);
+    }
+
+    #[test]
+    fn exports_hold_the_rows_shown_in_their_order() {
+        let result: crate::genesys::ApiUsageQueryResult = serde_json::from_str(include_str!(
+            "../../tests/fixtures/genesys/usage-query-result-complete-by-client-templateuri-day.documented.json"
+        ))
+        .unwrap();
+        let table = crate::analysis::answer::Answer::from_usage(&result).table;
+        assert!(table.len() >= 2);
+        // The second row, then the first; a row that is not there is skipped.
+        let order = [1, 0, table.len()];
+        let csv = csv_of(&table, &order);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], table.columns.join(","));
+        let raw = |i: usize| {
+            table
+                .row(i)
+                .iter()
+                .map(Cell::raw)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        assert_eq!(lines[1..], [raw(1), raw(0)]);
+        let json: serde_json::Value = serde_json::from_str(&json_of(&table, &order)).unwrap();
+        let rows = json.as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["Date"], "2020-02-06");
+        assert_eq!(
+            rows[0]["Requests"], 3,
+            "numbers stay numbers, without separators"
+        );
+        let text = json_of(&table, &[0]);
+        let first = table.columns.first().unwrap();
+        assert!(
+            text.starts_with(&format!("[{{\"{first}\":")),
+            "keys in column order"
+        );
     }
 
     #[test]
