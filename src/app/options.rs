@@ -26,12 +26,13 @@ pub trait Offered: Copy + Serialize + DeserializeOwned + 'static {
 }
 
 /// A value's wire name: its serde name (empty if it has none, which no
-/// vendor enum does).
+/// vendor enum does). The names hold no character JSON would escape.
 pub fn wire_name<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+    let json = serde_json::to_string(value).unwrap_or_default();
+    json.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .map(str::to_string)
+        .unwrap_or_default()
 }
 
 /// Every value of `T` as a toggle of the form.
