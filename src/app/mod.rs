@@ -22,8 +22,10 @@ pub mod export;
 pub mod history;
 #[cfg(feature = "app")]
 pub mod kept;
+pub mod options;
 #[cfg(feature = "app")]
 pub mod overview;
+pub mod presets;
 #[cfg(feature = "app")]
 pub mod progress;
 #[cfg(feature = "app")]
@@ -31,6 +33,7 @@ pub mod query;
 pub mod query_spec;
 #[cfg(feature = "app")]
 pub mod results;
+pub mod rows;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]

@@ -5,14 +5,21 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::genesys::validate::{usage_data_start_date, usage_data_start_day};
 use crate::genesys::{
     self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
     ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest,
 };
-use crate::thousandeyes::{self, EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
-use crate::time::{
-    civil_from_days, days_from_civil, format_date, format_timestamp, parse_instant, DAY,
+use crate::genesys::{
+    ClientGroupBy, ClientJobGroupBy, JobHttpMethod, JobMetric, OrganizationGroupBy,
+    OrganizationJobGroupBy, SimpleSearchHttpMethod, SimpleSearchMetric, UsageMetric,
 };
+use crate::thousandeyes::{self, EnterpriseAgentsUnitsParams, TestsUnitsParams, UsageParams};
+use crate::time::{format_date, format_timestamp, parse_instant, DAY};
+
+pub use super::options::Choice;
+use super::options::{choices, expand_choices, granularity_choices, offers};
+pub use super::presets::Preset;
 
 /// Which endpoint a query goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -113,194 +120,33 @@ impl Kind {
         matches!(self, Kind::Org | Kind::Client | Kind::Job | Kind::ClientJob)
     }
 
-    /// The group-by values the endpoint accepts (wire names, label).
-    pub fn group_by_options(self) -> &'static [(&'static str, &'static str)] {
+    /// The group-by values the endpoint accepts (wire name, label).
+    pub fn group_by_options(self) -> Vec<Choice> {
         match self {
-            Kind::Org => &[
-                ("OAuthClientId", "OAuth client"),
-                ("OrganizationId", "Organization"),
-                ("UserId", "User"),
-                ("TemplateUri", "Endpoint"),
-                ("HttpMethod", "Method"),
-            ],
-            Kind::Client => &[
-                ("OAuthClientId", "OAuth client"),
-                ("OrganizationId", "Organization"),
-                ("TemplateUri", "Endpoint"),
-                ("HttpMethod", "Method"),
-            ],
-            Kind::Job => &[
-                ("OauthClientName", "Client name"),
-                ("OauthClientId", "Client id"),
-                ("UserId", "User"),
-                ("HttpMethod", "Method"),
-                ("TemplateUri", "Endpoint"),
-                ("Platform", "Platform"),
-            ],
-            Kind::ClientJob => &[
-                ("OrganizationId", "Organization"),
-                ("HttpMethod", "Method"),
-                ("TemplateUri", "Endpoint"),
-                ("Platform", "Platform"),
-            ],
-            _ => &[],
+            Kind::Org => choices::<OrganizationGroupBy>(),
+            Kind::Client => choices::<ClientGroupBy>(),
+            Kind::Job => choices::<OrganizationJobGroupBy>(),
+            Kind::ClientJob => choices::<ClientJobGroupBy>(),
+            _ => Vec::new(),
         }
     }
 
     /// The metrics (or simple-search columns) the endpoint accepts.
-    pub fn metric_options(self) -> &'static [(&'static str, &'static str)] {
+    pub fn metric_options(self) -> Vec<Choice> {
         match self {
-            Kind::Org | Kind::Client => &[
-                ("Requests", "Requests"),
-                ("Status200", "2xx"),
-                ("Status300", "3xx"),
-                ("Status400", "4xx"),
-                ("Status429", "429"),
-                ("Status500", "5xx"),
-            ],
-            Kind::Job | Kind::ClientJob => &[
-                ("Requests", "Requests"),
-                ("Status200", "2xx"),
-                ("Status300", "3xx"),
-                ("Status400", "4xx"),
-                ("Status429", "429"),
-                ("Status500", "5xx"),
-            ],
-            Kind::Search => &[
-                ("Date", "Date"),
-                ("ClientName", "Client name"),
-                ("HttpMethod", "Method"),
-                ("TemplateUri", "Endpoint"),
-                ("Status200", "2xx"),
-                ("Status300", "3xx"),
-                ("Status400", "4xx"),
-                ("Status429", "429"),
-                ("Status500", "5xx"),
-            ],
-            _ => &[],
+            Kind::Org | Kind::Client => choices::<UsageMetric>(),
+            Kind::Job | Kind::ClientJob => choices::<JobMetric>(),
+            Kind::Search => choices::<SimpleSearchMetric>(),
+            _ => Vec::new(),
         }
     }
 
     /// The HTTP methods the endpoint can filter on.
-    pub fn method_options(self) -> &'static [&'static str] {
+    pub fn method_options(self) -> Vec<Choice> {
         match self {
-            Kind::Search => &[
-                "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE",
-            ],
-            Kind::Job | Kind::ClientJob => &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
-            _ => &[],
-        }
-    }
-}
-
-/// An interval preset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Preset {
-    /// Yesterday.
-    Yesterday,
-    /// The 7 days before today.
-    #[default]
-    Last7,
-    /// The 30 days before today.
-    Last30,
-    /// The 90 days before today.
-    Last90,
-    /// From the 1st of this month to yesterday.
-    ThisMonth,
-    /// The whole of last month.
-    LastMonth,
-    /// The 26 weeks before today.
-    Last6Months,
-    /// The 52 weeks before today (a jobs query starts at most a year back).
-    Last12Months,
-    /// From 1 January to yesterday.
-    ThisYear,
-    /// The `from` and `to` dates.
-    Custom,
-}
-
-impl Preset {
-    /// Every preset, in the order of the picker.
-    pub const ALL: [Preset; 10] = [
-        Preset::Yesterday,
-        Preset::Last7,
-        Preset::Last30,
-        Preset::Last90,
-        Preset::ThisMonth,
-        Preset::LastMonth,
-        Preset::Last6Months,
-        Preset::Last12Months,
-        Preset::ThisYear,
-        Preset::Custom,
-    ];
-
-    /// Whether the preset reaches back further than 90 days: offered only
-    /// for the kinds that answer such an interval ([`Kind::answers_a_year`]).
-    pub fn is_long(self) -> bool {
-        matches!(
-            self,
-            Preset::Last6Months | Preset::Last12Months | Preset::ThisYear
-        )
-    }
-
-    /// The name in the URL.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::Yesterday => "yesterday",
-            Preset::Last7 => "7d",
-            Preset::Last30 => "30d",
-            Preset::Last90 => "90d",
-            Preset::ThisMonth => "this-month",
-            Preset::LastMonth => "last-month",
-            Preset::Last6Months => "6m",
-            Preset::Last12Months => "12m",
-            Preset::ThisYear => "this-year",
-            Preset::Custom => "custom",
-        }
-    }
-
-    /// The preset named in the URL.
-    pub fn parse(s: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    /// A label for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Preset::Yesterday => "Yesterday",
-            Preset::Last7 => "Last 7 days",
-            Preset::Last30 => "Last 30 days",
-            Preset::Last90 => "Last 90 days",
-            Preset::ThisMonth => "This month",
-            Preset::LastMonth => "Last month",
-            Preset::Last6Months => "Last 6 months",
-            Preset::Last12Months => "Last 12 months",
-            Preset::ThisYear => "This year",
-            Preset::Custom => "Custom dates",
-        }
-    }
-
-    /// First and last day (inclusive, days since 1970-01-01) for `today`.
-    pub fn days(self, today: i64) -> Option<(i64, i64)> {
-        let (y, m, _) = civil_from_days(today);
-        let first_of_month = days_from_civil(y, m, 1);
-        match self {
-            Preset::Yesterday => Some((today - 1, today - 1)),
-            Preset::Last7 => Some((today - 7, today - 1)),
-            Preset::Last30 => Some((today - 30, today - 1)),
-            Preset::Last90 => Some((today - 90, today - 1)),
-            Preset::ThisMonth => Some((first_of_month, (today - 1).max(first_of_month))),
-            Preset::LastMonth => {
-                let (py, pm) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
-                Some((days_from_civil(py, pm, 1), first_of_month - 1))
-            }
-            Preset::Last6Months => Some((today - 26 * 7, today - 1)),
-            Preset::Last12Months => Some((today - 52 * 7, today - 1)),
-            Preset::ThisYear => {
-                let first_of_year = days_from_civil(y, 1, 1);
-                Some((first_of_year, (today - 1).max(first_of_year)))
-            }
-            Preset::Custom => None,
+            Kind::Search => choices::<SimpleSearchHttpMethod>(),
+            Kind::Job | Kind::ClientJob => choices::<JobHttpMethod>(),
+            _ => Vec::new(),
         }
     }
 }
@@ -371,6 +217,70 @@ impl Default for QuerySpec {
     }
 }
 
+/// A list of toggles in [`QuerySpec`], for the chips that edit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toggles {
+    /// The group-by wire names.
+    GroupBy,
+    /// The metric (or column) wire names.
+    Metrics,
+    /// The HTTP methods.
+    Methods,
+    /// The ThousandEyes `expand` values.
+    Expand,
+}
+
+impl Toggles {
+    /// The values switched on.
+    pub fn of(self, spec: &QuerySpec) -> &Vec<String> {
+        match self {
+            Toggles::GroupBy => &spec.group_by,
+            Toggles::Metrics => &spec.metrics,
+            Toggles::Methods => &spec.methods,
+            Toggles::Expand => &spec.expand,
+        }
+    }
+
+    fn of_mut(self, spec: &mut QuerySpec) -> &mut Vec<String> {
+        match self {
+            Toggles::GroupBy => &mut spec.group_by,
+            Toggles::Metrics => &mut spec.metrics,
+            Toggles::Methods => &mut spec.methods,
+            Toggles::Expand => &mut spec.expand,
+        }
+    }
+
+    /// The values `kind` offers for the list.
+    pub fn options(self, kind: Kind) -> Vec<Choice> {
+        match self {
+            Toggles::GroupBy => kind.group_by_options(),
+            Toggles::Metrics => kind.metric_options(),
+            Toggles::Methods => kind.method_options(),
+            Toggles::Expand if kind == Kind::TeUsage => expand_choices(),
+            Toggles::Expand => Vec::new(),
+        }
+    }
+
+    /// The start of its chips' test ids.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Toggles::GroupBy => "group",
+            Toggles::Metrics => "metric",
+            Toggles::Methods => "method",
+            Toggles::Expand => "expand",
+        }
+    }
+
+    /// Switches `value` on (last in the list) or off.
+    pub fn toggle(self, spec: &mut QuerySpec, value: &str, on: bool) {
+        let list = self.of_mut(spec);
+        list.retain(|v| v != value);
+        if on {
+            list.push(value.to_string());
+        }
+    }
+}
+
 /// A free-text field of the query form: its URL parameter, its label, the
 /// kinds that use it and where it lives in [`QuerySpec`]. The form, the URL
 /// reader and the URL writer all walk [`TEXT_PARAMS`], so a field is added in
@@ -423,16 +333,6 @@ pub fn text_params() -> impl Iterator<Item = &'static TextParam> {
         .into_iter()
         .chain(LIST_FILTERS.iter())
 }
-
-/// The `expand` values of `GET /v7/usage`, with labels.
-pub const EXPAND_OPTIONS: [(&str, &str); 6] = [
-    ("test", "Tests"),
-    ("enterprise-agent-unit", "Enterprise agent units"),
-    ("enterprise-agent", "Enterprise agents"),
-    ("endpoint-agent", "Endpoint agents"),
-    ("endpoint-agent-essential", "Endpoint Agent Essentials"),
-    ("endpoint-agent-embedded", "Embedded endpoint agents"),
-];
 
 /// A request ready for a client, checked.
 #[derive(Clone)]
@@ -516,6 +416,21 @@ fn check_client_id(id: &str) -> Result<String, String> {
     Ok(id.trim().to_string())
 }
 
+/// The body of a usage query: the fields every interval query of Genesys
+/// shares (interval, granularity, metrics, group-by, checked in that order),
+/// then the fields of its own (`rest`).
+macro_rules! usage_body {
+    ($spec:ident, $today:ident, $body:ident { $($rest:tt)* }) => {
+        $body {
+            interval: $spec.interval($today)?,
+            granularity: $spec.granularity()?,
+            metrics: wire("metric", &$spec.metrics)?,
+            group_by: wire("group by", &$spec.group_by)?,
+            $($rest)*
+        }
+    };
+}
+
 impl QuerySpec {
     /// First and last day (inclusive) of the interval, or why it is not valid.
     pub fn days_range(&self, today: i64) -> Result<(i64, i64), String> {
@@ -549,8 +464,8 @@ impl QuerySpec {
                 self.kind.label()
             ));
         }
-        if a < days_from_civil(2018, 1, 1) {
-            return Err("Usage data starts on 2018-01-01.".into());
+        if a < usage_data_start_day() {
+            return Err(format!("Usage data starts on {}.", usage_data_start_date()));
         }
         Ok((a, b))
     }
@@ -564,89 +479,86 @@ impl QuerySpec {
     /// Checks the form and builds the request. `now_secs` is the current time.
     pub fn build(&self, now_secs: i64) -> Result<Request, String> {
         let today = now_secs.div_euclid(DAY);
-        let gran = || wire_one("granularity", &self.granularity);
-        match self.kind {
-            Kind::Org => Ok(Request::Org(ApiUsageOrganizationQuery {
-                interval: self.interval(today)?,
-                granularity: gran()?,
-                metrics: wire("metric", &self.metrics)?,
-                group_by: wire("group by", &self.group_by)?,
-            })),
-            Kind::Client => Ok(Request::Client(
+        Ok(match self.kind {
+            Kind::Org => Request::Org(usage_body!(self, today, ApiUsageOrganizationQuery {})),
+            Kind::Client => Request::Client(
                 check_client_id(&self.client_id)?,
-                ApiUsageClientQuery {
-                    interval: self.interval(today)?,
-                    granularity: gran()?,
-                    metrics: wire("metric", &self.metrics)?,
-                    group_by: wire("group by", &self.group_by)?,
-                },
-            )),
-            Kind::Summary => {
-                if genesys::check_summary_days(self.days).is_err() {
-                    return Err(format!(
-                        "A client summary covers {} to {} days.",
-                        genesys::SUMMARY_DAYS.start(),
-                        genesys::SUMMARY_DAYS.end()
-                    ));
-                }
-                Ok(Request::Summary(
-                    check_client_id(&self.client_id)?,
-                    Some(self.days),
-                ))
-            }
-            Kind::Search => Ok(Request::Search(ApiUsageSimpleSearch {
+                usage_body!(self, today, ApiUsageClientQuery {}),
+            ),
+            Kind::Summary => self.summary()?,
+            Kind::Search => Request::Search(ApiUsageSimpleSearch {
                 interval: self.interval(today)?,
                 metrics: wire("column", &self.metrics)?,
                 oauth_client_names: split_list(&self.client_names),
                 http_methods: wire("method", &self.methods)?,
                 template_uris: split_list(&self.templates),
-            })),
-            Kind::Job => Ok(Request::Job(OrganizationPublicApiUsageQueryRequest {
-                interval: self.interval(today)?,
-                granularity: gran()?,
-                metrics: wire("metric", &self.metrics)?,
-                group_by: wire("group by", &self.group_by)?,
-                template_uris: split_list(&self.templates),
-                http_methods: wire("method", &self.methods)?,
-                platforms: split_list(&self.platforms),
-                user_ids: split_list(&self.user_ids),
-                oauth_client_ids: split_list(&self.client_ids),
-                ..Default::default()
-            })),
-            Kind::ClientJob => Ok(Request::ClientJob(
-                check_client_id(&self.client_id)?,
-                ClientPublicApiUsageQueryRequest {
-                    interval: self.interval(today)?,
-                    granularity: gran()?,
-                    metrics: wire("metric", &self.metrics)?,
-                    group_by: wire("group by", &self.group_by)?,
+            }),
+            Kind::Job => Request::Job(usage_body!(
+                self,
+                today,
+                OrganizationPublicApiUsageQueryRequest {
                     template_uris: split_list(&self.templates),
                     http_methods: wire("method", &self.methods)?,
                     platforms: split_list(&self.platforms),
-                    organization_ids: split_list(&self.org_ids),
+                    user_ids: split_list(&self.user_ids),
+                    oauth_client_ids: split_list(&self.client_ids),
                     ..Default::default()
-                },
+                }
             )),
-            Kind::TeUsage => Ok(Request::TeUsage(UsageParams {
+            Kind::ClientJob => Request::ClientJob(
+                check_client_id(&self.client_id)?,
+                usage_body!(
+                    self,
+                    today,
+                    ClientPublicApiUsageQueryRequest {
+                        template_uris: split_list(&self.templates),
+                        http_methods: wire("method", &self.methods)?,
+                        platforms: split_list(&self.platforms),
+                        organization_ids: split_list(&self.org_ids),
+                        ..Default::default()
+                    }
+                ),
+            ),
+            Kind::TeUsage => Request::TeUsage(UsageParams {
                 aid: self.checked_aid()?,
                 expand: wire("expand", &self.expand)?,
-            })),
+            }),
             Kind::TeTests => {
                 let (start, end) = self.te_range(now_secs)?;
-                Ok(Request::TeTests(TestsUnitsParams {
+                Request::TeTests(TestsUnitsParams {
                     aid: self.checked_aid()?,
                     start_date: Some(start),
                     end_date: Some(end),
-                }))
+                })
             }
             Kind::TeAgents => {
                 let (start, end) = self.te_range(now_secs)?;
-                Ok(Request::TeAgents(EnterpriseAgentsUnitsParams {
+                Request::TeAgents(EnterpriseAgentsUnitsParams {
                     start_date: Some(start),
                     end_date: Some(end),
-                }))
+                })
             }
+        })
+    }
+
+    /// The granularity, parsed by its vendor enum (empty: one total).
+    fn granularity(&self) -> Result<Option<genesys::Granularity>, String> {
+        wire_one("granularity", &self.granularity)
+    }
+
+    /// A client summary: the days checked by the Genesys module's rule.
+    fn summary(&self) -> Result<Request, String> {
+        if genesys::check_summary_days(self.days).is_err() {
+            return Err(format!(
+                "A client summary covers {} to {} days.",
+                genesys::SUMMARY_DAYS.start(),
+                genesys::SUMMARY_DAYS.end()
+            ));
         }
+        Ok(Request::Summary(
+            check_client_id(&self.client_id)?,
+            Some(self.days),
+        ))
     }
 
     fn checked_aid(&self) -> Result<Option<String>, String> {
@@ -689,27 +601,39 @@ impl QuerySpec {
         parts.join("_")
     }
 
+    /// Picks an interval preset. Going to custom dates from a preset starts
+    /// them at that preset's days on `today`, so the dates are never blank.
+    pub fn choose_preset(&mut self, preset: Preset, today: i64) {
+        if preset == Preset::Custom && self.from.is_empty() {
+            if let Some((a, b)) = self.preset.days(today) {
+                self.from = day_text(a);
+                self.to = day_text(b);
+            }
+        }
+        self.preset = preset;
+    }
+
     /// Keeps only the toggles valid for the current kind (after the kind changed).
     pub fn normalise(&mut self) {
         if self.preset.is_long() && !self.kind.answers_a_year() {
             self.preset = Preset::Last90;
         }
         let groups = self.kind.group_by_options();
-        self.group_by.retain(|g| groups.iter().any(|(w, _)| w == g));
+        self.group_by.retain(|g| offers(&groups, g));
         if self.group_by.is_empty() {
             if let Some((first, _)) = groups.first() {
-                self.group_by.push((*first).to_string());
+                self.group_by.push(first.clone());
             }
         }
         let metrics = self.kind.metric_options();
-        self.metrics.retain(|m| metrics.iter().any(|(w, _)| w == m));
+        self.metrics.retain(|m| offers(&metrics, m));
         let methods = self.kind.method_options();
-        self.methods.retain(|m| methods.contains(&m.as_str()));
-        if !matches!(self.granularity.as_str(), "" | "Day" | "Week" | "Month") {
-            self.granularity = "Day".into();
+        self.methods.retain(|m| offers(&methods, m));
+        if !offers(&granularity_choices(), &self.granularity) {
+            self.granularity = QuerySpec::default().granularity;
         }
-        self.expand
-            .retain(|e| EXPAND_OPTIONS.iter().any(|(w, _)| w == e));
+        let expand = expand_choices();
+        self.expand.retain(|e| offers(&expand, e));
     }
 
     /// The query as URL parameters (never a token): only what the kind uses,
@@ -740,8 +664,9 @@ impl QuerySpec {
         if !k.group_by_options().is_empty() {
             let default_group = k
                 .group_by_options()
-                .first()
-                .map(|(w, _)| w.to_string())
+                .into_iter()
+                .next()
+                .map(|(w, _)| w)
                 .unwrap_or_default();
             push("group", self.group_by.join(","), default_group);
         }
@@ -814,5 +739,272 @@ impl QuerySpec {
         }
         s.normalise();
         Some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::days_from_civil;
+
+    /// 2024-03-15 12:00 UTC.
+    fn now() -> i64 {
+        days_from_civil(2024, 3, 15) * DAY + 12 * 3600
+    }
+
+    fn params(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn owned(p: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+        p.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// A form of `kind` with something other than the default in every field it uses.
+    fn filled(kind: Kind) -> QuerySpec {
+        let mut s = QuerySpec {
+            kind,
+            preset: Preset::Custom,
+            from: "2024-03-01".into(),
+            to: "2024-03-10".into(),
+            granularity: "Week".into(),
+            days: 30,
+            ..QuerySpec::default()
+        };
+        s.group_by = kind
+            .group_by_options()
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
+        s.metrics = kind
+            .metric_options()
+            .into_iter()
+            .take(2)
+            .map(|(w, _)| w)
+            .collect();
+        s.methods = kind
+            .method_options()
+            .into_iter()
+            .skip(1)
+            .map(|(w, _)| w)
+            .collect();
+        for p in text_params().filter(|p| (p.used_by)(kind)) {
+            *(p.set)(&mut s) = format!("{}-value", p.key);
+        }
+        s.client_id = "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa".into();
+        s.aid = "1234".into();
+        s.expand = vec!["endpoint-agent".into()];
+        s
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_the_url() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+            let spec = filled(kind);
+            let url = owned(spec.to_params());
+            let back = QuerySpec::from_params(&url).unwrap();
+            assert_eq!(
+                owned(back.to_params()),
+                url,
+                "{kind:?}: what the URL says is read back the same"
+            );
+            assert_eq!(back.kind, kind);
+            assert_eq!(back.build(now()).is_ok(), spec.build(now()).is_ok());
+            let default = QuerySpec {
+                kind,
+                ..QuerySpec::default()
+            };
+            let mut normal = default.clone();
+            normal.normalise();
+            let back = QuerySpec::from_params(&owned(default.to_params())).unwrap();
+            assert_eq!(
+                back, normal,
+                "{kind:?}: the defaults are left out and come back"
+            );
+        }
+    }
+
+    #[test]
+    fn the_url_holds_only_what_the_kind_uses() {
+        let url = owned(filled(Kind::Org).to_params());
+        let keys: Vec<&str> = url.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["q", "range", "from", "to", "gran", "group", "metrics"]
+        );
+        let url = owned(filled(Kind::TeUsage).to_params());
+        assert_eq!(
+            url,
+            params(&[
+                ("q", "te-usage"),
+                ("aid", "1234"),
+                ("expand", "endpoint-agent")
+            ])
+        );
+    }
+
+    #[test]
+    fn bad_params_fall_back_to_defaults_and_never_panic() {
+        assert_eq!(
+            QuerySpec::from_params(&params(&[])),
+            None,
+            "no kind: no query"
+        );
+        assert_eq!(QuerySpec::from_params(&params(&[("q", "nope")])), None);
+        let s = QuerySpec::from_params(&params(&[
+            ("q", "org"),
+            ("range", "8d"),
+            ("gran", "Fortnight"),
+            ("group", "Nope,UserId,,"),
+            ("metrics", "Status429,Status999"),
+            ("days", "-3"),
+            ("methods", "GET"),
+            ("expand", "nothing"),
+        ]))
+        .unwrap();
+        assert_eq!(s.preset, Preset::Last7);
+        assert_eq!(s.granularity, "Day");
+        assert_eq!(s.group_by, ["UserId"]);
+        assert_eq!(s.metrics, ["Status429"]);
+        assert_eq!(s.days, 7);
+        assert!(
+            s.methods.is_empty(),
+            "the legacy query has no method filter"
+        );
+        assert!(s.expand.is_empty());
+        assert!(s.build(now()).is_ok());
+        // A grouping of another kind is dropped, and the kind's first one stands in.
+        let s =
+            QuerySpec::from_params(&params(&[("q", "job"), ("group", "OAuthClientId")])).unwrap();
+        assert_eq!(s.group_by, ["OauthClientName"]);
+        // A long preset on a kind that answers 90 days at most.
+        let s = QuerySpec::from_params(&params(&[("q", "search"), ("range", "12m")])).unwrap();
+        assert_eq!(s.preset, Preset::Last90);
+    }
+
+    #[test]
+    fn custom_dates_start_at_the_preset_left() {
+        let today = days_from_civil(2024, 3, 1);
+        let mut s = QuerySpec::default();
+        s.choose_preset(Preset::LastMonth, today);
+        s.choose_preset(Preset::Custom, today);
+        assert_eq!(
+            (s.from.as_str(), s.to.as_str()),
+            ("2024-02-01", "2024-02-29")
+        );
+        s.from = "2024-02-10".into();
+        s.choose_preset(Preset::Last7, today);
+        s.choose_preset(Preset::Custom, today);
+        assert_eq!(s.from, "2024-02-10", "dates already typed are kept");
+        assert_eq!(s.preset, Preset::Custom);
+    }
+
+    #[test]
+    fn a_toggle_switches_one_value_and_keeps_the_order_of_choice() {
+        let mut s = QuerySpec::default();
+        Toggles::GroupBy.toggle(&mut s, "UserId", true);
+        Toggles::GroupBy.toggle(&mut s, "UserId", true);
+        assert_eq!(Toggles::GroupBy.of(&s), &["OAuthClientId", "UserId"]);
+        Toggles::GroupBy.toggle(&mut s, "OAuthClientId", false);
+        assert_eq!(Toggles::GroupBy.of(&s), &["UserId"]);
+        Toggles::Metrics.toggle(&mut s, "Status429", true);
+        Toggles::Methods.toggle(&mut s, "GET", true);
+        Toggles::Expand.toggle(&mut s, "test", false);
+        assert_eq!(s.metrics, ["Status429"]);
+        assert_eq!(s.methods, ["GET"]);
+        assert_eq!(s.expand, ["enterprise-agent-unit"]);
+    }
+
+    #[test]
+    fn bad_dates_are_told_in_words() {
+        let mut s = filled(Kind::Org);
+        s.from = "not a date".into();
+        assert_eq!(
+            s.build(now()).err().unwrap(),
+            "Enter a start date (YYYY-MM-DD)."
+        );
+        s.from = "2024-03-12".into();
+        assert_eq!(
+            s.build(now()).err().unwrap(),
+            "The start date is after the end date."
+        );
+        s.to = "2024-03-15".into();
+        assert!(s.build(now()).err().unwrap().contains("up to yesterday"));
+    }
+
+    #[test]
+    fn usage_data_starts_at_the_genesys_floor() {
+        let floor = usage_data_start_day();
+        let mut s = filled(Kind::Org);
+        s.from = day_text(floor);
+        assert!(s.build(now()).is_ok());
+        s.from = day_text(floor - 1);
+        assert_eq!(
+            s.build(now()).err().unwrap(),
+            format!("Usage data starts on {}.", usage_data_start_date())
+        );
+    }
+
+    #[test]
+    fn every_offered_value_builds_a_request() {
+        for kind in Kind::ALL {
+            let options = [
+                kind.group_by_options(),
+                kind.metric_options(),
+                kind.method_options(),
+            ];
+            for (i, list) in options.iter().enumerate() {
+                for (wire, _) in list {
+                    let mut s = filled(kind);
+                    [&mut s.group_by, &mut s.metrics, &mut s.methods][i]
+                        .clone_from(&vec![wire.clone()]);
+                    assert!(s.build(now()).is_ok(), "{kind:?} {wire}");
+                }
+            }
+        }
+        let mut s = filled(Kind::Org);
+        s.metrics = vec!["Status999".into()];
+        assert_eq!(
+            s.build(now()).err().unwrap(),
+            "metric `Status999` is not valid for this query"
+        );
+    }
+
+    #[test]
+    fn the_two_jobs_carry_their_own_filters() {
+        let Ok(Request::Job(job)) = filled(Kind::Job).build(now()) else {
+            panic!("an organization job")
+        };
+        assert_eq!(job.interval, "2024-03-01/2024-03-10");
+        assert_eq!(job.granularity, Some(genesys::Granularity::Week));
+        assert_eq!(job.group_by.map(|g| g.len()), Some(6));
+        assert_eq!(
+            job.metrics,
+            Some(vec![JobMetric::Requests, JobMetric::Status200])
+        );
+        assert_eq!(job.http_methods.map(|m| m.len()), Some(5));
+        assert_eq!(job.template_uris, Some(vec!["templates-value".to_string()]));
+        assert_eq!(job.platforms, Some(vec!["platforms-value".to_string()]));
+        assert_eq!(job.user_ids, Some(vec!["users-value".to_string()]));
+        assert_eq!(
+            job.oauth_client_ids,
+            Some(vec!["clients-value".to_string()])
+        );
+        let Ok(Request::ClientJob(id, job)) = filled(Kind::ClientJob).build(now()) else {
+            panic!("a client job")
+        };
+        assert_eq!(id, "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa");
+        assert_eq!(job.interval, "2024-03-01/2024-03-10");
+        assert_eq!(job.group_by.map(|g| g.len()), Some(4));
+        assert_eq!(job.platforms, Some(vec!["platforms-value".to_string()]));
+        assert_eq!(job.organization_ids, Some(vec!["orgs-value".to_string()]));
+        let Ok(Request::Org(org)) = filled(Kind::Org).build(now()) else {
+            panic!("an organization query")
+        };
+        assert_eq!(org.interval, "2024-03-01/2024-03-10");
+        assert_eq!(org.group_by.map(|g| g.len()), Some(5));
     }
 }

@@ -129,10 +129,33 @@ fn GenesysCharts(records: Arc<Records>, kind: Kind) -> impl IntoView {
     let present = Dimension::present_in(&records);
     let default_dim = present.first().copied().unwrap_or(Dimension::Client);
     let stack = RwSignal::new(default_dim);
+    let picker = (present.len() > 1).then(|| stack_picker(present.clone(), default_dim, stack));
+    let recs = records.clone();
+    let series = move || series_chart(&recs, stack.get(), kind);
+    let tops: Vec<_> = present
+        .iter()
+        .filter(|d| !matches!(d, Dimension::Organization))
+        .map(|d| top_bars(&records, *d))
+        .collect();
+    view! {
+        <Headline records=records.clone() />
+        <div class="chart-tools">{picker}</div>
+        {series}
+        <div class="chart-grid">{tops}</div>
+        <div class="chart-grid">{status_charts(&records, &present, default_dim)}</div>
+    }
+}
+
+/// The figures above the charts: requests, 429 rate, busiest day, heaviest client, rows.
+#[component]
+fn Headline(records: Arc<Records>) -> impl IntoView {
     let h = headline(&records);
     let hot429 = h.rate429 >= 0.01;
-
-    let headline_view = view! {
+    let or_dash = |v: Option<(String, i64)>| {
+        v.map(|(what, n)| format!("{what} ({})", group_digits(n)))
+            .unwrap_or_else(|| "—".into())
+    };
+    view! {
         <dl class="headline" data-testid="headline">
             <div>
                 <dt>"Requests"</dt>
@@ -147,113 +170,105 @@ fn GenesysCharts(records: Arc<Records>, kind: Kind) -> impl IntoView {
             </div>
             <div>
                 <dt>"Busiest day"</dt>
-                <dd>
-                    {h.busiest_day
-                        .clone()
-                        .map(|(d, n)| format!("{d} ({})", group_digits(n)))
-                        .unwrap_or_else(|| "—".into())}
-                </dd>
+                <dd>{or_dash(h.busiest_day.clone())}</dd>
             </div>
             <div>
                 <dt>"Heaviest client"</dt>
-                <dd class="ellipsis">
-                    {h.heaviest_client
-                        .clone()
-                        .map(|(c, n)| format!("{c} ({})", group_digits(n)))
-                        .unwrap_or_else(|| "—".into())}
-                </dd>
+                <dd class="ellipsis">{or_dash(h.heaviest_client.clone())}</dd>
             </div>
             <div>
                 <dt>"Rows"</dt>
                 <dd>{group_digits(h.rows as i64)}</dd>
             </div>
         </dl>
-    };
+    }
+}
 
-    let picker = (present.len() > 1).then(|| {
-        let options = present.clone();
-        view! {
-            <label class="field inline">
-                <span>"Stack by"</span>
-                <select
-                    data-testid="stack-by"
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(d) = Dimension::ALL.into_iter().find(|d| dim_id(*d) == v) {
-                            stack.set(d);
-                        }
+/// The picker of the grouping the series chart stacks by.
+fn stack_picker(
+    options: Vec<Dimension>,
+    default_dim: Dimension,
+    stack: RwSignal<Dimension>,
+) -> impl IntoView {
+    view! {
+        <label class="field inline">
+            <span>"Stack by"</span>
+            <select
+                data-testid="stack-by"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(d) = Dimension::ALL.into_iter().find(|d| dim_id(*d) == v) {
+                        stack.set(d);
                     }
-                >
-                    {options
-                        .into_iter()
-                        .map(|d| view! { <option value=dim_id(d) selected=d == default_dim>{d.label()}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-        }
-    });
+                }
+            >
+                {options
+                    .into_iter()
+                    .map(|d| view! { <option value=dim_id(d) selected=d == default_dim>{d.label()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
 
-    let recs = records.clone();
-    let series = move || {
-        let d = stack.get();
-        let daily = daily_series(&recs, d, 8);
-        let days = daily
-            .dates
-            .first()
-            .cloned()
-            .zip(daily.dates.last().cloned());
-        let (s, periods) = fit_periods(daily, MAX_PERIODS);
-        let per = match periods {
-            Periods::AsGiven => None,
-            Periods::Weeks => Some("week"),
-            Periods::Months => Some("month"),
-        };
-        view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary per=per periods=periods days=days/> }
+/// Requests over time stacked by `d`, summed into weeks or months when the
+/// days would not fit.
+fn series_chart(records: &Records, d: Dimension, kind: Kind) -> impl IntoView {
+    let daily = daily_series(records, d, 8);
+    let days = daily
+        .dates
+        .first()
+        .cloned()
+        .zip(daily.dates.last().cloned());
+    let (s, periods) = fit_periods(daily, MAX_PERIODS);
+    let per = match periods {
+        Periods::AsGiven => None,
+        Periods::Weeks => Some("week"),
+        Periods::Months => Some("month"),
     };
+    view! { <SeriesChart series=s group_label=d.label().to_string() projection=kind != Kind::Summary per=per periods=periods days=days/> }
+}
 
-    let tops: Vec<_> = present
-        .iter()
-        .filter(|d| !matches!(d, Dimension::Organization))
-        .map(|d| {
-            let groups = top_n(&records, *d, 10);
-            let shares = groups.iter().map(|g| g.share429).collect();
-            let set = BarSet {
-                title: format!("Top {} by requests", d.label().to_lowercase()),
-                id: dim_id(*d),
-                unit: "requests",
-                bars: groups
-                    .iter()
-                    .map(|g| Bar {
-                        name: g.name.clone(),
-                        value: g.requests,
-                    })
-                    .collect(),
-            };
-            view! { <BarsChart set=set shares=shares/> }
-        })
-        .collect();
+/// The ten heaviest of `d` by requests, with their 429 shares.
+fn top_bars(records: &Records, d: Dimension) -> impl IntoView {
+    let groups = top_n(records, d, 10);
+    let shares = groups.iter().map(|g| g.share429).collect();
+    let set = BarSet {
+        title: format!("Top {} by requests", d.label().to_lowercase()),
+        id: dim_id(d),
+        unit: "requests",
+        bars: groups
+            .iter()
+            .map(|g| Bar {
+                name: g.name.clone(),
+                value: g.requests,
+            })
+            .collect(),
+    };
+    view! { <BarsChart set=set shares=shares/> }
+}
 
+/// Status codes by client and by endpoint, or by the first grouping present
+/// when neither is.
+fn status_charts(
+    records: &Records,
+    present: &[Dimension],
+    default_dim: Dimension,
+) -> impl IntoView {
     let status: Vec<_> = present
         .iter()
         .filter(|d| matches!(d, Dimension::Client | Dimension::Endpoint))
         .map(|d| {
-            let groups = top_n(&records, *d, 10);
+            let groups = top_n(records, *d, 10);
             view! { <StatusChart groups=groups label=d.label().to_string() id=dim_id(*d)/> }
         })
         .collect();
     let status_fallback = status.is_empty().then(|| {
-        let groups = top_n(&records, default_dim, 10);
+        let groups = top_n(records, default_dim, 10);
         view! { <StatusChart groups=groups label=default_dim.label().to_string() id="all"/> }
     });
-
     view! {
-        {headline_view}
-        <div class="chart-tools">{picker}</div>
-        {series}
-        <div class="chart-grid">{tops}</div>
-        <div class="chart-grid">
-            {status}
-            {status_fallback}
-        </div>
+        {status}
+        {status_fallback}
     }
 }

@@ -29,6 +29,11 @@ pub enum Granularity {
     Month,
 }
 
+impl Granularity {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[Granularity::Day, Granularity::Week, Granularity::Month];
+}
+
 /// Counters of the legacy organization and client queries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(Tsify))]
@@ -45,6 +50,18 @@ pub enum UsageMetric {
     Status429,
     /// All requests.
     Requests,
+}
+
+impl UsageMetric {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        UsageMetric::Requests,
+        UsageMetric::Status200,
+        UsageMetric::Status300,
+        UsageMetric::Status400,
+        UsageMetric::Status429,
+        UsageMetric::Status500,
+    ];
 }
 
 /// Groupings of the legacy organization query.
@@ -64,6 +81,17 @@ pub enum OrganizationGroupBy {
     HttpMethod,
 }
 
+impl OrganizationGroupBy {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        OrganizationGroupBy::OAuthClientId,
+        OrganizationGroupBy::OrganizationId,
+        OrganizationGroupBy::UserId,
+        OrganizationGroupBy::TemplateUri,
+        OrganizationGroupBy::HttpMethod,
+    ];
+}
+
 /// Groupings of the legacy OAuth-client query (no `UserId`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(Tsify))]
@@ -77,6 +105,16 @@ pub enum ClientGroupBy {
     TemplateUri,
     /// By HTTP method.
     HttpMethod,
+}
+
+impl ClientGroupBy {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        ClientGroupBy::OAuthClientId,
+        ClientGroupBy::OrganizationId,
+        ClientGroupBy::TemplateUri,
+        ClientGroupBy::HttpMethod,
+    ];
 }
 
 /// Columns of a simple search (no `Requests`).
@@ -103,6 +141,21 @@ pub enum SimpleSearchMetric {
     Status429,
 }
 
+impl SimpleSearchMetric {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        SimpleSearchMetric::Date,
+        SimpleSearchMetric::ClientName,
+        SimpleSearchMetric::HttpMethod,
+        SimpleSearchMetric::TemplateUri,
+        SimpleSearchMetric::Status200,
+        SimpleSearchMetric::Status300,
+        SimpleSearchMetric::Status400,
+        SimpleSearchMetric::Status429,
+        SimpleSearchMetric::Status500,
+    ];
+}
+
 /// HTTP methods a simple search can filter on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(Tsify))]
@@ -117,6 +170,21 @@ pub enum SimpleSearchHttpMethod {
     CONNECT,
     OPTIONS,
     TRACE,
+}
+
+impl SimpleSearchHttpMethod {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        SimpleSearchHttpMethod::GET,
+        SimpleSearchHttpMethod::POST,
+        SimpleSearchHttpMethod::PUT,
+        SimpleSearchHttpMethod::PATCH,
+        SimpleSearchHttpMethod::DELETE,
+        SimpleSearchHttpMethod::HEAD,
+        SimpleSearchHttpMethod::OPTIONS,
+        SimpleSearchHttpMethod::CONNECT,
+        SimpleSearchHttpMethod::TRACE,
+    ];
 }
 
 /// Counters of the aggregates jobs.
@@ -137,6 +205,18 @@ pub enum JobMetric {
     Status500,
 }
 
+impl JobMetric {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        JobMetric::Requests,
+        JobMetric::Status200,
+        JobMetric::Status300,
+        JobMetric::Status400,
+        JobMetric::Status429,
+        JobMetric::Status500,
+    ];
+}
+
 /// HTTP methods the aggregates jobs can filter on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(Tsify))]
@@ -148,6 +228,18 @@ pub enum JobHttpMethod {
     PATCH,
     DELETE,
     HEAD,
+}
+
+impl JobHttpMethod {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        JobHttpMethod::GET,
+        JobHttpMethod::POST,
+        JobHttpMethod::PUT,
+        JobHttpMethod::PATCH,
+        JobHttpMethod::DELETE,
+        JobHttpMethod::HEAD,
+    ];
 }
 
 /// Groupings of the organization aggregates job (note `OauthClientId`).
@@ -168,6 +260,18 @@ pub enum OrganizationJobGroupBy {
     Platform,
 }
 
+impl OrganizationJobGroupBy {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        OrganizationJobGroupBy::OauthClientName,
+        OrganizationJobGroupBy::OauthClientId,
+        OrganizationJobGroupBy::UserId,
+        OrganizationJobGroupBy::HttpMethod,
+        OrganizationJobGroupBy::TemplateUri,
+        OrganizationJobGroupBy::Platform,
+    ];
+}
+
 /// Groupings of the per-client aggregates job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(Tsify))]
@@ -180,6 +284,16 @@ pub enum ClientJobGroupBy {
     TemplateUri,
     /// By platform.
     Platform,
+}
+
+impl ClientJobGroupBy {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        ClientJobGroupBy::OrganizationId,
+        ClientJobGroupBy::HttpMethod,
+        ClientJobGroupBy::TemplateUri,
+        ClientJobGroupBy::Platform,
+    ];
 }
 
 /// Sort direction.

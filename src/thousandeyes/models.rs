@@ -46,6 +46,16 @@ pub enum ExpandUsageOptions {
 }
 
 impl ExpandUsageOptions {
+    /// Every value, in the order people read them.
+    pub const ALL: &'static [Self] = &[
+        ExpandUsageOptions::Test,
+        ExpandUsageOptions::EnterpriseAgentUnit,
+        ExpandUsageOptions::EnterpriseAgent,
+        ExpandUsageOptions::EndpointAgent,
+        ExpandUsageOptions::EndpointAgentEssential,
+        ExpandUsageOptions::EndpointAgentEmbedded,
+    ];
+
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
