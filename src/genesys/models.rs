@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "js")]
 use tsify::Tsify;
 
-use super::pages::JobParts;
 use crate::models::{empty_as_none, none_or_empty, null_as_empty, open_enum};
 
 // ---------------------------------------------------------------- enums (requests)
@@ -712,6 +711,31 @@ pub struct PublicApiUsageResultsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "js", tsify(optional))]
     pub parts: Option<JobParts>,
+}
+
+/// How usage-lens ran a jobs interval longer than one job allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct JobParts {
+    /// Jobs the interval was cut into (each at most 90 days, cut where a
+    /// day, week or month starts, so no row's bucket is split).
+    pub total: u32,
+    /// No granularity was asked for: each row's counts are the sum of the
+    /// parts' totals.
+    pub summed: bool,
+    /// On the rows handed back with a failure: the parts (`start/end`) whose
+    /// rows are missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Buckets (days, weeks or months) read from the kept answers instead
+    /// of being asked for again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The tolerant wire form of [`PublicApiUsageResultsResponse`]: anything missing is empty.
