@@ -324,3 +324,43 @@ fn whole_days(interval: &str) -> Result<Option<(i64, i64)>> {
     }
     Ok(Some((whole.start / DAY, end_secs / DAY)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Days 100..110, asked on day 200: every day is final.
+    fn ten_days() -> Buckets<'static> {
+        Buckets::new(
+            Bucket::Day,
+            (100, 110),
+            200 * DAY as u64 * 1000,
+            "org",
+            "shape",
+        )
+    }
+
+    #[test]
+    fn only_the_days_no_kept_bucket_covers_are_fetched() {
+        let b = ten_days();
+        assert_eq!(b.finished, (100..110).collect::<Vec<_>>());
+        let kept = [(102, ()), (103, ()), (107, ())];
+        assert_eq!(b.gaps(&kept), [(100, 102), (104, 107), (108, 110)]);
+        let ends = [(100, ()), (109, ())];
+        assert_eq!(b.gaps(&ends), [(101, 109)]);
+        assert_eq!(b.gaps::<()>(&[]), [(100, 110)]);
+    }
+
+    #[test]
+    fn yesterday_and_today_are_never_final() {
+        let today = 109;
+        let b = Buckets::new(Bucket::Day, (100, 110), today * DAY as u64 * 1000, "o", "s");
+        assert_eq!(b.finished.last(), Some(&107));
+    }
+
+    #[test]
+    fn keys_name_the_scope_the_shape_and_the_day_never_more() {
+        let key = ten_days().key(100);
+        assert_eq!(key, "org\u{1f}shape\u{1f}1970-04-11");
+    }
+}
