@@ -59,6 +59,27 @@ macro_rules! open_enum {
 
 pub(crate) use open_enum;
 
+/// Declares a tolerant response struct: camelCase, anything missing is
+/// absent, every field optional and left out of the JSON when absent.
+macro_rules! response_struct {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase", default)]
+        #[cfg_attr(feature = "js", derive(tsify::Tsify))]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                #[cfg_attr(feature = "js", tsify(optional))]
+                pub $field: Option<$ty>,
+            )+
+        }
+    };
+}
+
+pub(crate) use response_struct;
+
 /// Reads a string where `""` means absent (Genesys sends `""` for dimensions
 /// that are not part of the grouping).
 pub(crate) fn empty_as_none<'de, D: serde::Deserializer<'de>>(

@@ -8,7 +8,9 @@ pub use crate::analysis::format::group_digits;
 use crate::analysis::{period_projection, Dimension, PeriodProjection, Records};
 pub use crate::analysis::{sum_by, top_with_other, Bar};
 use crate::genesys::{ApiUsageQueryResult, PublicApiUsageResultsResponse};
-use crate::thousandeyes::{EnterpriseAgentsUsage, TestUsage, TestsUsage, UnitsByTests, Usage};
+use crate::thousandeyes::{
+    EnterpriseAgentsUsage, TestUsage, TestsUsage, UnitsByTests, Usage, UsageDetails, UsageQuota,
+};
 
 /// One cell: text, a whole number, or nothing.
 #[derive(Clone, Debug, PartialEq)]
@@ -279,128 +281,9 @@ impl Answer {
         let quota = u.quota.clone().unwrap_or_default();
         let start = quota.month_start.clone();
         let end = quota.month_end.clone();
-        let cloud = period_projection(
-            u.cloud_units_used.unwrap_or(0),
-            u.cloud_units_projected,
-            quota.cloud_units_included,
-            start.as_deref(),
-            end.as_deref(),
-            now_secs,
-        );
-        let enterprise = period_projection(
-            u.enterprise_units_used.unwrap_or(0),
-            u.enterprise_units_projected,
-            None,
-            start.as_deref(),
-            end.as_deref(),
-            now_secs,
-        );
-        let mut quotas = vec![QuotaView {
-            label: "Cloud units".into(),
-            projection: cloud,
-        }];
-        if u.enterprise_units_used.is_some() || u.enterprise_units_projected.is_some() {
-            quotas.push(QuotaView {
-                label: "Enterprise units".into(),
-                projection: enterprise,
-            });
-        }
-        let mut bars = Vec::new();
-        let tests = &u.tests;
-        if !tests.is_empty() {
-            let cloud = |t: &TestUsage| t.cloud_units_used.unwrap_or(0);
-            bars.push(units_bars(
-                "Cloud units by test type",
-                "test-type",
-                tests,
-                |t| (text_or(&t.test_type), cloud(t)),
-            ));
-            bars.push(units_bars(
-                "Cloud units by account group",
-                "account-group",
-                tests,
-                |t| (group_name(&t.account_group_name, &t.aid), cloud(t)),
-            ));
-            bars.push(units_bars("Cloud units by test", "test", tests, |t| {
-                (test_name(&t.test_name, &t.test_id), cloud(t))
-            }));
-        }
-        let agents = &u.enterprise_agent_units;
-        if !agents.is_empty() {
-            bars.push(units_bars(
-                "Enterprise units by agent",
-                "agent",
-                agents,
-                |a| (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0)),
-            ));
-        }
-        let mut rows = Vec::new();
-        for t in tests {
-            rows.push(vec![
-                Cell::text("Test (cloud units)"),
-                Cell::text(group_name(&t.account_group_name, &t.aid)),
-                Cell::text(test_name(&t.test_name, &t.test_id)),
-                Cell::from_opt(t.test_type.as_deref()),
-                num(t.cloud_units_used),
-                num(t.cloud_units_projected),
-            ]);
-        }
-        for a in agents {
-            rows.push(vec![
-                Cell::text("Agent (enterprise units)"),
-                Cell::text(group_name(&a.account_group_name, &a.aid)),
-                Cell::text(text_or(&a.agent_name)),
-                Cell::text("Enterprise agent"),
-                num(a.enterprise_units_used),
-                num(a.enterprise_units_projected),
-            ]);
-        }
-        let counts = [
-            (
-                "Enterprise agents",
-                counted(&u.enterprise_agents, |e| {
-                    (&e.account_group_name, &e.aid, e.enterprise_agents_used)
-                }),
-            ),
-            (
-                "Endpoint agents",
-                counted(&u.endpoint_agents, |e| {
-                    (&e.account_group_name, &e.aid, e.endpoint_agents_used)
-                }),
-            ),
-            (
-                "Endpoint Agent Essentials",
-                counted(&u.endpoint_agents_essentials, |e| {
-                    (
-                        &e.account_group_name,
-                        &e.aid,
-                        e.endpoint_agents_essentials_used,
-                    )
-                }),
-            ),
-            (
-                "Embedded endpoint agents",
-                counted(&u.endpoint_agents_embedded, |e| {
-                    (
-                        &e.account_group_name,
-                        &e.aid,
-                        e.endpoint_agents_embedded_used,
-                    )
-                }),
-            ),
-        ];
-        for (label, list) in counts {
-            for (group, used) in list {
-                rows.push(vec![
-                    Cell::text(format!("{label} (count)")),
-                    Cell::text(group),
-                    Cell::Empty,
-                    Cell::Empty,
-                    num(used),
-                    Cell::Empty,
-                ]);
-            }
-        }
+        let quotas = usage_quotas(&u, &quota, now_secs);
+        let mut rows = usage_unit_rows(&u);
+        rows.extend(usage_count_rows(&u));
         let columns = [
             ("Kind", false),
             ("Account group", false),
@@ -409,7 +292,8 @@ impl Answer {
             ("Units used", true),
             ("Units projected", true),
         ];
-        Answer::thousandeyes(quotas, start.zip(end), bars, Table::cells(&columns, rows))
+        let table = Table::cells(&columns, rows);
+        Answer::thousandeyes(quotas, start.zip(end), usage_bars(&u), table)
     }
 
     /// From the units per test.
@@ -538,6 +422,152 @@ impl Table {
     }
 }
 
+/// Cloud units against the quota, and enterprise units when the period
+/// has any.
+fn usage_quotas(u: &UsageDetails, quota: &UsageQuota, now_secs: i64) -> Vec<QuotaView> {
+    let (start, end) = (quota.month_start.as_deref(), quota.month_end.as_deref());
+    let cloud = period_projection(
+        u.cloud_units_used.unwrap_or(0),
+        u.cloud_units_projected,
+        quota.cloud_units_included,
+        start,
+        end,
+        now_secs,
+    );
+    let enterprise = period_projection(
+        u.enterprise_units_used.unwrap_or(0),
+        u.enterprise_units_projected,
+        None,
+        start,
+        end,
+        now_secs,
+    );
+    let mut quotas = vec![QuotaView {
+        label: "Cloud units".into(),
+        projection: cloud,
+    }];
+    if u.enterprise_units_used.is_some() || u.enterprise_units_projected.is_some() {
+        quotas.push(QuotaView {
+            label: "Enterprise units".into(),
+            projection: enterprise,
+        });
+    }
+    quotas
+}
+
+/// The period's bars: cloud units by test type, account group and test;
+/// enterprise units by agent.
+fn usage_bars(u: &UsageDetails) -> Vec<BarSet> {
+    let mut bars = Vec::new();
+    let tests = &u.tests;
+    if !tests.is_empty() {
+        let cloud = |t: &TestUsage| t.cloud_units_used.unwrap_or(0);
+        bars.push(units_bars(
+            "Cloud units by test type",
+            "test-type",
+            tests,
+            |t| (text_or(&t.test_type), cloud(t)),
+        ));
+        bars.push(units_bars(
+            "Cloud units by account group",
+            "account-group",
+            tests,
+            |t| (group_name(&t.account_group_name, &t.aid), cloud(t)),
+        ));
+        bars.push(units_bars("Cloud units by test", "test", tests, |t| {
+            (test_name(&t.test_name, &t.test_id), cloud(t))
+        }));
+    }
+    let agents = &u.enterprise_agent_units;
+    if !agents.is_empty() {
+        bars.push(units_bars(
+            "Enterprise units by agent",
+            "agent",
+            agents,
+            |a| (text_or(&a.agent_name), a.enterprise_units_used.unwrap_or(0)),
+        ));
+    }
+    bars
+}
+
+/// The period's table rows of units: a test's cloud units, an agent's
+/// enterprise units.
+fn usage_unit_rows(u: &UsageDetails) -> Vec<Vec<Cell>> {
+    let tests = u.tests.iter().map(|t| {
+        vec![
+            Cell::text("Test (cloud units)"),
+            Cell::text(group_name(&t.account_group_name, &t.aid)),
+            Cell::text(test_name(&t.test_name, &t.test_id)),
+            Cell::from_opt(t.test_type.as_deref()),
+            num(t.cloud_units_used),
+            num(t.cloud_units_projected),
+        ]
+    });
+    let agents = u.enterprise_agent_units.iter().map(|a| {
+        vec![
+            Cell::text("Agent (enterprise units)"),
+            Cell::text(group_name(&a.account_group_name, &a.aid)),
+            Cell::text(text_or(&a.agent_name)),
+            Cell::text("Enterprise agent"),
+            num(a.enterprise_units_used),
+            num(a.enterprise_units_projected),
+        ]
+    });
+    tests.chain(agents).collect()
+}
+
+/// The period's table rows of agent counts per account group.
+fn usage_count_rows(u: &UsageDetails) -> Vec<Vec<Cell>> {
+    let counts = [
+        (
+            "Enterprise agents",
+            counted(&u.enterprise_agents, |e| {
+                (&e.account_group_name, &e.aid, e.enterprise_agents_used)
+            }),
+        ),
+        (
+            "Endpoint agents",
+            counted(&u.endpoint_agents, |e| {
+                (&e.account_group_name, &e.aid, e.endpoint_agents_used)
+            }),
+        ),
+        (
+            "Endpoint Agent Essentials",
+            counted(&u.endpoint_agents_essentials, |e| {
+                (
+                    &e.account_group_name,
+                    &e.aid,
+                    e.endpoint_agents_essentials_used,
+                )
+            }),
+        ),
+        (
+            "Embedded endpoint agents",
+            counted(&u.endpoint_agents_embedded, |e| {
+                (
+                    &e.account_group_name,
+                    &e.aid,
+                    e.endpoint_agents_embedded_used,
+                )
+            }),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (label, list) in counts {
+        for (group, used) in list {
+            rows.push(vec![
+                Cell::text(format!("{label} (count)")),
+                Cell::text(group),
+                Cell::Empty,
+                Cell::Empty,
+                num(used),
+                Cell::Empty,
+            ]);
+        }
+    }
+    rows
+}
+
 /// The ten largest of `rows`' units summed by a key, the rest as "Other".
 fn units_bars<T>(
     title: &str,
@@ -639,5 +669,38 @@ mod tests {
         };
         assert_eq!(top("test"), Some(("big".to_string(), 50)));
         assert_eq!(top("account-group"), Some(("Ops (1)".to_string(), 55)));
+    }
+
+    #[test]
+    fn the_period_usage_becomes_gauges_bars_and_one_row_a_test_agent_and_count() {
+        let text = include_str!("../../tests/fixtures/thousandeyes/get-usage.expanded.json");
+        let usage: Usage = serde_json::from_str(text).unwrap();
+        let a = Answer::from_te_usage(&usage, 1_579_000_000);
+        let Body::ThousandEyes {
+            quotas,
+            period,
+            bars,
+        } = &a.body
+        else {
+            panic!("a ThousandEyes body")
+        };
+        let labels: Vec<&str> = quotas.iter().map(|q| q.label.as_str()).collect();
+        assert_eq!(labels, ["Cloud units", "Enterprise units"]);
+        assert_eq!(quotas[0].projection.used, 8_500_489);
+        assert_eq!(
+            period.as_ref().map(|(s, _)| s.as_str()),
+            Some("2020-01-05T08:00:00Z")
+        );
+        let ids: Vec<&str> = bars.iter().map(|b| b.id).collect();
+        assert_eq!(ids, ["test-type", "account-group", "test", "agent"]);
+        // Two tests, two agents, then two account groups for each of the four agent counts.
+        assert_eq!(a.table.len(), 12);
+        let kinds: Vec<String> = (0..a.table.len())
+            .map(|r| a.table.cell(r, 0).raw())
+            .collect();
+        assert_eq!(kinds[0], "Test (cloud units)");
+        assert_eq!(kinds[2], "Agent (enterprise units)");
+        assert_eq!(kinds[4], "Enterprise agents (count)");
+        assert_eq!(kinds[11], "Embedded endpoint agents (count)");
     }
 }

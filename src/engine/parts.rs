@@ -17,6 +17,10 @@ pub const PARTS_AT_ONCE: u32 = 6;
 /// How many parts a caller may run at once.
 pub const PARTS_AT_ONCE_RANGE: std::ops::RangeInclusive<u32> = 1..=12;
 
+/// One part's answer to come: boxed, so each flow's parts share one runner
+/// instead of compiling a copy per call site.
+pub type PartFuture<'a, P> = Pin<Box<dyn Future<Output = Result<P, Error>> + 'a>>;
+
 /// A part's latest progress, and when it started (milliseconds after the
 /// query); `None` before its first report.
 type PartProgress = Option<(u64, Progress)>;

@@ -1,5 +1,5 @@
 //! Browser sign-in helpers for Genesys Cloud: Authorization Code with PKCE
-//! (S256), and reading the redirect of the legacy implicit grant.
+//! (S256).
 //!
 //! The functions are pure: the caller supplies the random bytes (from
 //! `crypto.getRandomValues` in the browser) and performs the redirect and the
@@ -61,7 +61,7 @@ pub fn bases_for(region_or_base: &str) -> Result<(String, String)> {
     match Region::find(region_or_base) {
         Some(r) => Ok((r.login_base(), r.api_base())),
         None => {
-            let base = super::resolve_base(region_or_base)?;
+            let base = super::validate::resolve_base(region_or_base)?;
             Ok((base.clone(), base))
         }
     }
@@ -192,54 +192,6 @@ pub fn read_token_response(response: &HttpResponse) -> Result<SignedIn> {
     })
 }
 
-/// The implicit-grant authorize URL (legacy clients only; being retired).
-pub fn implicit_authorize_url(
-    login_base: &str,
-    client_id: &str,
-    redirect_uri: &str,
-    state: &str,
-) -> String {
-    format!(
-        "{login_base}/oauth/authorize?client_id={}&redirect_uri={}&response_type=token&state={}",
-        percent_encode(client_id),
-        percent_encode(redirect_uri),
-        percent_encode(state)
-    )
-}
-
-/// Reads an implicit-grant redirect fragment (`#access_token=…&state=…`).
-pub fn read_implicit_redirect(fragment: &str, expected_state: &str) -> Result<SignedIn> {
-    let params = query_params(&format!("?{}", fragment.trim_start_matches('#')));
-    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    if let Some(err) = get("error") {
-        return Err(auth_error(
-            ErrorKind::Unauthorized,
-            format!(
-                "Genesys Cloud sign-in failed: {err} {}",
-                get("error_description").unwrap_or_default()
-            ),
-        ));
-    }
-    if get("state").as_deref() != Some(expected_state) {
-        return Err(auth_error(
-            ErrorKind::Unauthorized,
-            "The sign-in answer does not belong to this sign-in (state mismatch), so it was refused.".into(),
-        ));
-    }
-    let token = get("access_token")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            auth_error(
-                ErrorKind::Unauthorized,
-                "The sign-in answer has no access token.".into(),
-            )
-        })?;
-    Ok(SignedIn {
-        access_token: token,
-        expires_in: get("expires_in").and_then(|s| s.parse().ok()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,13 +255,6 @@ mod tests {
         let e = read_token_response(&bad).unwrap_err();
         assert!(e.message.contains("bad code"));
         assert!(!format!("{:?}", read_token_response(&ok).unwrap()).contains("tok\""));
-    }
-
-    #[test]
-    fn implicit_redirects_are_read_and_checked() {
-        let got = read_implicit_redirect("#access_token=t1&expires_in=60&state=s1", "s1").unwrap();
-        assert_eq!(got.access_token, "t1");
-        assert!(read_implicit_redirect("#access_token=t1&state=s2", "s1").is_err());
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! The Genesys Cloud usage client: every flow, through the engine's drivers.
 
-use super::kept::{BucketStore, Keep};
+use super::kept::{run_kept, BucketStore, Keep};
 use super::models::*;
 use super::pages::{JobPage, KeptPage, ResultsPage};
-use super::parts::PartFuture;
+use super::parts::run_job_parts;
 use super::requests;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
 use super::validate::{
-    check_id, job_bucket, job_parts, resolve_base, DEFAULT_PAGE_SIZE, SIMPLE_SEARCH_CAP,
+    check_id, check_interval, job_bucket, job_parts, resolve_base, DEFAULT_PAGE_SIZE,
+    SIMPLE_SEARCH_CAP,
 };
 use std::cell::{Cell, RefCell};
 
-use crate::engine::parts::run_waves;
+use crate::engine::parts::{run_waves, PartFuture};
 use crate::engine::{Check, Phase, Run, RunOptions, WalkEnd};
 use crate::error::{decode_checked, decode_json, snippet, Error, ErrorKind, Result, Vendor};
 use crate::http::{query_param, AccessToken, Clock, HttpRequest, Transport};
@@ -145,7 +146,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
         opts: &RunOptions,
     ) -> Result<P> {
         opts.validate()?;
-        let interval = super::validate::check_interval(&search.interval)?;
+        let interval = check_interval(&search.interval)?;
         let run = self.conn.run(opts);
         let mut first: P = self.simple_search_once(&run, search, Vec::new()).await?;
         if !(*first.capped() && opts.split_on_cap) {
@@ -432,8 +433,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 self.run_job(&run, &job_path).await
             })
         };
-        self.run_job_parts(parts, granularity.is_none(), opts, &run_part)
-            .await
+        let now_ms = || self.conn.now_ms();
+        run_job_parts(parts, granularity.is_none(), opts, &now_ms, &run_part).await
     }
 
     /// A dated query through the kept days: `(endpoint, request)` names its
@@ -448,8 +449,8 @@ impl<T: Transport, C: Clock> Client<T, C> {
     ) -> Result<P> {
         opts.validate()?;
         let shape = shape_of(endpoint, request)?;
-        self.run_kept(interval, granularity, &shape, keep, opts, fetch)
-            .await
+        let now_ms = self.conn.now_ms();
+        run_kept((interval, granularity), &shape, keep, now_ms, opts, fetch).await
     }
 
     fn finish(&self, run: &Run<'_, T, C>) {

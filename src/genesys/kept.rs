@@ -11,16 +11,15 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::Client;
 use super::models::Granularity;
 use super::pages::KeptPage;
-use super::parts::PartFuture;
 use super::validate::{check_interval, invalid, job_bucket};
+use crate::engine::parts::PartFuture;
 use crate::engine::RunOptions;
-use crate::error::Result;
-use crate::http::{Clock, Transport};
+use crate::error::{Error, Result};
 use crate::time::{format_date, format_timestamp, parse_instant, Bucket, Precision, DAY};
 
 /// Where finished buckets are kept. Failures are the store's own business:
@@ -123,119 +122,186 @@ fn days_interval(from: i64, to: i64) -> String {
     )
 }
 
-impl<T: Transport, C: Clock> Client<T, C> {
-    /// Runs a jobs query, reading the buckets that `keep` already holds and
-    /// fetching only the days around them; every finished bucket fetched is
-    /// kept. `fetch` runs one interval (any length: it may run in parts).
-    /// A query with no granularity, or an interval that does not start and
-    /// end on whole days, is simply fetched. The answer's rows are in date
-    /// order; a jobs answer's `parts.kept` counts the buckets read from the store.
-    pub(super) async fn run_kept<'a, P: KeptPage, S: BucketStore>(
-        &self,
-        interval: &str,
-        granularity: Option<Granularity>,
-        shape: &str,
-        keep: &Keep<'_, S>,
-        opts: &RunOptions,
-        fetch: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
-    ) -> Result<P> {
-        let Some(days) = whole_days(interval)? else {
-            return fetch(interval.to_string(), opts.clone()).await;
+/// Runs a dated query, reading the buckets that `keep` already holds and
+/// fetching only the days around them; every finished bucket fetched is
+/// kept. `fetch` runs one interval (any length: it may run in parts), and
+/// `now_ms` says which buckets are final. A query with no granularity, or an
+/// interval that does not start and end on whole days, is simply fetched.
+/// The answer's rows are in date order; a jobs answer's `parts.kept` counts
+/// the buckets read from the store.
+pub(super) async fn run_kept<'a, P: KeptPage, S: BucketStore>(
+    (interval, granularity): (&str, Option<Granularity>),
+    shape: &str,
+    keep: &Keep<'_, S>,
+    now_ms: u64,
+    opts: &RunOptions,
+    fetch: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
+) -> Result<P> {
+    let (Some((from, to)), Some(_)) = (whole_days(interval)?, granularity) else {
+        return fetch(interval.to_string(), opts.clone()).await;
+    };
+    let buckets = Buckets::new(
+        job_bucket(granularity),
+        (from, to),
+        now_ms,
+        keep.scope,
+        shape,
+    );
+    let kept: Vec<(i64, Vec<P::Row>)> = if keep.refresh {
+        Vec::new()
+    } else {
+        buckets.read(keep.store).await
+    };
+    let gaps = buckets.gaps(&kept);
+    let mut merged = P::default();
+    let mut jobs = 0u32;
+    for (i, &(a, b)) in gaps.iter().enumerate() {
+        // Nothing kept: the interval exactly as asked.
+        let text = if kept.is_empty() {
+            interval.to_string()
+        } else {
+            days_interval(a, b)
         };
-        if granularity.is_none() {
-            return fetch(interval.to_string(), opts.clone()).await;
-        }
-        let bucket = job_bucket(granularity);
-        let (from, to) = days;
-        let today = (self.conn.now_ms() / 1000) as i64 / DAY;
+        let mut answer = match fetch(text, opts.clone()).await {
+            Ok(answer) => answer,
+            Err(e) => return Err(failed_with_kept(e, &kept, merged, jobs + 1, &gaps[i..])),
+        };
+        jobs += answer.queries();
+        buckets.put(keep.store, (a, b), answer.rows()).await;
+        merged.rows().append(answer.rows());
+    }
+    let kept_count = kept.len() as u32;
+    for (_, rows) in kept {
+        merged.rows().extend(rows);
+    }
+    in_date_order(merged.rows());
+    merged.assembled(jobs, kept_count, Vec::new());
+    Ok(merged)
+}
+
+/// The buckets of one kept query: which of them are final, and the key each
+/// is kept under.
+struct Buckets<'q> {
+    bucket: Bucket,
+    /// The query's days, `from..to` (exclusive).
+    days: (i64, i64),
+    /// The first day of each bucket that ended before yesterday.
+    finished: Vec<i64>,
+    scope: &'q str,
+    shape: &'q str,
+}
+
+impl<'q> Buckets<'q> {
+    fn new(bucket: Bucket, days: (i64, i64), now_ms: u64, scope: &'q str, shape: &'q str) -> Self {
+        let today = (now_ms / 1000) as i64 / DAY;
         // Final: ended before yesterday (Genesys publishes a day late).
-        let finished: Vec<i64> = whole_buckets(bucket, from, to)
+        let finished = whole_buckets(bucket, days.0, days.1)
             .into_iter()
             .filter(|&d| bucket.next_start(d) < today)
             .collect();
-        let key = |d: i64| format!("{}\u{1f}{shape}\u{1f}{}", keep.scope, format_date(d * DAY));
-        let mut kept: Vec<(i64, Vec<P::Row>)> = Vec::new();
-        if !keep.refresh {
-            let keys: Vec<String> = finished.iter().map(|&d| key(d)).collect();
-            let found = keep.store.get_many(&keys).await;
-            for (&d, rows) in finished.iter().zip(found) {
-                if let Some(rows) = rows.and_then(|r| serde_json::from_str(&r).ok()) {
-                    kept.push((d, rows));
-                }
-            }
+        Buckets {
+            bucket,
+            days,
+            finished,
+            scope,
+            shape,
         }
-        // The runs of days no kept bucket covers.
-        let mut gaps: Vec<(i64, i64)> = Vec::new();
+    }
+
+    /// The store's key of the bucket that starts on day `d`.
+    fn key(&self, d: i64) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}",
+            self.scope,
+            self.shape,
+            format_date(d * DAY)
+        )
+    }
+
+    /// The finished buckets the store holds, oldest first.
+    async fn read<R: DeserializeOwned, S: BucketStore>(&self, store: &S) -> Vec<(i64, Vec<R>)> {
+        let keys: Vec<String> = self.finished.iter().map(|&d| self.key(d)).collect();
+        let found = store.get_many(&keys).await;
+        self.finished
+            .iter()
+            .zip(found)
+            .filter_map(|(&d, rows)| Some((d, serde_json::from_str(&rows?).ok()?)))
+            .collect()
+    }
+
+    /// The runs of days (`from..to`, exclusive) that no `kept` bucket covers.
+    fn gaps<R>(&self, kept: &[(i64, R)]) -> Vec<(i64, i64)> {
+        let (from, to) = self.days;
+        let mut gaps = Vec::new();
         let mut day = from;
-        for (d, _) in &kept {
+        for (d, _) in kept {
             if *d > day {
                 gaps.push((day, *d));
             }
-            day = bucket.next_start(*d);
+            day = self.bucket.next_start(*d);
         }
         if day < to {
             gaps.push((day, to));
         }
-        let mut merged = P::default();
-        let mut jobs = 0u32;
-        for (i, &(a, b)) in gaps.iter().enumerate() {
-            // Nothing kept: the interval exactly as asked.
-            let text = if kept.is_empty() {
-                interval.to_string()
-            } else {
-                days_interval(a, b)
-            };
-            let mut answer = match fetch(text, opts.clone()).await {
-                Ok(answer) => answer,
-                Err(mut e) => {
-                    let mut partial = P::default();
-                    for (_, rows) in &kept {
-                        partial.rows().extend(rows.iter().cloned());
-                    }
-                    partial.rows().append(merged.rows());
-                    let missing = gaps[i..]
-                        .iter()
-                        .map(|&(a, b)| days_interval(a, b))
-                        .collect();
-                    partial.assembled(jobs + 1, kept.len() as u32, missing);
-                    e.partial = None;
-                    return Err(e.with_partial(&partial));
-                }
-            };
-            jobs += answer.queries();
-            // Keep every finished bucket this run covered, empty ones too.
-            let mut by_bucket: HashMap<i64, Vec<P::Row>> = HashMap::new();
-            // A row's date is its bucket's first day.
-            for row in answer.rows().iter() {
-                if let Some(d) = row_day(row) {
-                    by_bucket.entry(d).or_default().push(row.clone());
-                }
-            }
-            let entries: Vec<(String, String)> = finished
-                .iter()
-                .filter(|&&d| d >= a && bucket.next_start(d) <= b)
-                .filter_map(|&d| {
-                    let rows = by_bucket.remove(&d).unwrap_or_default();
-                    Some((key(d), serde_json::to_string(&rows).ok()?))
-                })
-                .collect();
-            keep.store.put_many(&entries).await;
-            merged.rows().append(answer.rows());
-        }
-        let kept_count = kept.len() as u32;
-        for (_, rows) in kept {
-            merged.rows().extend(rows);
-        }
-        // Rows in date order; within a day, as the vendor sent them.
-        let mut dated: Vec<(Option<i64>, P::Row)> = std::mem::take(merged.rows())
-            .into_iter()
-            .map(|r| (row_day(&r), r))
-            .collect();
-        dated.sort_by_key(|(d, _)| *d);
-        *merged.rows() = dated.into_iter().map(|(_, r)| r).collect();
-        merged.assembled(jobs, kept_count, Vec::new());
-        Ok(merged)
+        gaps
     }
+
+    /// Keeps every finished bucket within days `a..b` (exclusive) from the
+    /// `rows` fetched for them, empty ones too. A row's date is its bucket's
+    /// first day.
+    async fn put<R: Serialize + Clone, S: BucketStore>(
+        &self,
+        store: &S,
+        (a, b): (i64, i64),
+        rows: &[R],
+    ) {
+        let mut by_bucket: HashMap<i64, Vec<R>> = HashMap::new();
+        for row in rows {
+            if let Some(d) = row_day(row) {
+                by_bucket.entry(d).or_default().push(row.clone());
+            }
+        }
+        let entries: Vec<(String, String)> = self
+            .finished
+            .iter()
+            .filter(|&&d| d >= a && self.bucket.next_start(d) <= b)
+            .filter_map(|&d| {
+                let rows = by_bucket.remove(&d).unwrap_or_default();
+                Some((self.key(d), serde_json::to_string(&rows).ok()?))
+            })
+            .collect();
+        store.put_many(&entries).await;
+    }
+}
+
+/// The error of a fetch that failed, carrying the kept rows and those
+/// `fetched` before it, and naming the runs of days still `missing`.
+fn failed_with_kept<P: KeptPage>(
+    mut e: Error,
+    kept: &[(i64, Vec<P::Row>)],
+    mut fetched: P,
+    queries: u32,
+    missing: &[(i64, i64)],
+) -> Error {
+    let mut partial = P::default();
+    for (_, rows) in kept {
+        partial.rows().extend(rows.iter().cloned());
+    }
+    partial.rows().append(fetched.rows());
+    let missing = missing.iter().map(|&(a, b)| days_interval(a, b)).collect();
+    partial.assembled(queries, kept.len() as u32, missing);
+    e.partial = None;
+    e.with_partial(&partial)
+}
+
+/// Puts rows in date order; within a day, as the vendor sent them.
+fn in_date_order<R: Serialize>(rows: &mut Vec<R>) {
+    let mut dated: Vec<(Option<i64>, R)> = std::mem::take(rows)
+        .into_iter()
+        .map(|r| (row_day(&r), r))
+        .collect();
+    dated.sort_by_key(|(d, _)| *d);
+    *rows = dated.into_iter().map(|(_, r)| r).collect();
 }
 
 /// Days `from..to` (exclusive) of an interval that starts at midnight and
@@ -257,4 +323,44 @@ fn whole_days(interval: &str) -> Result<Option<(i64, i64)>> {
         return Ok(None);
     }
     Ok(Some((whole.start / DAY, end_secs / DAY)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Days 100..110, asked on day 200: every day is final.
+    fn ten_days() -> Buckets<'static> {
+        Buckets::new(
+            Bucket::Day,
+            (100, 110),
+            200 * DAY as u64 * 1000,
+            "org",
+            "shape",
+        )
+    }
+
+    #[test]
+    fn only_the_days_no_kept_bucket_covers_are_fetched() {
+        let b = ten_days();
+        assert_eq!(b.finished, (100..110).collect::<Vec<_>>());
+        let kept = [(102, ()), (103, ()), (107, ())];
+        assert_eq!(b.gaps(&kept), [(100, 102), (104, 107), (108, 110)]);
+        let ends = [(100, ()), (109, ())];
+        assert_eq!(b.gaps(&ends), [(101, 109)]);
+        assert_eq!(b.gaps::<()>(&[]), [(100, 110)]);
+    }
+
+    #[test]
+    fn yesterday_and_today_are_never_final() {
+        let today = 109;
+        let b = Buckets::new(Bucket::Day, (100, 110), today * DAY as u64 * 1000, "o", "s");
+        assert_eq!(b.finished.last(), Some(&107));
+    }
+
+    #[test]
+    fn keys_name_the_scope_the_shape_and_the_day_never_more() {
+        let key = ten_days().key(100);
+        assert_eq!(key, "org\u{1f}shape\u{1f}1970-04-11");
+    }
 }

@@ -38,7 +38,7 @@ pub mod validate;
 pub use client::Client;
 pub use kept::{BucketStore, Keep, MemoryStore};
 pub use models::*;
-pub use pages::{JobPage, JobParts, KeptPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
+pub use pages::{JobPage, KeptPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};
 pub use rules::{
     permissions_for, seconds_in_message, GenesysRules, REQUESTS_PER_MINUTE, TOKEN_RATE_LIMIT,

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "js")]
 use tsify::Tsify;
 
-use super::pages::JobParts;
-use crate::models::{empty_as_none, none_or_empty, null_as_empty, open_enum};
+use crate::models::{empty_as_none, none_or_empty, null_as_empty, open_enum, response_struct};
 
 // ---------------------------------------------------------------- enums (requests)
 
@@ -390,90 +389,81 @@ pub struct UsageQuerySortBy {
     pub order: Option<SortOrder>,
 }
 
-/// Body of `POST /api/v2/usage/aggregates/query/jobs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct OrganizationPublicApiUsageQueryRequest {
-    /// ISO 8601 `start/end`, both inclusive: at most 90 days, starting at most a year back.
-    pub interval: String,
-    /// Bucket size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub granularity: Option<Granularity>,
-    /// Sort keys.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub sort_by: Option<Vec<UsageQuerySortBy>>,
-    /// Counters; all by default.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub metrics: Option<Vec<JobMetric>>,
-    /// Only these endpoint templates.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub template_uris: Option<Vec<String>>,
-    /// Only these HTTP methods.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub http_methods: Option<Vec<JobHttpMethod>>,
-    /// Only these platforms.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub platforms: Option<Vec<String>>,
-    /// Groupings; by default nothing is aggregated.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub group_by: Option<Vec<OrganizationJobGroupBy>>,
-    /// Only these users.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub user_ids: Option<Vec<String>>,
-    /// Only these OAuth clients.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub oauth_client_ids: Option<Vec<String>>,
+/// Declares the body of an aggregates job: the interval, bucket size, sort
+/// keys, counters and filters both jobs take, then the endpoint's own
+/// groupings and id filters.
+macro_rules! job_request {
+    (
+        $(#[$meta:meta])* $name:ident {
+            $(#[$gmeta:meta])* group_by: $group:ty,
+            $($(#[$fmeta:meta])* $field:ident),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        #[cfg_attr(feature = "js", derive(Tsify))]
+        pub struct $name {
+            /// ISO 8601 `start/end`, both inclusive: at most 90 days, starting at most a year back.
+            pub interval: String,
+            /// Bucket size.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub granularity: Option<Granularity>,
+            /// Sort keys.
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub sort_by: Option<Vec<UsageQuerySortBy>>,
+            /// Counters; all by default.
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub metrics: Option<Vec<JobMetric>>,
+            /// Only these endpoint templates.
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub template_uris: Option<Vec<String>>,
+            /// Only these HTTP methods.
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub http_methods: Option<Vec<JobHttpMethod>>,
+            /// Only these platforms.
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub platforms: Option<Vec<String>>,
+            $(#[$gmeta])*
+            #[serde(default, skip_serializing_if = "none_or_empty")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub group_by: Option<Vec<$group>>,
+            $(
+                $(#[$fmeta])*
+                #[serde(default, skip_serializing_if = "none_or_empty")]
+                #[cfg_attr(feature = "js", tsify(optional))]
+                pub $field: Option<Vec<String>>,
+            )+
+        }
+    };
 }
 
-/// Body of `POST /api/v2/usage/client/{clientId}/aggregates/query/jobs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct ClientPublicApiUsageQueryRequest {
-    /// ISO 8601 `start/end`, both inclusive: at most 90 days, starting at most a year back.
-    pub interval: String,
-    /// Bucket size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub granularity: Option<Granularity>,
-    /// Sort keys.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub sort_by: Option<Vec<UsageQuerySortBy>>,
-    /// Counters; all by default.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub metrics: Option<Vec<JobMetric>>,
-    /// Only these endpoint templates.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub template_uris: Option<Vec<String>>,
-    /// Only these HTTP methods.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub http_methods: Option<Vec<JobHttpMethod>>,
-    /// Only these platforms.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub platforms: Option<Vec<String>>,
-    /// Groupings.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub group_by: Option<Vec<ClientJobGroupBy>>,
-    /// Only these organizations.
-    #[serde(default, skip_serializing_if = "none_or_empty")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub organization_ids: Option<Vec<String>>,
+job_request! {
+    /// Body of `POST /api/v2/usage/aggregates/query/jobs`.
+    OrganizationPublicApiUsageQueryRequest {
+        /// Groupings; by default nothing is aggregated.
+        group_by: OrganizationJobGroupBy,
+        /// Only these users.
+        user_ids,
+        /// Only these OAuth clients.
+        oauth_client_ids,
+    }
+}
+
+job_request! {
+    /// Body of `POST /api/v2/usage/client/{clientId}/aggregates/query/jobs`.
+    ClientPublicApiUsageQueryRequest {
+        /// Groupings.
+        group_by: ClientJobGroupBy,
+        /// Only these organizations.
+        organization_ids,
+    }
 }
 
 // ---------------------------------------------------------------- responses
@@ -506,114 +496,65 @@ open_enum! {
     }
 }
 
-/// Answer to the legacy submit calls: where to poll.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct UsageExecutionResult {
-    /// The execution to poll.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub execution_id: Option<String>,
-    /// Relative URI of the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub results_uri: Option<String>,
+response_struct! {
+    /// Answer to the legacy submit calls: where to poll.
+    UsageExecutionResult {
+        /// The execution to poll.
+        execution_id: String,
+        /// Relative URI of the results.
+        results_uri: String,
+    }
 }
 
-/// Paging tokens of a simple search.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct Cursors {
-    /// Cursor of the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub before: Option<String>,
-    /// Cursor of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub after: Option<String>,
+response_struct! {
+    /// Paging tokens of a simple search.
+    #[derive(Eq)]
+    Cursors {
+        /// Cursor of the previous page.
+        before: String,
+        /// Cursor of the next page.
+        after: String,
+    }
 }
 
-/// One row of a legacy usage result.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct ApiUsageRow {
-    /// OAuth client id.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub client_id: Option<String>,
-    /// OAuth client name.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub client_name: Option<String>,
-    /// Organization id.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub organization_id: Option<String>,
-    /// User id.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub user_id: Option<String>,
-    /// Endpoint template, without a leading slash.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub template_uri: Option<String>,
-    /// HTTP method.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub http_method: Option<String>,
-    /// 2xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status200: Option<i64>,
-    /// 3xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status300: Option<i64>,
-    /// 4xx responses, 429s included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status400: Option<i64>,
-    /// 5xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status500: Option<i64>,
-    /// 429 responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status429: Option<i64>,
-    /// All requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub requests: Option<i64>,
-    /// Start of the bucket (RFC 3339), when a granularity was set.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub date: Option<String>,
+response_struct! {
+    /// One row of a legacy usage result.
+    #[derive(Eq)]
+    ApiUsageRow {
+        /// OAuth client id.
+        #[serde(deserialize_with = "empty_as_none")]
+        client_id: String,
+        /// OAuth client name.
+        #[serde(deserialize_with = "empty_as_none")]
+        client_name: String,
+        /// Organization id.
+        #[serde(deserialize_with = "empty_as_none")]
+        organization_id: String,
+        /// User id.
+        #[serde(deserialize_with = "empty_as_none")]
+        user_id: String,
+        /// Endpoint template, without a leading slash.
+        #[serde(deserialize_with = "empty_as_none")]
+        template_uri: String,
+        /// HTTP method.
+        #[serde(deserialize_with = "empty_as_none")]
+        http_method: String,
+        /// 2xx responses.
+        status200: i64,
+        /// 3xx responses.
+        status300: i64,
+        /// 4xx responses, 429s included.
+        status400: i64,
+        /// 5xx responses.
+        status500: i64,
+        /// 429 responses.
+        status429: i64,
+        /// All requests.
+        requests: i64,
+        /// Start of the bucket (RFC 3339), when a granularity was set.
+        #[serde(deserialize_with = "empty_as_none")]
+        date: String,
+    }
 }
 
 /// A legacy usage result: status, rows and (simple search) cursors.
@@ -662,136 +603,81 @@ impl From<ApiUsageQueryResultWire> for ApiUsageQueryResult {
     }
 }
 
-/// Answer to the jobs submit calls.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct UsageQueryResponse {
-    /// The job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub id: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub name: Option<String>,
-    /// Where to poll.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub results_uri: Option<String>,
-    /// The job's own URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub self_uri: Option<String>,
+response_struct! {
+    /// Answer to the jobs submit calls.
+    UsageQueryResponse {
+        /// The job id.
+        id: String,
+        /// Name.
+        name: String,
+        /// Where to poll.
+        results_uri: String,
+        /// The job's own URI.
+        self_uri: String,
+    }
 }
 
-/// A reference to an entity (an OAuth client).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct DomainEntityRef {
-    /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub id: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub name: Option<String>,
-    /// URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub self_uri: Option<String>,
+response_struct! {
+    /// A reference to an entity (an OAuth client).
+    #[derive(Eq)]
+    DomainEntityRef {
+        /// Id.
+        id: String,
+        /// Name.
+        name: String,
+        /// URI.
+        self_uri: String,
+    }
 }
 
-/// A reference to a user.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct UserReference {
-    /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub id: Option<String>,
-    /// URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub self_uri: Option<String>,
+response_struct! {
+    /// A reference to a user.
+    #[derive(Eq)]
+    UserReference {
+        /// Id.
+        id: String,
+        /// URI.
+        self_uri: String,
+    }
 }
 
-/// One row of an aggregates job, organization or client. The organization
-/// job fills `oauthClient` and `user`; the client job fills `organizationId`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct PublicApiUsage {
-    /// `yyyy-MM-dd`.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub date: Option<String>,
-    /// Platform.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub platform: Option<String>,
-    /// HTTP method.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub http_method: Option<String>,
-    /// Endpoint template.
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub template_uri: Option<String>,
-    /// All requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub request_count: Option<i64>,
-    /// 2xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status200: Option<i64>,
-    /// 3xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status300: Option<i64>,
-    /// 4xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status400: Option<i64>,
-    /// 429 responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status429: Option<i64>,
-    /// 5xx responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub status500: Option<i64>,
-    /// The OAuth client (organization job).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub oauth_client: Option<DomainEntityRef>,
-    /// The user (organization job).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub user: Option<UserReference>,
-    /// The organization (client job).
-    #[serde(
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub organization_id: Option<String>,
+response_struct! {
+    /// One row of an aggregates job, organization or client. The organization
+    /// job fills `oauthClient` and `user`; the client job fills `organizationId`.
+    #[derive(Eq)]
+    PublicApiUsage {
+        /// `yyyy-MM-dd`.
+        #[serde(deserialize_with = "empty_as_none")]
+        date: String,
+        /// Platform.
+        #[serde(deserialize_with = "empty_as_none")]
+        platform: String,
+        /// HTTP method.
+        #[serde(deserialize_with = "empty_as_none")]
+        http_method: String,
+        /// Endpoint template.
+        #[serde(deserialize_with = "empty_as_none")]
+        template_uri: String,
+        /// All requests.
+        request_count: i64,
+        /// 2xx responses.
+        status200: i64,
+        /// 3xx responses.
+        status300: i64,
+        /// 4xx responses.
+        status400: i64,
+        /// 429 responses.
+        status429: i64,
+        /// 5xx responses.
+        status500: i64,
+        /// The OAuth client (organization job).
+        oauth_client: DomainEntityRef,
+        /// The user (organization job).
+        user: UserReference,
+        /// The organization (client job).
+        #[serde(deserialize_with = "empty_as_none")]
+        organization_id: String,
+    }
 }
 
 /// Status and one page of rows of an aggregates job.
@@ -828,6 +714,31 @@ pub struct PublicApiUsageResultsResponse {
     pub parts: Option<JobParts>,
 }
 
+/// How usage-lens ran a jobs interval longer than one job allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "js", derive(Tsify))]
+pub struct JobParts {
+    /// Jobs the interval was cut into (each at most 90 days, cut where a
+    /// day, week or month starts, so no row's bucket is split).
+    pub total: u32,
+    /// No granularity was asked for: each row's counts are the sum of the
+    /// parts' totals.
+    pub summed: bool,
+    /// On the rows handed back with a failure: the parts (`start/end`) whose
+    /// rows are missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Buckets (days, weeks or months) read from the kept answers instead
+    /// of being asked for again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// The tolerant wire form of [`PublicApiUsageResultsResponse`]: anything missing is empty.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -857,46 +768,32 @@ impl From<PublicApiUsageResultsResponseWire> for PublicApiUsageResultsResponse {
     }
 }
 
-/// One detail of an error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct Detail {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub error_code: Option<String>,
-    /// The field at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub field_name: Option<String>,
-    /// Entity id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub entity_id: Option<String>,
-    /// Entity name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub entity_name: Option<String>,
+response_struct! {
+    /// One detail of an error.
+    #[derive(Eq)]
+    Detail {
+        /// Error code.
+        error_code: String,
+        /// The field at fault.
+        field_name: String,
+        /// Entity id.
+        entity_id: String,
+        /// Entity name.
+        entity_name: String,
+    }
 }
 
-/// The limit an error refers to (429s).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct Limit {
-    /// Limit key, such as `token.rate.per.minute`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub key: Option<String>,
-    /// Namespace, such as `platform.api`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub namespace: Option<String>,
-    /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub value: Option<i64>,
+response_struct! {
+    /// The limit an error refers to (429s).
+    #[derive(Eq)]
+    Limit {
+        /// Limit key, such as `token.rate.per.minute`.
+        key: String,
+        /// Namespace, such as `platform.api`.
+        namespace: String,
+        /// Value.
+        value: i64,
+    }
 }
 
 /// The Genesys error body.
@@ -956,27 +853,20 @@ pub struct ErrorBody {
     pub limit: Option<Limit>,
 }
 
-/// Answer of `GET /api/v2/tokens/me`: who a token belongs to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct TokenInfo {
-    /// The organization the token acts in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub organization: Option<DomainEntityRef>,
-    /// The organization the token was issued in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub home_organization: Option<DomainEntityRef>,
-    /// The scopes the token was granted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub authorized_scope: Option<Vec<String>>,
-    /// The OAuth client that issued it (`OAuthClient` on the wire).
-    #[serde(rename = "OAuthClient", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub oauth_client: Option<DomainEntityRef>,
+response_struct! {
+    /// Answer of `GET /api/v2/tokens/me`: who a token belongs to.
+    #[derive(Eq)]
+    TokenInfo {
+        /// The organization the token acts in.
+        organization: DomainEntityRef,
+        /// The organization the token was issued in.
+        home_organization: DomainEntityRef,
+        /// The scopes the token was granted.
+        authorized_scope: Vec<String>,
+        /// The OAuth client that issued it (`OAuthClient` on the wire).
+        #[serde(rename = "OAuthClient")]
+        oauth_client: DomainEntityRef,
+    }
 }
 
 /// Answer of `POST /oauth/token`.

@@ -98,31 +98,6 @@ pub struct RawJobResults {
     pub parts: Option<JobParts>,
 }
 
-/// How usage-lens ran a jobs interval longer than one job allows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct JobParts {
-    /// Jobs the interval was cut into (each at most 90 days, cut where a
-    /// day, week or month starts, so no row's bucket is split).
-    pub total: u32,
-    /// No granularity was asked for: each row's counts are the sum of the
-    /// parts' totals.
-    pub summed: bool,
-    /// On the rows handed back with a failure: the parts (`start/end`) whose
-    /// rows are missing.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-    /// Buckets (days, weeks or months) read from the kept answers instead
-    /// of being asked for again.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub kept: u32,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
 macro_rules! results_page {
     ($t:ty) => {
         impl KeptPage for $t {

@@ -2,23 +2,15 @@
 //! own, a few at once, and their rows come back as one answer.
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
-use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::Client;
-use super::models::JobStatus;
-use super::pages::{JobPage, JobParts};
-use crate::engine::parts::{run_bounded, PartsProgress};
+use super::models::{JobParts, JobStatus};
+use super::pages::JobPage;
+use crate::engine::parts::{run_bounded, PartFuture, PartsProgress};
 use crate::engine::{RunOptions, PARTS_AT_ONCE};
 use crate::error::{Error, ErrorKind, Result, Vendor};
-use crate::http::{Clock, Transport};
-
-/// One part's answer to come: boxed, so each flow's parts share one runner
-/// instead of compiling a copy per call site.
-pub(crate) type PartFuture<'a, P> = Pin<Box<dyn Future<Output = Result<P>> + 'a>>;
 
 /// Whether a jobs row's field is a counter (`requestCount`, `status200`…):
 /// what is added up when parts are summed.
@@ -29,62 +21,61 @@ fn is_counter(name: &str) -> bool {
             .is_some_and(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
-impl<T: Transport, C: Clock> Client<T, C> {
-    /// Runs the jobs of `parts` (interval texts, oldest first), at most
-    /// `opts.parts_at_once` at a time, each through `run_part`, and joins
-    /// their rows in part order. With `summed` (no granularity) the rows of
-    /// the same grouping are added up. A single part is simply run. On a
-    /// failure, the error carries the rows of the finished parts and names
-    /// the missing ones ([`JobParts::missing`]).
-    pub(super) async fn run_job_parts<'a, P: JobPage>(
-        &self,
-        parts: Vec<String>,
-        summed: bool,
-        opts: &RunOptions,
-        run_part: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
-    ) -> Result<P> {
-        if let [one] = parts.as_slice() {
-            return run_part(one.clone(), opts.clone()).await;
-        }
-        let total = parts.len();
-        let progress = PartsProgress::new(total, self.conn.now_ms(), opts);
-        let at_once = opts.parts_at_once.unwrap_or(PARTS_AT_ONCE) as usize;
-        let (done, failed) = run_bounded(total, at_once, |i| {
-            let part_opts = progress.options_for(i, self.conn.now_ms(), opts);
-            run_part(parts.get(i).cloned().unwrap_or_default(), part_opts)
-        })
-        .await;
-        let mut merged = P::default();
-        let mut missing = Vec::new();
-        for (answer, interval) in done.into_iter().zip(&parts) {
-            match answer {
-                Some(mut answer) => merged.rows().append(answer.rows()),
-                None => missing.push(interval.clone()),
-            }
-        }
-        if summed {
-            let rows = std::mem::take(merged.rows());
-            *merged.rows() = sum_rows(rows)?;
-        }
-        let missing_count = missing.len();
-        *merged.parts() = Some(JobParts {
-            total: total as u32,
-            summed,
-            missing,
-            kept: 0,
-        });
-        if let Some((_, mut e)) = failed {
-            e.partial = None;
-            e.message = format!(
-                "{} {missing_count} of the {total} parts of the interval did not finish; the rows of the others are kept.",
-                e.message
-            );
-            return Err(e.with_partial(&merged));
-        }
-        *merged.query_status() = Some(JobStatus::Succeeded);
-        progress.report(&progress.finished());
-        Ok(merged)
+/// Runs the jobs of `parts` (interval texts, oldest first), at most
+/// `opts.parts_at_once` at a time, each through `run_part`, and joins
+/// their rows in part order. With `summed` (no granularity) the rows of
+/// the same grouping are added up. A single part is simply run. On a
+/// failure, the error carries the rows of the finished parts and names
+/// the missing ones ([`JobParts::missing`]). `now_ms` is the clock that
+/// times each part's share of the time limit.
+pub(super) async fn run_job_parts<'a, P: JobPage>(
+    parts: Vec<String>,
+    summed: bool,
+    opts: &RunOptions,
+    now_ms: &dyn Fn() -> u64,
+    run_part: &'a dyn Fn(String, RunOptions) -> PartFuture<'a, P>,
+) -> Result<P> {
+    if let [one] = parts.as_slice() {
+        return run_part(one.clone(), opts.clone()).await;
     }
+    let total = parts.len();
+    let progress = PartsProgress::new(total, now_ms(), opts);
+    let at_once = opts.parts_at_once.unwrap_or(PARTS_AT_ONCE) as usize;
+    let (done, failed) = run_bounded(total, at_once, |i| {
+        let part_opts = progress.options_for(i, now_ms(), opts);
+        run_part(parts.get(i).cloned().unwrap_or_default(), part_opts)
+    })
+    .await;
+    let mut merged = P::default();
+    let mut missing = Vec::new();
+    for (answer, interval) in done.into_iter().zip(&parts) {
+        match answer {
+            Some(mut answer) => merged.rows().append(answer.rows()),
+            None => missing.push(interval.clone()),
+        }
+    }
+    if summed {
+        let rows = std::mem::take(merged.rows());
+        *merged.rows() = sum_rows(rows)?;
+    }
+    let missing_count = missing.len();
+    *merged.parts() = Some(JobParts {
+        total: total as u32,
+        summed,
+        missing,
+        kept: 0,
+    });
+    if let Some((_, mut e)) = failed {
+        e.partial = None;
+        e.message = format!(
+            "{} {missing_count} of the {total} parts of the interval did not finish; the rows of the others are kept.",
+            e.message
+        );
+        return Err(e.with_partial(&merged));
+    }
+    *merged.query_status() = Some(JobStatus::Succeeded);
+    progress.report(&progress.finished());
+    Ok(merged)
 }
 
 /// A row's fields other than its counters.

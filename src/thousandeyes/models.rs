@@ -6,22 +6,46 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "js")]
 use tsify::Tsify;
 
-use crate::models::null_as_empty;
+use crate::models::{null_as_empty, response_struct};
 
-/// Declares a plain response struct: camelCase, all fields optional.
-macro_rules! te_struct {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
+/// Declares an answer that is a list and its `_links`. It is read through
+/// a tolerant wire form (`$wire`, named again as the text serde takes) in
+/// which anything missing is empty, so the list is never optional in the
+/// TypeScript types.
+macro_rules! list_answer {
+    ($(#[$meta:meta])* $name:ident through $wire:ident = $wire_name:tt {
+        $(#[$fmeta:meta])* $field:ident: Vec<$row:ty> $(,)?
+    }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase", default)]
+        #[serde(from = $wire_name)]
         #[cfg_attr(feature = "js", derive(Tsify))]
         pub struct $name {
-            $(
-                $(#[$fmeta])*
-                #[serde(skip_serializing_if = "Option::is_none")]
-                #[cfg_attr(feature = "js", tsify(optional))]
-                pub $field: Option<$ty>,
-            )+
+            $(#[$fmeta])*
+            pub $field: Vec<$row>,
+            /// Links.
+            #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "js", tsify(optional))]
+            pub links: Option<PaginationLinks>,
+        }
+
+        #[doc = concat!("The tolerant wire form of [`", stringify!($name), "`]: anything missing is empty.")]
+        #[derive(Default, Deserialize)]
+        #[serde(rename_all = "camelCase", default)]
+        struct $wire {
+            #[serde(deserialize_with = "null_as_empty")]
+            $field: Vec<$row>,
+            #[serde(rename = "_links")]
+            links: Option<PaginationLinks>,
+        }
+
+        impl From<$wire> for $name {
+            fn from(w: $wire) -> Self {
+                $name {
+                    $field: w.$field,
+                    links: w.links,
+                }
+            }
         }
     };
 }
@@ -118,7 +142,7 @@ pub struct EnterpriseAgentsUnitsParams {
     pub end_date: Option<String>,
 }
 
-te_struct! {
+response_struct! {
     /// A HAL link.
     Link {
         /// The target.
@@ -141,7 +165,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// `_links` of a paged response.
     PaginationLinks {
         /// This page (`self` on the wire).
@@ -154,7 +178,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Contract allowances and the current period's bounds.
     UsageQuota {
         /// Start of the billing period (UTC).
@@ -176,7 +200,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Cloud units of one test in the current period.
     TestUsage {
         /// Account group that owns the test.
@@ -196,7 +220,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Enterprise units of one agent in the current period.
     EnterpriseAgentUnits {
         /// Account group.
@@ -214,7 +238,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Endpoint agents of one account group.
     EndpointAgentsUsage {
         /// Account group.
@@ -226,7 +250,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Endpoint Agent Essentials of one account group.
     EndpointAgentsEssentials {
         /// Account group.
@@ -238,7 +262,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Embedded endpoint agents of one account group.
     EndpointAgentsEmbedded {
         /// Account group.
@@ -250,7 +274,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Enterprise agents of one account group.
     EnterpriseAgents {
         /// Account group.
@@ -262,7 +286,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// Units allocated to one product.
     AllocationUnitUsageBreakdown {
         /// Product.
@@ -418,7 +442,7 @@ pub struct Usage {
     pub links: Option<PaginationLinks>,
 }
 
-te_struct! {
+response_struct! {
     /// Units of one test over a range.
     UnitsByTests {
         /// Account group that owns the test.
@@ -444,53 +468,15 @@ te_struct! {
     }
 }
 
-/// Answer of `GET /v7/usage/units/tests`; from usage-lens, every page merged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "BreakdownsWire<UnitsByTests>")]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct TestsUsage {
-    /// The rows.
-    pub breakdowns: Vec<UnitsByTests>,
-    /// Links.
-    #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub links: Option<PaginationLinks>,
-}
-
-/// The tolerant wire form of a paged units answer ([`TestsUsage`],
-/// [`EnterpriseAgentsUsage`]): anything missing is empty.
-#[derive(Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    default,
-    bound(deserialize = "R: Deserialize<'de>")
-)]
-struct BreakdownsWire<R> {
-    #[serde(deserialize_with = "null_as_empty")]
-    breakdowns: Vec<R>,
-    #[serde(rename = "_links")]
-    links: Option<PaginationLinks>,
-}
-
-impl<R> Default for BreakdownsWire<R> {
-    fn default() -> Self {
-        BreakdownsWire {
-            breakdowns: Vec::new(),
-            links: None,
-        }
+list_answer! {
+    /// Answer of `GET /v7/usage/units/tests`; from usage-lens, every page merged.
+    TestsUsage through TestsUsageWire = "TestsUsageWire" {
+        /// The rows.
+        breakdowns: Vec<UnitsByTests>,
     }
 }
 
-impl From<BreakdownsWire<UnitsByTests>> for TestsUsage {
-    fn from(w: BreakdownsWire<UnitsByTests>) -> Self {
-        TestsUsage {
-            breakdowns: w.breakdowns,
-            links: w.links,
-        }
-    }
-}
-
-te_struct! {
+response_struct! {
     /// Enterprise units of one (account group, agent) pair.
     EnterpriseAgentUnitsByTestOwnerAccountGroup {
         /// Account group whose tests use the agent.
@@ -508,29 +494,15 @@ te_struct! {
     }
 }
 
-/// Answer of `GET /v7/usage/units/enterprise-agents`; every page merged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>")]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct EnterpriseAgentsUsage {
-    /// The rows.
-    pub breakdowns: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
-    /// Links.
-    #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub links: Option<PaginationLinks>,
-}
-
-impl From<BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>> for EnterpriseAgentsUsage {
-    fn from(w: BreakdownsWire<EnterpriseAgentUnitsByTestOwnerAccountGroup>) -> Self {
-        EnterpriseAgentsUsage {
-            breakdowns: w.breakdowns,
-            links: w.links,
-        }
+list_answer! {
+    /// Answer of `GET /v7/usage/units/enterprise-agents`; every page merged.
+    EnterpriseAgentsUsage through EnterpriseAgentsUsageWire = "EnterpriseAgentsUsageWire" {
+        /// The rows.
+        breakdowns: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
     }
 }
 
-te_struct! {
+response_struct! {
     /// An organization's quota.
     OrganizationQuota {
         /// Organization id.
@@ -540,7 +512,7 @@ te_struct! {
     }
 }
 
-te_struct! {
+response_struct! {
     /// An account group's quota.
     AccountGroupQuota {
         /// Account group id.
@@ -583,40 +555,15 @@ impl From<QuotaWire> for Quota {
     }
 }
 
-/// Answer of `GET /v7/quotas`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "QuotasWire")]
-#[cfg_attr(feature = "js", derive(Tsify))]
-pub struct Quotas {
-    /// Quotas per organization.
-    pub quotas: Vec<Quota>,
-    /// Links.
-    #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
-    pub links: Option<PaginationLinks>,
-}
-
-/// The tolerant wire form of [`Quotas`]: anything missing is empty.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
-struct QuotasWire {
-    #[serde(deserialize_with = "null_as_empty")]
-    quotas: Vec<Quota>,
-    #[serde(rename = "_links")]
-    links: Option<PaginationLinks>,
-}
-
-impl From<QuotasWire> for Quotas {
-    fn from(w: QuotasWire) -> Self {
-        Quotas {
-            quotas: w.quotas,
-            links: w.links,
-        }
+list_answer! {
+    /// Answer of `GET /v7/quotas`.
+    Quotas through QuotasWire = "QuotasWire" {
+        /// Quotas per organization.
+        quotas: Vec<Quota>,
     }
 }
 
-te_struct! {
+response_struct! {
     /// One field error of a 400.
     ValidationErrorItem {
         /// Error code, such as `AM-5432`.

@@ -113,19 +113,20 @@ fn g_integral(t: &Test, f: f64) -> f64 {
     (f - t.start) + t.growth * (f * f - t.start * t.start) / 2.0
 }
 
-impl TeCatalog {
-    /// Builds the catalog for a seed.
-    pub fn new(seed: u64) -> TeCatalog {
-        let mut tests = Vec::new();
-        let fixed: &[(&str, &str, usize, bool)] = &[
-            ("1158", "https://app.thousandeyes.com", 0, false),
-            ("1221", "https://app.thousandeyes.com", 1, false),
-            ("7310", "Checkout API latency", 1, false),
-            ("8802", "www.example.com page load", 0, false),
-            ("9917", "https://app.thousandeyes.com", 1, true),
-        ];
-        for (i, (id, name, type_idx, instant)) in fixed.iter().enumerate() {
-            tests.push(make_test(
+/// The five tests every seed has (the ones the vendor's examples name).
+fn fixed_tests(seed: u64) -> Vec<Test> {
+    let fixed: &[(&str, &str, usize, bool)] = &[
+        ("1158", "https://app.thousandeyes.com", 0, false),
+        ("1221", "https://app.thousandeyes.com", 1, false),
+        ("7310", "Checkout API latency", 1, false),
+        ("8802", "www.example.com page load", 0, false),
+        ("9917", "https://app.thousandeyes.com", 1, true),
+    ];
+    fixed
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name, type_idx, instant))| {
+            make_test(
                 seed,
                 i,
                 id.to_string(),
@@ -133,76 +134,84 @@ impl TeCatalog {
                 *type_idx,
                 0,
                 *instant,
-            ));
-        }
-        for i in 0..55usize {
-            let h = hash(&[seed, i as u64, 0x7E57]);
-            let type_idx = (h % TYPES.len() as u64) as usize;
-            let host = HOSTS
-                .get((h >> 8) as usize % HOSTS.len())
-                .copied()
-                .unwrap_or("example.com");
-            let site = SITES
-                .get((h >> 16) as usize % SITES.len())
-                .copied()
-                .unwrap_or("HQ");
-            let site2 = SITES
-                .get((h >> 20) as usize % SITES.len())
-                .copied()
-                .unwrap_or("DC");
-            let name = match type_idx {
-                0 => format!("https://{host} page load"),
-                1 | 9 => format!("https://{host}"),
-                2 => format!("{host}:443"),
-                3 => format!("{host} DNS"),
-                4 => format!("SIP trunk {site}"),
-                5 => format!("{host} checkout flow"),
-                6 => format!("{site} to {site2}"),
-                7 => format!("BGP 203.0.{}.0/24", (h >> 24) % 256),
-                _ => format!("{host} trace"),
-            };
-            let id = (10_000 + i as u64 * 37 + (h >> 30) % 30).to_string();
-            let group = ((h >> 34) % GROUPS.len() as u64) as usize;
-            tests.push(make_test(
-                seed,
-                i + 5,
-                id,
-                name,
-                type_idx,
-                group,
-                i % 11 == 3,
-            ));
-        }
-        // Normalise so that the period totals land slightly over the quota.
-        let cloud_sum: f64 = tests
-            .iter()
-            .filter(|t| !t.instant)
-            .map(|t| t.cloud * g_integral(t, 1.0))
-            .sum();
-        let ent_sum: f64 = tests
-            .iter()
-            .filter(|t| !t.instant)
-            .map(|t| t.ent * g_integral(t, 1.0))
-            .sum();
-        let cloud_k = if cloud_sum > 0.0 {
-            CLOUD_UNITS_INCLUDED as f64 * 1.035 / cloud_sum
+            )
+        })
+        .collect()
+}
+
+/// The `i`th test drawn from the seed: its type, a name that fits the type,
+/// an id and an account group.
+fn seeded_test(seed: u64, i: usize) -> Test {
+    let h = hash(&[seed, i as u64, 0x7E57]);
+    let type_idx = (h % TYPES.len() as u64) as usize;
+    let host = HOSTS
+        .get((h >> 8) as usize % HOSTS.len())
+        .copied()
+        .unwrap_or("example.com");
+    let site = SITES
+        .get((h >> 16) as usize % SITES.len())
+        .copied()
+        .unwrap_or("HQ");
+    let site2 = SITES
+        .get((h >> 20) as usize % SITES.len())
+        .copied()
+        .unwrap_or("DC");
+    let name = match type_idx {
+        0 => format!("https://{host} page load"),
+        1 | 9 => format!("https://{host}"),
+        2 => format!("{host}:443"),
+        3 => format!("{host} DNS"),
+        4 => format!("SIP trunk {site}"),
+        5 => format!("{host} checkout flow"),
+        6 => format!("{site} to {site2}"),
+        7 => format!("BGP 203.0.{}.0/24", (h >> 24) % 256),
+        _ => format!("{host} trace"),
+    };
+    let id = (10_000 + i as u64 * 37 + (h >> 30) % 30).to_string();
+    let group = ((h >> 34) % GROUPS.len() as u64) as usize;
+    make_test(seed, i + 5, id, name, type_idx, group, i % 11 == 3)
+}
+
+/// Scales the tests' units so that the period totals land slightly over the
+/// quota; instant tests get their one-off amounts.
+fn scale_to_quota(tests: &mut [Test]) {
+    let cloud_sum: f64 = tests
+        .iter()
+        .filter(|t| !t.instant)
+        .map(|t| t.cloud * g_integral(t, 1.0))
+        .sum();
+    let ent_sum: f64 = tests
+        .iter()
+        .filter(|t| !t.instant)
+        .map(|t| t.ent * g_integral(t, 1.0))
+        .sum();
+    let cloud_k = if cloud_sum > 0.0 {
+        CLOUD_UNITS_INCLUDED as f64 * 1.035 / cloud_sum
+    } else {
+        0.0
+    };
+    let ent_k = if ent_sum > 0.0 {
+        ENTERPRISE_UNITS_PER_PERIOD / ent_sum
+    } else {
+        0.0
+    };
+    for t in tests {
+        if t.instant {
+            t.cloud *= 4_000.0;
+            t.ent *= 500.0;
         } else {
-            0.0
-        };
-        let ent_k = if ent_sum > 0.0 {
-            ENTERPRISE_UNITS_PER_PERIOD / ent_sum
-        } else {
-            0.0
-        };
-        for t in &mut tests {
-            if t.instant {
-                t.cloud *= 4_000.0;
-                t.ent *= 500.0;
-            } else {
-                t.cloud *= cloud_k;
-                t.ent *= ent_k;
-            }
+            t.cloud *= cloud_k;
+            t.ent *= ent_k;
         }
+    }
+}
+
+impl TeCatalog {
+    /// Builds the catalog for a seed.
+    pub fn new(seed: u64) -> TeCatalog {
+        let mut tests = fixed_tests(seed);
+        tests.extend((0..55usize).map(|i| seeded_test(seed, i)));
+        scale_to_quota(&mut tests);
         let h = hash(&[seed, 0xE4D]);
         TeCatalog {
             tests,
