@@ -12,6 +12,7 @@
 pub mod browser;
 #[cfg(feature = "app")]
 pub mod charts;
+pub mod conn;
 #[cfg(feature = "app")]
 pub mod connect;
 #[cfg(feature = "app")]
@@ -22,6 +23,7 @@ pub mod history;
 pub mod kept;
 #[cfg(feature = "app")]
 pub mod overview;
+pub mod plan;
 #[cfg(feature = "app")]
 pub mod progress;
 #[cfg(feature = "app")]
@@ -32,10 +34,12 @@ pub mod results;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]
+pub mod runner;
+#[cfg(feature = "app")]
+mod shell;
+#[cfg(feature = "app")]
 pub mod state;
 #[cfg(feature = "app")]
 pub mod table;
-#[cfg(feature = "app")]
-mod shell;
 #[cfg(feature = "app")]
 pub use shell::*;

@@ -158,6 +158,7 @@ async fn file_text(input: &web_sys::HtmlInputElement) -> Result<String, String> 
 pub(super) fn RulesEditor() -> impl IntoView {
     let ov = use_overview();
     let message = RwSignal::new(None::<(bool, String)>);
+    let reading = Runner::<()>::new();
     let update = move |i: usize, f: Box<dyn Fn(&mut Rule)>| {
         let mut rules = ov.rules.get_untracked();
         if let Some(r) = rules.get_mut(i) {
@@ -195,7 +196,7 @@ pub(super) fn RulesEditor() -> impl IntoView {
         else {
             return;
         };
-        spawn_local(async move {
+        let _ = reading.start((), move |_| async move {
             let outcome = file_text(&input).await.and_then(|t| {
                 rules_from_json(&t).map_err(|e| format!("Nothing was changed: {}.", e.message))
             });

@@ -1,0 +1,167 @@
+//! The one way the app runs async work: a [`Runner`] for each kind of run
+//! (the query, the overview, the sign-in, the who-am-I check, the History
+//! screen's store), built on Leptos' local [`Action`].
+//!
+//! A run gets one `AbortController`, whose signal goes to every fetch and
+//! timer of it. Then:
+//! - **Cancel** ([`Runner::cancel`]) aborts that signal: the run ends with
+//!   its `aborted` errors and the rows it had (partial results), and says so.
+//! - **A newer run** of the same runner, or **unmounting** the component that
+//!   made the runner ([`on_cleanup`]), stops the older run ([`Runner::stop`]):
+//!   its requests end and its future is never polled again, so nothing of it
+//!   (progress, answer, error) ever reaches the screen. No run counts runs.
+//!
+//! The action's own latest-only check is not relied upon: in this Leptos its
+//! dispatch counter never moves and its `select!` picks a ready branch at
+//! random, so a superseded run could still land. Each run is wrapped in an
+//! [`Abortable`] instead, which checks the abort before every poll.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use futures::future::{AbortHandle, Abortable};
+use leptos::prelude::*;
+use leptos::reactive::actions::ActionAbortHandle;
+
+use super::browser;
+use crate::engine::{Progress, RunOptions};
+use crate::{Error, ErrorKind};
+
+/// A run's work, handed to the action and taken once when it starts.
+struct Job(RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>);
+
+/// What stops the live run.
+struct Live {
+    /// Ends its requests and timers.
+    controller: web_sys::AbortController,
+    /// Drops its future unpolled.
+    task: AbortHandle,
+    /// The action's own handle, kept while the run is live: as its source
+    /// reads, dropping it ends the action's wait for the run.
+    _dispatched: ActionAbortHandle,
+}
+
+/// Runs one kind of async work, one run at a time, with its progress `P`.
+pub struct Runner<P: 'static = ()> {
+    action: Action<Job, ()>,
+    running: Memo<bool>,
+    live: StoredValue<Option<Live>, LocalStorage>,
+    /// What the latest run reported so far.
+    pub progress: RwSignal<P>,
+    /// When the latest run started (Unix ms).
+    pub started_at: RwSignal<f64>,
+}
+
+impl<P> Clone for Runner<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for Runner<P> {}
+
+impl<P: Default + Send + Sync + 'static> Runner<P> {
+    /// A runner owned by the current component: unmounting it stops the run.
+    pub fn new() -> Runner<P> {
+        let action = Action::new_local(|job: &Job| {
+            let work = job.0.borrow_mut().take();
+            async move {
+                if let Some(work) = work {
+                    work.await;
+                }
+            }
+        });
+        let runner = Runner {
+            action,
+            running: action.pending(),
+            live: StoredValue::new_local(None),
+            progress: RwSignal::new(P::default()),
+            started_at: RwSignal::new(0.0),
+        };
+        on_cleanup(move || runner.stop());
+        runner
+    }
+}
+
+impl<P: Default + Send + Sync + 'static> Default for Runner<P> {
+    fn default() -> Self {
+        Runner::new()
+    }
+}
+
+impl<P: Send + Sync + 'static> Runner<P> {
+    /// Starts `work` with its abort signal, its progress first set to
+    /// `first`. A run still going is stopped first, unheard.
+    ///
+    /// # Errors
+    ///
+    /// `network` when the browser has no `AbortController` (nothing runs).
+    pub fn start<F, Fut>(&self, first: P, work: F) -> Result<(), Error>
+    where
+        F: FnOnce(web_sys::AbortSignal) -> Fut,
+        Fut: Future<Output = ()> + 'static,
+    {
+        self.stop();
+        let controller = web_sys::AbortController::new().map_err(|_| {
+            Error::new(
+                ErrorKind::Network,
+                "This browser has no AbortController; use a current browser.",
+            )
+        })?;
+        let (task, registration) = AbortHandle::new_pair();
+        let run = Abortable::new(work(controller.signal()), registration);
+        self.progress.set(first);
+        self.started_at.set(browser::now_ms());
+        let job: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move {
+            // `Err(Aborted)`: superseded or unmounted, and silent by design.
+            let _ = run.await;
+        });
+        let dispatched = self.action.dispatch_local(Job(RefCell::new(Some(job))));
+        self.live.set_value(Some(Live {
+            controller,
+            task,
+            _dispatched: dispatched,
+        }));
+        Ok(())
+    }
+
+    /// Cancels the live run: its requests and timers end at once, and it
+    /// finishes with what it had.
+    pub fn cancel(&self) {
+        let controller = self
+            .live
+            .try_with_value(|l| l.as_ref().map(|l| l.controller.clone()))
+            .flatten();
+        if let Some(c) = controller {
+            c.abort();
+        }
+    }
+
+    /// Stops the live run unheard: its requests end and its future is dropped.
+    pub fn stop(&self) {
+        if let Some(live) = self.live.try_update_value(Option::take).flatten() {
+            live.controller.abort();
+            live.task.abort();
+        }
+    }
+
+    /// Whether a run is in progress.
+    pub fn running(&self) -> Memo<bool> {
+        self.running
+    }
+
+    /// Run options whose progress reports land in this runner's progress,
+    /// through `place` (which part of `P` a report is about).
+    pub fn options(&self, place: impl Fn(&mut P, Progress) + 'static) -> RunOptions {
+        let progress = self.progress;
+        RunOptions {
+            split_on_cap: true,
+            on_progress: Some(Rc::new(move |p: &Progress| {
+                progress.update(|all| place(all, p.clone()));
+            })),
+            ..RunOptions::default()
+        }
+    }
+}
