@@ -11,7 +11,6 @@ use super::query_spec::{
 };
 use super::run;
 use super::state::use_ctx;
-use leptos::task::spawn_local;
 
 /// The OAuth client the demo data knows by id.
 const DEMO_CLIENT_ID: &str = "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa";
@@ -131,16 +130,20 @@ pub fn QueryPanel() -> impl IntoView {
 
     // What the kept days weigh: measured again after every run and clear.
     let kept_size = RwSignal::new(None::<u64>);
+    let kept_io = super::runner::Runner::<()>::new();
     Effect::new(move |_| {
         if !ctx.running.get() {
-            spawn_local(async move { kept_size.set(Some(KEPT.size().await)) });
+            let _ = kept_io.start(
+                (),
+                |_| async move { kept_size.set(Some(KEPT.size().await)) },
+            );
         }
     });
     let clear_kept = move |_| {
-        spawn_local(async move {
+        let _ = kept_io.start((), |_| async move {
             KEPT.clear().await;
             kept_size.set(Some(KEPT.size().await));
-        })
+        });
     };
 
     view! {
