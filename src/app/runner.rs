@@ -11,10 +11,24 @@
 //!   its requests end and its future is never polled again, so nothing of it
 //!   (progress, answer, error) ever reaches the screen. No run counts runs.
 //!
-//! The action's own latest-only check is not relied upon: in this Leptos its
-//! dispatch counter never moves and its `select!` picks a ready branch at
-//! random, so a superseded run could still land. Each run is wrapped in an
-//! [`Abortable`] instead, which checks the abort before every poll.
+//! ```text
+//! let started = ctx.who.start((), move |signal| async move {
+//!     let outcome = fetch_something(signal).await; // every fetch gets `signal`
+//!     show(outcome);                               // reached only by the live run
+//! });
+//! ```
+//!
+//! Why these pieces of Leptos and not others:
+//! - The action's own latest-only check is not relied upon: in this Leptos
+//!   its dispatch counter never moves and its `select!` picks a ready branch
+//!   at random, so a superseded run could still land. Each run is wrapped in
+//!   an [`Abortable`] instead, which checks the abort before every poll.
+//! - A `LocalResource` runs again when a signal it reads changes, not on a
+//!   click, and it awaits each of its futures in turn in one task: a newer
+//!   run would wait for the older one (a query polling for minutes) to end.
+//! - `Suspense`/`ErrorBoundary` swap their children for a fallback; here the
+//!   previous answer stays on screen beside the progress bar, the error and
+//!   the rows fetched before it, as the end-to-end tests expect.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -103,6 +117,10 @@ impl<P: Send + Sync + 'static> Runner<P> {
         F: FnOnce(web_sys::AbortSignal) -> Fut,
         Fut: Future<Output = ()> + 'static,
     {
+        if self.live.try_with_value(|_| ()).is_none() {
+            // Unmounted: there is nowhere to show a run.
+            return Ok(());
+        }
         self.stop();
         let controller = web_sys::AbortController::new().map_err(|_| {
             Error::new(
