@@ -247,33 +247,64 @@ fn Field(
     }
 }
 
+/// What tells one service's box from the other's.
+#[derive(Clone, Copy)]
+struct Service {
+    /// The service's name.
+    legend: &'static str,
+    /// Test id prefix.
+    id: &'static str,
+    /// The sign-out button's words.
+    sign_out_label: &'static str,
+    /// Whether a connection holds this service.
+    connected: fn(&Conn) -> bool,
+    /// Forgets this service in a connection.
+    forget: fn(&mut Conn),
+}
+
+const GENESYS: Service = Service {
+    legend: "Genesys Cloud",
+    id: "genesys",
+    sign_out_label: "Sign out",
+    connected: |c| c.genesys.is_some(),
+    forget: |c| c.genesys = None,
+};
+
+const THOUSANDEYES: Service = Service {
+    legend: "ThousandEyes",
+    id: "te",
+    sign_out_label: "Disconnect",
+    connected: |c| c.te.is_some(),
+    forget: |c| c.te = None,
+};
+
 /// One service's box: its sign-in form, or, once connected, what it is
 /// connected to and a way out.
 #[component]
 fn VendorBox(
-    /// The service.
-    legend: &'static str,
-    /// Test id prefix.
-    id: &'static str,
-    /// Whether it is connected.
-    connected: Signal<bool>,
+    /// Which service.
+    service: Service,
     /// The sign-in form, above its "Use token" button.
     #[prop(into)]
     form: ViewFn,
     /// Connects with the token typed into the form.
     use_token: Callback<()>,
-    /// Forgets the connection.
-    sign_out: Callback<()>,
-    /// The sign-out button's words.
-    sign_out_label: &'static str,
     /// What it is connected to.
     children: ChildrenFn,
 ) -> impl IntoView {
+    let ctx = use_ctx();
+    let Service {
+        legend,
+        id,
+        sign_out_label,
+        connected,
+        forget,
+    } = service;
     view! {
         <fieldset class="vendor">
             <legend>{legend}</legend>
             <Show
-                when=move || connected.get()
+                when=move || ctx.conn.with(connected)
                 fallback=move || {
                     view! {
                         {form.run()}
@@ -284,7 +315,7 @@ fn VendorBox(
                 }
             >
                 <p class="connected" data-testid=format!("{id}-connected")>{children()}</p>
-                <button type="button" data-testid=format!("{id}-sign-out") on:click=move |_| sign_out.run(())>
+                <button type="button" data-testid=format!("{id}-sign-out") on:click=move |_| sign_out(ctx, forget)>
                     {sign_out_label}
                 </button>
             </Show>
@@ -412,9 +443,7 @@ fn GenesysBox() -> impl IntoView {
     };
     view! {
         <VendorBox
-            legend="Genesys Cloud"
-            id="genesys"
-            connected=Signal::derive(move || ctx.conn.with(|c| c.genesys.is_some()))
+            service=GENESYS
             form=move || view! {
                     <RegionField region=region/>
                     <Field label="Custom base URL (optional, overrides the region)" kind="url" testid="genesys-base-url" value=base_url placeholder="http://127.0.0.1:8787" />
@@ -425,8 +454,6 @@ fn GenesysBox() -> impl IntoView {
                     <Field label="…or paste an access token" kind="password" testid="genesys-token" value=token />
             }
             use_token=Callback::new(move |_| use_genesys_token(ctx, target(), token))
-            sign_out=Callback::new(move |_| sign_out(ctx, |c| c.genesys = None))
-            sign_out_label="Sign out"
         >
             "Connected to "
             <strong>{genesys_org}</strong>
@@ -476,16 +503,12 @@ fn TeBox() -> impl IntoView {
     let base_label = format!("Base URL or proxy path (empty: {})", te_default_host());
     view! {
         <VendorBox
-            legend="ThousandEyes"
-            id="te"
-            connected=Signal::derive(move || ctx.conn.with(|c| c.te.is_some()))
+            service=THOUSANDEYES
             form=move || view! {
                     <Field label="Bearer token" kind="password" testid="te-token" value=te_token />
                     <Field label=base_label.clone() kind="text" testid="te-base-url" value=te_base />
             }
             use_token=Callback::new(move |_| use_te_token(ctx, te_token, te_base))
-            sign_out=Callback::new(move |_| sign_out(ctx, |c| c.te = None))
-            sign_out_label="Disconnect"
         >
             "Connected"
             <span class="hint">{te_where}</span>
