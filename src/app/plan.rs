@@ -3,8 +3,6 @@
 //! form, so that each card opens the very query behind it (answered from the
 //! session cache). Pure: tested natively.
 
-use serde::Serialize;
-
 use super::query_spec::{day_number, day_text, Kind, Preset, QuerySpec};
 use crate::analysis::overview_queries;
 use crate::time::format_date;
@@ -19,22 +17,18 @@ pub struct OverviewPlan {
     pub units: QuerySpec,
 }
 
-/// A vendor value's wire name (its serde name).
-fn wire<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
+/// A field of a request as the address writes it: its wire name, or its
+/// wire names comma-separated (through the request's own serializer).
+fn wire(request: &serde_json::Value, field: &str) -> String {
+    match request.get(field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(all)) => all
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
         _ => String::new(),
     }
-}
-
-/// Wire names, comma-separated, as the address lists them.
-fn wire_list<T: Serialize>(values: Option<&[T]>) -> String {
-    values
-        .unwrap_or_default()
-        .iter()
-        .map(wire)
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Reads a form from address parameters.
@@ -60,23 +54,27 @@ pub fn overview_plan(now_secs: i64) -> Result<OverviewPlan, Error> {
     // The analysis's interval ends at the start of today; the form names
     // its last whole day.
     let last = day_number(end).ok_or_else(unreadable)? - 1;
+    // Through JSON text: the serializers the requests are sent with.
+    let json = |text: serde_json::Result<String>| {
+        text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t))
+            .map_err(|_| unreadable())
+    };
+    let g = json(serde_json::to_string(&q.genesys))?;
+    let u = json(serde_json::to_string(&q.thousand_eyes_usage))?;
     let genesys = spec_of(&[
         ("q", Kind::Org.as_str().into()),
         ("range", Preset::Custom.as_str().into()),
         ("from", day_text(first)),
         ("to", day_text(last)),
-        (
-            "gran",
-            q.genesys.granularity.as_ref().map(wire).unwrap_or_default(),
-        ),
-        ("group", wire_list(q.genesys.group_by.as_deref())),
-        ("metrics", wire_list(q.genesys.metrics.as_deref())),
+        ("gran", wire(&g, "granularity")),
+        ("group", wire(&g, "groupBy")),
+        ("metrics", wire(&g, "metrics")),
     ])
     .ok_or_else(unreadable)?;
     let units = spec_of(&[
         ("q", Kind::TeUsage.as_str().into()),
-        ("aid", q.thousand_eyes_usage.aid.clone().unwrap_or_default()),
-        ("expand", wire_list(q.thousand_eyes_usage.expand.as_deref())),
+        ("aid", wire(&u, "aid")),
+        ("expand", wire(&u, "expand")),
     ])
     .ok_or_else(unreadable)?;
     Ok(OverviewPlan { genesys, units })

@@ -43,8 +43,11 @@ use super::browser;
 use crate::engine::{Progress, RunOptions};
 use crate::{Error, ErrorKind};
 
+/// A run's work, boxed: one instantiation of what carries it, whatever the work.
+type Work = Pin<Box<dyn Future<Output = ()>>>;
+
 /// A run's work, handed to the action and taken once when it starts.
-struct Job(RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>);
+struct Job(RefCell<Option<Abortable<Work>>>);
 
 /// What stops the live run.
 struct Live {
@@ -57,11 +60,83 @@ struct Live {
     _dispatched: ActionAbortHandle,
 }
 
+/// The part of a runner that does not depend on its progress type (compiled once).
+#[derive(Clone, Copy)]
+struct Core {
+    action: Action<Job, ()>,
+    live: StoredValue<Option<Live>, LocalStorage>,
+}
+
+impl Core {
+    /// The action, whether it runs, and when the latest run started; the
+    /// owner's cleanup stops the live run.
+    fn new() -> (Core, Memo<bool>, RwSignal<f64>) {
+        let action = Action::new_local(|job: &Job| {
+            let work = job.0.borrow_mut().take();
+            async move {
+                if let Some(work) = work {
+                    // `Err(Aborted)`: superseded or unmounted, and silent by design.
+                    let _ = work.await;
+                }
+            }
+        });
+        let core = Core {
+            action,
+            live: StoredValue::new_local(None),
+        };
+        on_cleanup(move || core.stop());
+        (core, action.pending(), RwSignal::new(0.0))
+    }
+
+    /// Stops the live run, and gives the next run its controller (`None`
+    /// once unmounted: there is nowhere to show a run).
+    fn prepare(self) -> Result<Option<web_sys::AbortController>, Error> {
+        if self.live.try_with_value(|_| ()).is_none() {
+            return Ok(None);
+        }
+        self.stop();
+        web_sys::AbortController::new().map(Some).map_err(|_| {
+            Error::new(
+                ErrorKind::Network,
+                "This browser has no AbortController; use a current browser.",
+            )
+        })
+    }
+
+    /// Runs `work` as the live run.
+    fn launch(self, controller: web_sys::AbortController, work: Work) {
+        let (task, registration) = AbortHandle::new_pair();
+        let run = Abortable::new(work, registration);
+        let dispatched = self.action.dispatch_local(Job(RefCell::new(Some(run))));
+        self.live.set_value(Some(Live {
+            controller,
+            task,
+            _dispatched: dispatched,
+        }));
+    }
+
+    fn cancel(self) {
+        let controller = self
+            .live
+            .try_with_value(|l| l.as_ref().map(|l| l.controller.clone()))
+            .flatten();
+        if let Some(c) = controller {
+            c.abort();
+        }
+    }
+
+    fn stop(self) {
+        if let Some(live) = self.live.try_update_value(Option::take).flatten() {
+            live.controller.abort();
+            live.task.abort();
+        }
+    }
+}
+
 /// Runs one kind of async work, one run at a time, with its progress `P`.
 pub struct Runner<P: 'static = ()> {
-    action: Action<Job, ()>,
+    core: Core,
     running: Memo<bool>,
-    live: StoredValue<Option<Live>, LocalStorage>,
     /// What the latest run reported so far.
     pub progress: RwSignal<P>,
     /// When the latest run started (Unix ms).
@@ -79,23 +154,13 @@ impl<P> Copy for Runner<P> {}
 impl<P: Default + Send + Sync + 'static> Runner<P> {
     /// A runner owned by the current component: unmounting it stops the run.
     pub fn new() -> Runner<P> {
-        let action = Action::new_local(|job: &Job| {
-            let work = job.0.borrow_mut().take();
-            async move {
-                if let Some(work) = work {
-                    work.await;
-                }
-            }
-        });
-        let runner = Runner {
-            action,
-            running: action.pending(),
-            live: StoredValue::new_local(None),
+        let (core, running, started_at) = Core::new();
+        Runner {
+            core,
+            running,
             progress: RwSignal::new(P::default()),
-            started_at: RwSignal::new(0.0),
-        };
-        on_cleanup(move || runner.stop());
-        runner
+            started_at,
+        }
     }
 }
 
@@ -117,52 +182,25 @@ impl<P: Send + Sync + 'static> Runner<P> {
         F: FnOnce(web_sys::AbortSignal) -> Fut,
         Fut: Future<Output = ()> + 'static,
     {
-        if self.live.try_with_value(|_| ()).is_none() {
-            // Unmounted: there is nowhere to show a run.
+        let Some(controller) = self.core.prepare()? else {
             return Ok(());
-        }
-        self.stop();
-        let controller = web_sys::AbortController::new().map_err(|_| {
-            Error::new(
-                ErrorKind::Network,
-                "This browser has no AbortController; use a current browser.",
-            )
-        })?;
-        let (task, registration) = AbortHandle::new_pair();
-        let run = Abortable::new(work(controller.signal()), registration);
+        };
         self.progress.set(first);
         self.started_at.set(browser::now_ms());
-        let job: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move {
-            // `Err(Aborted)`: superseded or unmounted, and silent by design.
-            let _ = run.await;
-        });
-        let dispatched = self.action.dispatch_local(Job(RefCell::new(Some(job))));
-        self.live.set_value(Some(Live {
-            controller,
-            task,
-            _dispatched: dispatched,
-        }));
+        let work: Work = Box::pin(work(controller.signal()));
+        self.core.launch(controller, work);
         Ok(())
     }
 
     /// Cancels the live run: its requests and timers end at once, and it
     /// finishes with what it had.
     pub fn cancel(&self) {
-        let controller = self
-            .live
-            .try_with_value(|l| l.as_ref().map(|l| l.controller.clone()))
-            .flatten();
-        if let Some(c) = controller {
-            c.abort();
-        }
+        self.core.cancel();
     }
 
     /// Stops the live run unheard: its requests end and its future is dropped.
     pub fn stop(&self) {
-        if let Some(live) = self.live.try_update_value(Option::take).flatten() {
-            live.controller.abort();
-            live.task.abort();
-        }
+        self.core.stop();
     }
 
     /// Whether a run is in progress.
