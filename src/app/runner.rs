@@ -1,6 +1,6 @@
 //! The one way the app runs async work: a [`Runner`] for each kind of run
 //! (the query, the overview, the sign-in, the who-am-I check, the History
-//! screen's store), built on Leptos' local [`Action`].
+//! screen's store, the query form's kept days).
 //!
 //! A run gets one `AbortController`, whose signal goes to every fetch and
 //! timer of it. Then:
@@ -8,8 +8,9 @@
 //!   its `aborted` errors and the rows it had (partial results), and says so.
 //! - **A newer run** of the same runner, or **unmounting** the component that
 //!   made the runner ([`on_cleanup`]), stops the older run ([`Runner::stop`]):
-//!   its requests end and its future is never polled again, so nothing of it
-//!   (progress, answer, error) ever reaches the screen. No run counts runs.
+//!   its requests end and its future is never polled again (an
+//!   [`Abortable`], which checks the abort before every poll), so nothing of
+//!   it (progress, answer, error) ever reaches the screen. No run counts runs.
 //!
 //! ```text
 //! let started = ctx.who.start((), move |signal| async move {
@@ -18,11 +19,16 @@
 //! });
 //! ```
 //!
-//! Why these pieces of Leptos and not others:
-//! - The action's own latest-only check is not relied upon: in this Leptos
-//!   its dispatch counter never moves and its `select!` picks a ready branch
-//!   at random, so a superseded run could still land. Each run is wrapped in
-//!   an [`Abortable`] instead, which checks the abort before every poll.
+//! Why these pieces of Leptos and not others (measured on the release wasm
+//! after `wasm-opt -Oz`, gzip):
+//! - A local `Action` did the spawning and its pending count, and cost 3.8 KB
+//!   more than this runner, which the frozen size budget cannot hold. Nothing
+//!   else of it fitted: its value is not needed (a run shows its own
+//!   outcome), its latest-only check is inert in this Leptos (the dispatch
+//!   counter never moves) and its abort handle races the run in a `select!`
+//!   that picks a ready branch at random. So the runner spawns on Leptos'
+//!   executor and keeps one flag of its own: set when a run starts, cleared
+//!   when the live run ends or is stopped.
 //! - A `LocalResource` runs again when a signal it reads changes, not on a
 //!   click, and it awaits each of its futures in turn in one task: a newer
 //!   run would wait for the older one (a query polling for minutes) to end.
@@ -30,14 +36,12 @@
 //!   previous answer stays on screen beside the progress bar, the error and
 //!   the rows fetched before it, as the end-to-end tests expect.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
-use leptos::reactive::actions::ActionAbortHandle;
 
 use super::browser;
 use crate::engine::{Progress, RunOptions};
@@ -46,46 +50,30 @@ use crate::{Error, ErrorKind};
 /// A run's work, boxed: one instantiation of what carries it, whatever the work.
 type Work = Pin<Box<dyn Future<Output = ()>>>;
 
-/// A run's work, handed to the action and taken once when it starts.
-struct Job(RefCell<Option<Abortable<Work>>>);
-
 /// What stops the live run.
 struct Live {
     /// Ends its requests and timers.
     controller: web_sys::AbortController,
     /// Drops its future unpolled.
     task: AbortHandle,
-    /// The action's own handle, kept while the run is live: as its source
-    /// reads, dropping it ends the action's wait for the run.
-    _dispatched: ActionAbortHandle,
 }
 
 /// The part of a runner that does not depend on its progress type (compiled once).
 #[derive(Clone, Copy)]
 struct Core {
-    action: Action<Job, ()>,
+    running: RwSignal<bool>,
     live: StoredValue<Option<Live>, LocalStorage>,
 }
 
 impl Core {
-    /// The action, whether it runs, and when the latest run started; the
-    /// owner's cleanup stops the live run.
-    fn new() -> (Core, Memo<bool>, RwSignal<f64>) {
-        let action = Action::new_local(|job: &Job| {
-            let work = job.0.borrow_mut().take();
-            async move {
-                if let Some(work) = work {
-                    // `Err(Aborted)`: superseded or unmounted, and silent by design.
-                    let _ = work.await;
-                }
-            }
-        });
+    /// A core whose live run the owner's cleanup stops.
+    fn new() -> Core {
         let core = Core {
-            action,
+            running: RwSignal::new(false),
             live: StoredValue::new_local(None),
         };
         on_cleanup(move || core.stop());
-        (core, action.pending(), RwSignal::new(0.0))
+        core
     }
 
     /// Stops the live run, and gives the next run its controller (`None`
@@ -107,12 +95,18 @@ impl Core {
     fn launch(self, controller: web_sys::AbortController, work: Work) {
         let (task, registration) = AbortHandle::new_pair();
         let run = Abortable::new(work, registration);
-        let dispatched = self.action.dispatch_local(Job(RefCell::new(Some(run))));
-        self.live.set_value(Some(Live {
-            controller,
-            task,
-            _dispatched: dispatched,
-        }));
+        let mine = task.clone();
+        let running = self.running;
+        running.set(true);
+        self.live.set_value(Some(Live { controller, task }));
+        leptos::task::spawn_local(async move {
+            // `Err(Aborted)`: superseded or unmounted, and silent by design.
+            let _ = run.await;
+            // A run that was stopped leaves the flag to whoever stopped it.
+            if !mine.is_aborted() {
+                running.try_set(false);
+            }
+        });
     }
 
     fn cancel(self) {
@@ -129,6 +123,7 @@ impl Core {
         if let Some(live) = self.live.try_update_value(Option::take).flatten() {
             live.controller.abort();
             live.task.abort();
+            self.running.try_set(false);
         }
     }
 }
@@ -136,7 +131,6 @@ impl Core {
 /// Runs one kind of async work, one run at a time, with its progress `P`.
 pub struct Runner<P: 'static = ()> {
     core: Core,
-    running: Memo<bool>,
     /// What the latest run reported so far.
     pub progress: RwSignal<P>,
     /// When the latest run started (Unix ms).
@@ -154,12 +148,10 @@ impl<P> Copy for Runner<P> {}
 impl<P: Default + Send + Sync + 'static> Runner<P> {
     /// A runner owned by the current component: unmounting it stops the run.
     pub fn new() -> Runner<P> {
-        let (core, running, started_at) = Core::new();
         Runner {
-            core,
-            running,
+            core: Core::new(),
             progress: RwSignal::new(P::default()),
-            started_at,
+            started_at: RwSignal::new(0.0),
         }
     }
 }
@@ -204,8 +196,8 @@ impl<P: Send + Sync + 'static> Runner<P> {
     }
 
     /// Whether a run is in progress.
-    pub fn running(&self) -> Memo<bool> {
-        self.running
+    pub fn running(&self) -> ReadSignal<bool> {
+        self.core.running.read_only()
     }
 
     /// Run options whose progress reports land in this runner's progress,

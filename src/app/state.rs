@@ -109,7 +109,7 @@ pub struct Ctx {
     /// Finishing a sign-in that came back from the login page.
     pub sign_in: Runner,
     /// A sign-in being finished.
-    pub connecting: Memo<bool>,
+    pub connecting: ReadSignal<bool>,
     /// Asking Genesys Cloud which organization is connected.
     pub who: Runner,
     /// The query form.
@@ -119,7 +119,7 @@ pub struct Ctx {
     /// The query's runs, with the latest one's progress.
     pub run: Runner<Option<Progress>>,
     /// A query run is in progress.
-    pub running: Memo<bool>,
+    pub running: ReadSignal<bool>,
     /// The time, updated while a run is in progress.
     pub now: RwSignal<f64>,
     /// The answer shown.
