@@ -306,3 +306,91 @@ async fn past_the_size_limit_the_least_recently_used_days_go_first() {
     assert!(left.contains(&"old".to_string()) && left.contains(&"new".to_string()));
     STORE.clear().await;
 }
+
+// ------------------------------------------------ the runner
+
+use leptos::reactive::owner::Owner;
+use usage_lens::app::runner::Runner;
+
+/// A run's end, as the test sees it.
+type Seen = Rc<RefCell<Vec<String>>>;
+
+fn note(seen: &Seen, what: impl Into<String>) {
+    seen.borrow_mut().push(what.into());
+}
+
+#[wasm_bindgen_test]
+async fn a_run_is_superseded_unheard_cancelled_with_what_it_had_and_stopped_on_unmount() {
+    let made = Rc::new(RefCell::new(None));
+    let made_in = made.clone();
+    let _mounted = leptos::mount::mount_to(container(), move || {
+        // An owner of the test's own, cleaned up below as an unmount does.
+        let owner = Owner::new();
+        let runner = owner.with(Runner::<()>::new);
+        *made_in.borrow_mut() = Some((runner, owner));
+    });
+    let (runner, owner) = made.borrow_mut().take().unwrap();
+    let seen: Seen = Rc::default();
+
+    // A newer run stops the older one: its signal aborts and its end never runs.
+    let first_signal = Rc::new(RefCell::new(None));
+    let (s, f) = (seen.clone(), first_signal.clone());
+    runner
+        .start((), move |signal| {
+            *f.borrow_mut() = Some(signal);
+            async move {
+                sleep(100).await;
+                note(&s, "first");
+            }
+        })
+        .unwrap();
+    assert!(
+        runner.running().get_untracked(),
+        "running from the start on"
+    );
+    let s = seen.clone();
+    runner
+        .start((), move |_| async move {
+            sleep(10).await;
+            note(&s, "second");
+        })
+        .unwrap();
+    assert!(
+        first_signal.borrow().as_ref().unwrap().aborted(),
+        "the older run's requests end at once"
+    );
+    // Long enough for both to have ended, had the first not been stopped.
+    sleep(300).await;
+    assert_eq!(*seen.borrow(), vec!["second".to_string()]);
+    assert!(!runner.running().get_untracked(), "nothing runs any more");
+
+    // Cancel: the run goes on to its end, its requests aborted.
+    let s = seen.clone();
+    runner
+        .start((), move |signal| async move {
+            sleep(50).await;
+            note(&s, format!("ended, aborted: {}", signal.aborted()));
+        })
+        .unwrap();
+    runner.cancel();
+    // The test's timer does not listen to the run's signal: it fires, and
+    // the run reaches its end (where the app shows what it had).
+    sleep(200).await;
+    assert_eq!(
+        seen.borrow().last().map(String::as_str),
+        Some("ended, aborted: true")
+    );
+
+    // Unmounting the runner's owner stops its run.
+    let s = seen.clone();
+    runner
+        .start((), move |_| async move {
+            sleep(50).await;
+            note(&s, "after the unmount");
+        })
+        .unwrap();
+    owner.cleanup();
+    // Long enough for the run to have ended, had it not been stopped.
+    sleep(200).await;
+    assert!(!seen.borrow().iter().any(|s| s == "after the unmount"));
+}

@@ -13,6 +13,7 @@ pub mod browser;
 pub mod card_view;
 #[cfg(feature = "app")]
 pub mod charts;
+pub mod conn;
 #[cfg(feature = "app")]
 pub mod connect;
 pub mod editor_input;
@@ -25,6 +26,7 @@ pub mod kept;
 pub mod options;
 #[cfg(feature = "app")]
 pub mod overview;
+pub mod plan;
 pub mod presets;
 #[cfg(feature = "app")]
 pub mod progress;
@@ -36,6 +38,8 @@ pub mod results;
 pub mod rows;
 #[cfg(feature = "app")]
 pub mod run;
+#[cfg(feature = "app")]
+pub mod runner;
 #[cfg(feature = "app")]
 mod shell;
 #[cfg(feature = "app")]

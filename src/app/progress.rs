@@ -104,120 +104,145 @@ fn advice(e: &Error) -> Option<&'static str> {
 #[component]
 pub fn RunStatus() -> impl IntoView {
     let ctx = use_ctx();
-    let genesys = move || ctx.spec.with(|s| !s.kind.is_te());
-
     view! {
         <div class="run-status" class:running=move || ctx.running.get() aria-live="polite">
-            {move || {
-                let running = ctx.running.get();
-                let p = ctx.progress.get()?;
-                if !running && p.phase != Phase::Done {
-                    return None;
-                }
-                let elapsed = if running {
-                    ctx.now.get() - ctx.started_at.get()
-                } else {
-                    p.elapsed_ms as f64
-                };
-                let share = phase_share(&p);
-                let retrying = p.phase == Phase::Retrying;
-                let parts = match (p.parts_done, p.parts_total) {
-                    (Some(d), Some(t)) => format!(" · parts {d}/{t}"),
-                    _ => String::new(),
-                };
-                Some(
-                    view! {
-                        <div
-                            class="progress"
-                            class:retrying=retrying
-                            class:done=!running
-                            data-testid="progress"
-                            data-phase=phase_id(p.phase)
-                        >
-                            <div class="progress-head">
-                                <strong data-testid="progress-phase">{phase_words(&p, genesys())}</strong>
-                                <span class="elapsed" data-testid="progress-elapsed">
-                                    {elapsed_words(elapsed)}
-                                </span>
-                            </div>
-                            <div
-                                class="bar"
-                                role="progressbar"
-                                aria-label="Run progress"
-                                aria-valuemin="0"
-                                aria-valuemax="100"
-                                aria-valuenow=super::charts::fixed(share * 100.0, 0)
-                            >
-                                <div class="fill" style=format!("width: {}%", super::charts::fixed(share * 100.0, 1))></div>
-                            </div>
-                            <p class="counts" data-testid="progress-counts">
-                                {format!(
-                                    "{} polls · {} pages · {} rows · {} requests{}{}",
-                                    p.polls,
-                                    p.pages,
-                                    group_digits(p.rows as i64),
-                                    p.requests,
-                                    match p.retries { 0 => String::new(), 1 => " · 1 retry".to_string(), n => format!(" · {n} retries") },
-                                    parts,
-                                )}
-                            </p>
-                            {p.capped
-                                .then(|| {
-                                    view! {
-                                        <p class="warn">
-                                            "The 20,000-record cap of simple search was reached: rows may be missing."
-                                        </p>
-                                    }
-                                })}
-                        </div>
-                    },
-                )
-            }}
+            <RunProgress/>
             {move || {
                 ctx.notice.get().map(|m| view! { <p class="notice" data-testid="notice" role="status">{m}</p> })
             }}
-            {move || {
-                ctx.error
-                    .get()
-                    .map(|e| {
-                        let status = e.status.map(|s| format!("HTTP {s}")).unwrap_or_default();
-                        let corr = e.correlation_id.clone().map(|c| format!("Correlation id {c}")).unwrap_or_default();
-                        let meta = [status, corr].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
-                        view! {
-                            <div class="error" role="alert" data-testid="error" data-kind=e.kind.as_str()>
-                                <p class="error-title">"The query did not finish"</p>
-                                <p class="error-message">{e.message.clone()}</p>
-                                {advice(&e).map(|a| view! { <p class="error-advice">{a}</p> })}
-                                {(!meta.is_empty()).then(|| view! { <p class="error-meta">{meta}</p> })}
-                            </div>
-                        }
-                    })
-            }}
-            {move || {
-                ctx.partial
-                    .get()
-                    .map(|a| {
-                        let n = a.table.len();
-                        let a2 = a.clone();
-                        view! {
-                            <div class="partial">
-                                <p>{format!("{} rows were fetched before the run stopped.", group_digits(n as i64))}</p>
-                                <button
-                                    type="button"
-                                    data-testid="show-partial"
-                                    on:click=move |_| {
-                                        ctx.answer_spec.set(Some(ctx.spec.get_untracked()));
-                                        ctx.answer.set(Some(a2.clone()));
-                                        ctx.from_cache.set(false);
-                                        ctx.partial.set(None);
-                                    }
-                                >
-                                    "Show the rows fetched so far"
-                                </button>
-                            </div>
-                        }
-                    })
-            }}
+            {move || ctx.error.get().map(|e| view! { <RunError error=e/> })}
+            <PartialRows/>
         </div>
+    }
+}
+
+/// The counts under the bar: polls, pages, rows, requests, retries, parts.
+fn counts_words(p: &Progress) -> String {
+    let parts = match (p.parts_done, p.parts_total) {
+        (Some(d), Some(t)) => format!(" · parts {d}/{t}"),
+        _ => String::new(),
+    };
+    format!(
+        "{} polls · {} pages · {} rows · {} requests{}{}",
+        p.polls,
+        p.pages,
+        group_digits(p.rows as i64),
+        p.requests,
+        match p.retries {
+            0 => String::new(),
+            1 => " · 1 retry".to_string(),
+            n => format!(" · {n} retries"),
+        },
+        parts,
+    )
+}
+
+/// The run's progress bar, while it runs and once it is done.
+#[component]
+fn RunProgress() -> impl IntoView {
+    let ctx = use_ctx();
+    let genesys = move || ctx.spec.with(|s| !s.kind.is_te());
+    move || {
+        let running = ctx.running.get();
+        let p = ctx.run.progress.get()?;
+        if !running && p.phase != Phase::Done {
+            return None;
+        }
+        let elapsed = if running {
+            ctx.now.get() - ctx.run.started_at.get()
+        } else {
+            p.elapsed_ms as f64
+        };
+        let share = phase_share(&p);
+        let retrying = p.phase == Phase::Retrying;
+        Some(view! {
+            <div
+                class="progress"
+                class:retrying=retrying
+                class:done=!running
+                data-testid="progress"
+                data-phase=phase_id(p.phase)
+            >
+                <div class="progress-head">
+                    <strong data-testid="progress-phase">{phase_words(&p, genesys())}</strong>
+                    <span class="elapsed" data-testid="progress-elapsed">
+                        {elapsed_words(elapsed)}
+                    </span>
+                </div>
+                <div
+                    class="bar"
+                    role="progressbar"
+                    aria-label="Run progress"
+                    aria-valuemin="0"
+                    aria-valuemax="100"
+                    aria-valuenow=super::charts::fixed(share * 100.0, 0)
+                >
+                    <div class="fill" style=format!("width: {}%", super::charts::fixed(share * 100.0, 1))></div>
+                </div>
+                <p class="counts" data-testid="progress-counts">{counts_words(&p)}</p>
+                {p.capped
+                    .then(|| {
+                        view! {
+                            <p class="warn">
+                                "The 20,000-record cap of simple search was reached: rows may be missing."
+                            </p>
+                        }
+                    })}
+            </div>
+        })
+    }
+}
+
+/// Why the run did not finish, and what to do about it.
+#[component]
+fn RunError(error: Error) -> impl IntoView {
+    let e = error;
+    let status = e.status.map(|s| format!("HTTP {s}")).unwrap_or_default();
+    let corr = e
+        .correlation_id
+        .clone()
+        .map(|c| format!("Correlation id {c}"))
+        .unwrap_or_default();
+    let meta = [status, corr]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <div class="error" role="alert" data-testid="error" data-kind=e.kind.as_str()>
+            <p class="error-title">"The query did not finish"</p>
+            <p class="error-message">{e.message.clone()}</p>
+            {advice(&e).map(|a| view! { <p class="error-advice">{a}</p> })}
+            {(!meta.is_empty()).then(|| view! { <p class="error-meta">{meta}</p> })}
+        </div>
+    }
+}
+
+/// The rows fetched before the run stopped, offered for viewing.
+#[component]
+fn PartialRows() -> impl IntoView {
+    let ctx = use_ctx();
+    move || {
+        ctx.partial.get().map(|a| {
+            let n = a.table.len();
+            let a2 = a.clone();
+            view! {
+                <div class="partial">
+                    <p>{format!("{} rows were fetched before the run stopped.", group_digits(n as i64))}</p>
+                    <button
+                        type="button"
+                        data-testid="show-partial"
+                        on:click=move |_| {
+                            ctx.answer_spec.set(Some(ctx.spec.get_untracked()));
+                            ctx.answer.set(Some(a2.clone()));
+                            ctx.from_cache.set(false);
+                            ctx.partial.set(None);
+                        }
+                    >
+                        "Show the rows fetched so far"
+                    </button>
+                </div>
+            }
+        })
     }
 }

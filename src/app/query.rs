@@ -13,7 +13,6 @@ use super::query_spec::{
 };
 use super::run;
 use super::state::use_ctx;
-use leptos::task::spawn_local;
 
 /// The OAuth client the demo data knows by id.
 const DEMO_CLIENT_ID: &str = "3f1c2a9e-7b44-4c0e-9f7a-2d5b8e61c0aa";
@@ -439,16 +438,20 @@ fn KeptDays(kind: Memo<Kind>) -> impl IntoView {
     let ctx = use_ctx();
     // Measured again after every run and clear.
     let kept_size = RwSignal::new(None::<u64>);
+    let kept_io = super::runner::Runner::<()>::new();
     Effect::new(move |_| {
         if !ctx.running.get() {
-            spawn_local(async move { kept_size.set(Some(KEPT.size().await)) });
+            let _ = kept_io.start(
+                (),
+                |_| async move { kept_size.set(Some(KEPT.size().await)) },
+            );
         }
     });
     let clear_kept = move |_| {
-        spawn_local(async move {
+        let _ = kept_io.start((), |_| async move {
             KEPT.clear().await;
             kept_size.set(Some(KEPT.size().await));
-        })
+        });
     };
     move || {
         matches!(kind.get(), Kind::Org | Kind::Job | Kind::ClientJob).then(|| {

@@ -10,7 +10,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::engine::{Progress, RateBudget, RunOptions};
 use crate::error::decode_json;
@@ -22,8 +21,9 @@ use crate::transport::fetch::FetchTransport;
 use crate::{Error, ErrorKind};
 
 use super::browser;
+use super::conn::{cache_key, kept_scope, snapshot_scope};
 use super::query_spec::{Kind, QuerySpec, Request};
-use super::state::{Conn, Ctx, Shown, DEMO_BASE};
+use super::state::{Conn, Ctx, Shown};
 use crate::analysis::answer::Answer;
 
 /// Simulated network latency of the demo, per request.
@@ -62,31 +62,9 @@ fn note_run(ctx: Ctx, spec: &QuerySpec) {
     ctx.entry_committed.set_value(true);
 }
 
-fn cache_key(conn: &Conn, kind: Kind, req: &Request) -> String {
-    let body = match req {
-        Request::Org(q) => serde_json::to_string(q),
-        Request::Client(id, q) => serde_json::to_string(&(id, q)),
-        Request::Summary(id, days) => serde_json::to_string(&(id, days)),
-        Request::Search(q) => serde_json::to_string(q),
-        Request::Job(q) => serde_json::to_string(q),
-        Request::ClientJob(id, q) => serde_json::to_string(&(id, q)),
-        Request::TeUsage(p) => serde_json::to_string(p),
-        Request::TeTests(p) => serde_json::to_string(p),
-        Request::TeAgents(p) => serde_json::to_string(p),
-    };
-    format!(
-        "{}|{}|{}",
-        conn.identity(kind.is_te()),
-        kind.as_str(),
-        body.unwrap_or_default()
-    )
-}
-
 /// Stops the run in progress, if any: every fetch and timer of it ends at once.
 pub fn cancel(ctx: Ctx) {
-    if let Some(c) = ctx.abort.with_value(|a| a.clone()) {
-        c.abort();
-    }
+    ctx.run.cancel();
 }
 
 /// Shows the cached answer of `spec`, if this session has one. Returns whether it did.
@@ -110,13 +88,27 @@ pub fn show_cached(ctx: Ctx, spec: &QuerySpec) -> bool {
     }
 }
 
+/// Why `spec` cannot run on `conn`, in words, or its request.
+fn check(spec: &QuerySpec, conn: &Conn, now_secs: i64) -> Result<Request, String> {
+    let req = spec.build(now_secs)?;
+    if spec.kind.is_te() && conn.te.is_none() {
+        return Err("Connect to ThousandEyes first (paste a token), or click Demo.".into());
+    }
+    if !spec.kind.is_te() && conn.genesys.is_none() {
+        return Err(
+            "Connect to Genesys Cloud first (sign in or paste a token), or click Demo.".into(),
+        );
+    }
+    Ok(req)
+}
+
 /// Checks the form and runs the query (or answers from the cache unless `refresh`).
 pub fn start(ctx: Ctx, refresh: bool) {
     let spec = ctx.spec.get_untracked();
     let conn = ctx.conn.get_untracked();
     ctx.notice.set(None);
     let now = browser::now_secs();
-    let req = match spec.build(now) {
+    let req = match check(&spec, &conn, now) {
         Ok(r) => r,
         Err(m) => {
             ctx.invalid.set(Some(m));
@@ -124,111 +116,67 @@ pub fn start(ctx: Ctx, refresh: bool) {
         }
     };
     ctx.invalid.set(None);
-    if spec.kind.is_te() && conn.te.is_none() {
-        ctx.invalid.set(Some(
-            "Connect to ThousandEyes first (paste a token), or click Demo.".into(),
-        ));
-        return;
-    }
-    if !spec.kind.is_te() && conn.genesys.is_none() {
-        ctx.invalid.set(Some(
-            "Connect to Genesys Cloud first (sign in or paste a token), or click Demo.".into(),
-        ));
-        return;
-    }
     note_run(ctx, &spec);
-    let key = cache_key(&conn, spec.kind, &req);
     if !refresh && show_cached(ctx, &spec) {
         return;
     }
-    cancel(ctx);
-    let controller = match web_sys::AbortController::new() {
-        Ok(c) => c,
-        Err(_) => {
-            ctx.error.set(Some(Error::new(
-                ErrorKind::Network,
-                "This browser has no AbortController; use a current browser.",
-            )));
-            return;
-        }
-    };
-    ctx.abort.set_value(Some(controller.clone()));
-    let seq = ctx.run_seq.get_value() + 1;
-    ctx.run_seq.set_value(seq);
     ctx.error.set(None);
     ctx.partial.set(None);
-    ctx.progress.set(Some(Progress::default()));
-    ctx.started_at.set(browser::now_ms());
     ctx.now.set(browser::now_ms());
-    ctx.running.set(true);
-
-    let progress = ctx.progress;
-    let opts = RunOptions {
-        split_on_cap: true,
-        on_progress: Some(Rc::new(move |p: &Progress| {
-            if ctx.run_seq.get_value() == seq {
-                progress.set(Some(p.clone()));
-            }
-        })),
-        ..RunOptions::default()
-    };
+    let opts = ctx.run.options(|p, report| *p = Some(report));
     let sim = conn.demo.then(|| ctx.simulator());
     let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());
+    let started = ctx
+        .run
+        .start(Some(Progress::default()), move |signal| async move {
+            let keep = KeepWith {
+                scope: kept_scope(&conn),
+                te_scope: snapshot_scope(&conn),
+                refresh,
+            };
+            let outcome = execute(&conn, &req, signal, &opts, sim, budgets, now, keep).await;
+            finish(ctx, cache_key(&conn, spec.kind, &req), spec, outcome);
+        });
+    if let Err(e) = started {
+        ctx.error.set(Some(e));
+    }
+}
+
+/// Shows what a run came to: its answer (kept in the session cache), or its
+/// error with the rows fetched before it, or that it was cancelled.
+fn finish(ctx: Ctx, key: String, spec: QuerySpec, outcome: Result<Answer, Error>) {
     let kind = spec.kind;
-    spawn_local(async move {
-        let keep = KeepWith {
-            scope: kept_scope(&conn),
-            te_scope: snapshot_scope(&conn),
-            refresh,
-        };
-        let outcome = execute(
-            &conn,
-            &req,
-            controller.signal(),
-            &opts,
-            sim,
-            budgets,
-            now,
-            keep,
-        )
-        .await;
-        if ctx.run_seq.get_value() != seq {
-            return;
-        }
-        ctx.running.set(false);
-        ctx.abort.set_value(None);
-        match outcome {
-            Ok(answer) => {
-                let answer = Arc::new(Shown { kind, answer });
-                ctx.cache.update_value(|c| {
-                    c.insert(key, answer.clone());
-                });
-                ctx.answer.set(Some(answer));
-                ctx.answer_spec.set(Some(spec));
-                ctx.from_cache.set(false);
-                ctx.progress.update(|p| {
-                    if let Some(p) = p {
-                        p.phase = crate::engine::Phase::Done;
-                    }
-                });
-            }
-            Err(e) => {
-                let partial = e
-                    .partial
-                    .as_ref()
-                    .and_then(|v| partial_answer(kind, v))
-                    .map(Arc::new);
-                ctx.partial.set(partial);
-                if e.kind == ErrorKind::Aborted {
-                    ctx.notice.set(Some(
-                        "Cancelled: every request of the run was stopped.".into(),
-                    ));
-                } else {
-                    ctx.error.set(Some(e));
+    match outcome {
+        Ok(answer) => {
+            let answer = Arc::new(Shown { kind, answer });
+            ctx.cache.update_value(|c| {
+                c.insert(key, answer.clone());
+            });
+            ctx.answer.set(Some(answer));
+            ctx.answer_spec.set(Some(spec));
+            ctx.from_cache.set(false);
+            ctx.run.progress.update(|p| {
+                if let Some(p) = p {
+                    p.phase = crate::engine::Phase::Done;
                 }
+            });
+        }
+        Err(e) => {
+            let partial = e
+                .partial
+                .as_ref()
+                .and_then(|v| partial_answer(kind, v))
+                .map(Arc::new);
+            ctx.partial.set(partial);
+            if e.kind == ErrorKind::Aborted {
+                ctx.notice.set(Some(
+                    "Cancelled: every request of the run was stopped.".into(),
+                ));
+            } else {
+                ctx.error.set(Some(e));
             }
         }
-    });
+    }
 }
 
 /// The transport of one run: the browser's `fetch`, or the demo's in-browser
@@ -270,30 +218,6 @@ struct KeepWith {
     te_scope: Option<String>,
     /// Ask for every day again (and keep them anew).
     refresh: bool,
-}
-
-/// Whose kept days a connection reads: Demo's, or the API base and the
-/// organization's name once sign-in has told it. Never the token.
-pub fn kept_scope(conn: &Conn) -> Option<String> {
-    if conn.demo {
-        return Some("demo".into());
-    }
-    let g = conn.genesys.as_ref()?;
-    Some(format!("{}|{}", g.base, g.org.as_ref()?))
-}
-
-/// Whose ThousandEyes snapshots a connection keeps: Demo's, or the API
-/// base's (ThousandEyes tells a token's organization nowhere cheaper).
-pub fn snapshot_scope(conn: &Conn) -> Option<String> {
-    if conn.demo {
-        return Some("demo".into());
-    }
-    let te = conn.te.as_ref()?;
-    Some(
-        te.base
-            .clone()
-            .unwrap_or_else(|| "api.thousandeyes.com".into()),
-    )
 }
 
 /// An organization usage query, through this browser's kept days when the
@@ -510,11 +434,12 @@ async fn run_request(
 
 /// Asks Genesys Cloud which organization the token belongs to, through the
 /// Genesys client (its retries, and the tab's rate budget).
-pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
+pub async fn who_am_i(ctx: Ctx, signal: web_sys::AbortSignal) -> Result<String, String> {
     let conn = ctx.conn.get_untracked();
     let g = conn.genesys.as_ref().ok_or("not connected")?;
     let base = genesys::resolve_base(&g.base).map_err(|e| e.message)?;
-    let fetch = Rc::new(FetchTransport::new(None, Some(20_000)).map_err(|e| e.to_string())?);
+    let fetch =
+        Rc::new(FetchTransport::new(Some(signal), Some(20_000)).map_err(|e| e.to_string())?);
     let transport = transport_for(&fetch, conn.demo.then(|| ctx.simulator()));
     let client = genesys::Client::new(&g.base, &g.token, transport, fetch)
         .map_err(|e| e.message)?
@@ -544,9 +469,4 @@ pub async fn who_am_i(ctx: Ctx) -> Result<String, String> {
         .organization
         .and_then(|o| o.name)
         .unwrap_or_else(|| "an unnamed organization".to_string()))
-}
-
-/// The demo base URL (for labels).
-pub fn demo_base() -> &'static str {
-    DEMO_BASE
 }

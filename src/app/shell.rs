@@ -1,7 +1,6 @@
 //! The app's frame: the panic hook, the mount, the screens and their tabs.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::overview::OverviewCtx;
 use super::query_spec::QuerySpec;
@@ -104,15 +103,9 @@ fn spec_from_address() -> Option<QuerySpec> {
     )))
 }
 
-/// The whole app.
-#[component]
-pub fn App() -> impl IntoView {
-    let from_url = spec_from_address();
-    let had_query = from_url.is_some();
-    let ctx = Ctx::new(from_url.unwrap_or_default());
-    provide_context(ctx);
-    let ov = OverviewCtx::new();
-    provide_context(ov);
+/// Opens the screen the address names: its query, `view=`, or (a plain
+/// address once connected) the overview.
+fn open_address(ctx: Ctx, had_query: bool) {
     ctx.opened_with_query.set_value(had_query);
     if had_query {
         // The address as the app writes it, so edits compare equal.
@@ -128,18 +121,17 @@ pub fn App() -> impl IntoView {
             ctx.view.set(View::Overview);
         }
     }
+}
 
-    // Finish a sign-in that came back to us, then check who is connected.
-    connect::on_load(ctx, had_query);
-
-    // The query lives in the address bar: keep it there while it is edited…
+/// Keeps the query in the address bar while it is edited, and follows
+/// back/forward between queries and to and from the other screens.
+fn follow_address(ctx: Ctx) {
     Effect::new(move |_| {
         let spec = ctx.spec.get();
         if ctx.view.get_untracked() == View::Query {
             run::note_edit(ctx, &spec);
         }
     });
-    // …and follow back/forward, between queries and to and from the overview.
     let listener = window_event_listener(leptos::ev::popstate, move |_| {
         if let Some(view) = address_view() {
             ctx.view.set(view);
@@ -151,13 +143,16 @@ pub fn App() -> impl IntoView {
             run::show_cached(ctx, &spec);
         }
     });
-    // The overview runs when it is shown and has no answer for this
-    // connection; a new connection forgets the old one's answer.
+    on_cleanup(move || listener.remove());
+}
+
+/// The overview runs when it is shown and has no answer for this
+/// connection; a new connection forgets the old one's answer.
+fn run_overview_when_shown(ctx: Ctx, ov: OverviewCtx) {
     let last_identity = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        let conn = ctx.conn.get();
+        let id = ctx.conn.with(|c| c.identities());
         let view = ctx.view.get();
-        let id = format!("{}|{}", conn.identity(false), conn.identity(true));
         if last_identity.get_value().is_some_and(|old| old != id) {
             overview::forget(ov);
         }
@@ -166,12 +161,13 @@ pub fn App() -> impl IntoView {
             overview::ensure(ctx, ov);
         }
     });
-    on_cleanup(move || listener.remove());
+}
 
-    // While a run is in progress, tick the clock for the elapsed time.
+/// While a run is in progress, ticks the clock for the elapsed time.
+fn tick_while_running(ctx: Ctx, ov: OverviewCtx) {
     let tick = set_interval_with_handle(
         move || {
-            if ctx.running.get_untracked() || ov.running.get_untracked() {
+            if ctx.running.get_untracked() || ov.run.running().get_untracked() {
                 ctx.now.set(browser::now_ms());
             }
         },
@@ -183,6 +179,23 @@ pub fn App() -> impl IntoView {
             t.clear();
         }
     });
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let from_url = spec_from_address();
+    let had_query = from_url.is_some();
+    let ctx = Ctx::new(from_url.unwrap_or_default());
+    provide_context(ctx);
+    let ov = OverviewCtx::new();
+    provide_context(ov);
+    open_address(ctx, had_query);
+    // Finish a sign-in that came back to us, then check who is connected.
+    connect::on_load(ctx, had_query);
+    follow_address(ctx);
+    run_overview_when_shown(ctx, ov);
+    tick_while_running(ctx, ov);
 
     let is_overview = move || ctx.view.get() == View::Overview;
     let is_history = move || ctx.view.get() == View::History;
@@ -278,15 +291,4 @@ fn Tab(
 /// A click that should stay in the app (not a new tab or window).
 fn plain_click(ev: &leptos::ev::MouseEvent) -> bool {
     ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key())
-}
-
-/// Focuses an element by id (after a run, for keyboard users).
-pub fn focus_id(id: &str) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
 }

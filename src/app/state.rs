@@ -7,9 +7,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::engine::{Progress, RateBudget};
+
+use super::runner::Runner;
 use crate::sim::Sim;
 use crate::Error;
 
@@ -38,65 +39,13 @@ impl std::ops::Deref for Shown {
     }
 }
 
-/// The base URL the in-browser simulator answers on, for both vendors.
-pub const DEMO_BASE: &str = "https://demo.usage-lens.invalid";
+pub use super::conn::{Conn, GenesysConn, TeConn, DEMO_BASE};
 
 const GENESYS_KEY: &str = "usage-lens.genesys";
 const TE_KEY: &str = "usage-lens.thousandeyes";
 const DEMO_KEY: &str = "usage-lens.demo";
 
-/// A Genesys Cloud connection. The token is never printed.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GenesysConn {
-    /// Region domain or API base URL.
-    pub base: String,
-    /// The access token (memory and `sessionStorage` only).
-    pub token: String,
-    /// Where, in words (region name or base URL).
-    pub label: String,
-    /// The organization's name once `tokens/me` answered.
-    #[serde(default)]
-    pub org: Option<String>,
-}
-
-/// A ThousandEyes connection. The token is never printed.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeConn {
-    /// Base URL or proxy path; `None` for the API host.
-    pub base: Option<String>,
-    /// The bearer token (memory and `sessionStorage` only).
-    pub token: String,
-}
-
-/// Who the app talks to.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Conn {
-    /// The in-browser simulator answers everything.
-    pub demo: bool,
-    /// Genesys Cloud.
-    pub genesys: Option<GenesysConn>,
-    /// ThousandEyes.
-    pub te: Option<TeConn>,
-}
-
 impl Conn {
-    /// The demo connection.
-    pub fn demo() -> Conn {
-        Conn {
-            demo: true,
-            genesys: Some(GenesysConn {
-                base: DEMO_BASE.into(),
-                token: "demo".into(),
-                label: "Demo (simulated data)".into(),
-                org: None,
-            }),
-            te: Some(TeConn {
-                base: Some(DEMO_BASE.into()),
-                token: "demo".into(),
-            }),
-        }
-    }
-
     /// What was saved in this tab's `sessionStorage`.
     pub fn restore() -> Conn {
         if browser::session_get(DEMO_KEY).as_deref() == Some("1") {
@@ -131,24 +80,6 @@ impl Conn {
             None => browser::session_remove(TE_KEY),
         }
     }
-
-    /// A name for the cache key: which backend answered (no token).
-    pub fn identity(&self, te: bool) -> String {
-        if self.demo {
-            return "demo".into();
-        }
-        if te {
-            self.te
-                .as_ref()
-                .map(|t| format!("te:{}", t.base.clone().unwrap_or_default()))
-                .unwrap_or_default()
-        } else {
-            self.genesys
-                .as_ref()
-                .map(|g| format!("genesys:{}", g.base))
-                .unwrap_or_default()
-        }
-    }
 }
 
 /// Which screen is shown.
@@ -175,18 +106,20 @@ pub struct Ctx {
     pub opened_with_query: StoredValue<bool>,
     /// A connection problem, in words.
     pub conn_error: RwSignal<Option<String>>,
-    /// A sign-in or connection check in progress.
-    pub connecting: RwSignal<bool>,
+    /// Finishing a sign-in that came back from the login page.
+    pub sign_in: Runner,
+    /// A sign-in being finished.
+    pub connecting: ReadSignal<bool>,
+    /// Asking Genesys Cloud which organization is connected.
+    pub who: Runner,
     /// The query form.
     pub spec: RwSignal<QuerySpec>,
     /// Why the form cannot run, in words.
     pub invalid: RwSignal<Option<String>>,
-    /// A run is in progress.
-    pub running: RwSignal<bool>,
-    /// The latest progress report.
-    pub progress: RwSignal<Option<Progress>>,
-    /// When the run started (Unix ms).
-    pub started_at: RwSignal<f64>,
+    /// The query's runs, with the latest one's progress.
+    pub run: Runner<Option<Progress>>,
+    /// A query run is in progress.
+    pub running: ReadSignal<bool>,
     /// The time, updated while a run is in progress.
     pub now: RwSignal<f64>,
     /// The answer shown.
@@ -203,10 +136,6 @@ pub struct Ctx {
     pub partial: RwSignal<Option<Arc<Shown>>>,
     /// Answers of this session, by query.
     pub cache: StoredValue<HashMap<String, Arc<Shown>>>,
-    /// Counts runs so a superseded run's answer is dropped.
-    pub run_seq: StoredValue<u64>,
-    /// The running run's abort controller.
-    pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     /// The demo simulator, created on first use.
     pub sim: StoredValue<Option<Rc<RefCell<Sim>>>, LocalStorage>,
     /// Whether the address bar's entry belongs to a run (or to history):
@@ -221,17 +150,19 @@ pub struct Ctx {
 impl Ctx {
     /// Fresh state, with the connection restored from `sessionStorage`.
     pub fn new(spec: QuerySpec) -> Ctx {
+        let (sign_in, run) = (Runner::new(), Runner::new());
         Ctx {
             conn: RwSignal::new(Conn::restore()),
             view: RwSignal::new(View::Query),
             opened_with_query: StoredValue::new(false),
             conn_error: RwSignal::new(None),
-            connecting: RwSignal::new(false),
+            sign_in,
+            connecting: sign_in.running(),
+            who: Runner::new(),
             spec: RwSignal::new(spec),
             invalid: RwSignal::new(None),
-            running: RwSignal::new(false),
-            progress: RwSignal::new(None),
-            started_at: RwSignal::new(0.0),
+            run,
+            running: run.running(),
             now: RwSignal::new(browser::now_ms()),
             answer: RwSignal::new(None),
             answer_spec: RwSignal::new(None),
@@ -240,9 +171,7 @@ impl Ctx {
             notice: RwSignal::new(None),
             partial: RwSignal::new(None),
             cache: StoredValue::new(HashMap::new()),
-            run_seq: StoredValue::new(0),
             entry_committed: StoredValue::new(false),
-            abort: StoredValue::new_local(None),
             sim: StoredValue::new_local(None),
             genesys_budget: StoredValue::new_local(RateBudget::shared_per_minute(
                 crate::genesys::REQUESTS_PER_MINUTE,

@@ -7,12 +7,12 @@
 //! billing contract can join them, with the typed allowance as its override.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::{save_allowance, save_rules, use_overview, OverviewCtx};
 use crate::analysis::{default_rules, Rule};
 use crate::app::browser;
+use crate::app::runner::Runner;
 use crate::app::editor_input::{
     edit_rule, import_rules, imported_words, kind_words, saved_words, threshold_label,
     AllowanceForm, RuleEdit, RULES_FILE,
@@ -280,6 +280,8 @@ fn rule_number(
 #[component]
 fn RulesActions(said: Said) -> impl IntoView {
     let ov = use_overview();
+    // Reading a chosen file is a run of its own: unmounting stops it.
+    let reading = Runner::<()>::new();
     let export = move |_| {
         let text = ov.rules.with_untracked(serde_json::to_string_pretty);
         let outcome = text
@@ -296,7 +298,7 @@ fn RulesActions(said: Said) -> impl IntoView {
         else {
             return;
         };
-        spawn_local(async move {
+        let _ = reading.start((), move |_| async move {
             let outcome = file_text(&input).await.and_then(|t| import_rules(&t));
             input.set_value("");
             match outcome {

@@ -11,14 +11,9 @@
 //! produced it, opened in the Query view through the address like a shared
 //! query.
 
-use std::future::Future;
-use std::pin::pin;
-use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Poll;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::analysis::outlook::OVERVIEW_HISTORY_DAYS;
 use crate::analysis::rules::{rules_from_json, Severity};
@@ -27,13 +22,16 @@ use crate::analysis::{
     Rule,
 };
 use crate::engine::{Phase, Progress, RunOptions};
-use crate::thousandeyes::{ExpandUsageOptions, Quotas, Usage, UsageParams};
-use crate::time::{format_timestamp, DAY};
+use crate::thousandeyes::{Quotas, Usage};
+use crate::time::format_timestamp;
 use crate::{Error, ErrorKind};
 
 use super::browser;
-use super::query_spec::{day_text, Kind, Preset, QuerySpec, Request};
+use super::conn::{kept_scope, snapshot_scope};
+use super::plan::overview_plan;
+use super::query_spec::{QuerySpec, Request};
 use super::run;
+use super::runner::Runner;
 use crate::analysis::answer::{group_digits, Answer};
 use crate::app::state::{Conn, Ctx};
 
@@ -80,12 +78,9 @@ pub struct Fetched {
 /// The overview's state, shared through a context.
 #[derive(Clone, Copy)]
 pub struct OverviewCtx {
-    /// A run is in progress.
-    pub running: RwSignal<bool>,
-    /// Progress of each part: Genesys, ThousandEyes usage, quotas.
-    pub progress: RwSignal<[Option<Progress>; 3]>,
-    /// When the run started (Unix ms).
-    pub started_at: RwSignal<f64>,
+    /// The overview's runs, with the progress of each part: Genesys,
+    /// ThousandEyes usage, quotas.
+    pub run: Runner<[Option<Progress>; 3]>,
     /// What the last finished run fetched.
     pub fetched: RwSignal<Option<Arc<Fetched>>>,
     /// A note about the last run (cancelled).
@@ -94,11 +89,7 @@ pub struct OverviewCtx {
     pub allowance: RwSignal<Option<Allowance>>,
     /// The rules.
     pub rules: RwSignal<Vec<Rule>>,
-    /// The running run's abort controller.
-    pub abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-    /// Counts runs so a superseded run's answer is dropped.
-    pub seq: StoredValue<u64>,
-    /// The connection the running run is for.
+    /// The connection the latest run is for.
     pub running_for: StoredValue<String>,
 }
 
@@ -106,15 +97,11 @@ impl OverviewCtx {
     /// Fresh state, with the allowance and the rules from `localStorage`.
     pub fn new() -> OverviewCtx {
         OverviewCtx {
-            running: RwSignal::new(false),
-            progress: RwSignal::new([None, None, None]),
-            started_at: RwSignal::new(0.0),
+            run: Runner::new(),
             fetched: RwSignal::new(None),
             notice: RwSignal::new(None),
             allowance: RwSignal::new(load_allowance()),
             rules: RwSignal::new(load_rules()),
-            abort: StoredValue::new_local(None),
-            seq: StoredValue::new(0),
             running_for: StoredValue::new(String::new()),
         }
     }
@@ -157,81 +144,30 @@ fn save_rules(rules: &[Rule]) {
 }
 
 /// The overview's Genesys query, as the Query view would run it: organization
-/// usage of the last [`OVERVIEW_HISTORY_DAYS`] days, by day and OAuth client.
+/// usage of the last [`OVERVIEW_HISTORY_DAYS`] days, by day and OAuth client
+/// (the analysis's query, see [`overview_plan`]).
 pub fn genesys_spec(now_secs: i64) -> QuerySpec {
-    let today = now_secs.div_euclid(DAY);
-    QuerySpec {
-        kind: Kind::Org,
-        preset: Preset::Custom,
-        from: day_text(today - OVERVIEW_HISTORY_DAYS),
-        to: day_text(today - 1),
-        granularity: "Day".into(),
-        group_by: vec!["OAuthClientId".into()],
-        ..QuerySpec::default()
-    }
+    overview_plan(now_secs)
+        .map(|p| p.genesys)
+        .unwrap_or_default()
 }
 
 /// The overview's ThousandEyes query, as the Query view would run it: usage
 /// of the billing period with its tests.
 pub fn units_spec() -> QuerySpec {
-    QuerySpec {
-        kind: Kind::TeUsage,
-        expand: vec!["test".into()],
-        ..QuerySpec::default()
-    }
-}
-
-/// Polls three futures together until all are done (a join without a
-/// runtime: the browser's event loop wakes whichever is ready).
-async fn join3<A: Future, B: Future, C: Future>(
-    a: A,
-    b: B,
-    c: C,
-) -> (A::Output, B::Output, C::Output) {
-    let (mut a, mut b, mut c) = (pin!(a), pin!(b), pin!(c));
-    let (mut ra, mut rb, mut rc) = (None, None, None);
-    std::future::poll_fn(move |cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if rc.is_none() {
-            if let Poll::Ready(v) = c.as_mut().poll(cx) {
-                rc = Some(v);
-            }
-        }
-        match (ra.take(), rb.take(), rc.take()) {
-            (Some(x), Some(y), Some(z)) => Poll::Ready((x, y, z)),
-            (x, y, z) => {
-                ra = x;
-                rb = y;
-                rc = z;
-                Poll::Pending
-            }
-        }
-    })
-    .await
+    overview_plan(browser::now_secs())
+        .map(|p| p.units)
+        .unwrap_or_default()
 }
 
 /// Stops the overview's run, if any: every fetch and timer of it ends at once.
 pub fn cancel(ov: OverviewCtx) {
-    if let Some(c) = ov.abort.with_value(|a| a.clone()) {
-        c.abort();
-    }
+    ov.run.cancel();
 }
 
 /// Forgets what the overview fetched (the connection changed) and stops its run.
 pub fn forget(ov: OverviewCtx) {
-    cancel(ov);
-    ov.seq.update_value(|s| *s += 1);
-    ov.running.set(false);
-    ov.abort.set_value(None);
+    ov.run.stop();
     ov.fetched.set(None);
     ov.notice.set(None);
 }
@@ -243,164 +179,169 @@ pub fn ensure(ctx: Ctx, ov: OverviewCtx) {
     if conn.genesys.is_none() && conn.te.is_none() {
         return;
     }
-    let id = identity(&conn);
+    let id = conn.identities();
     let have = ov
         .fetched
         .with_untracked(|f| f.as_ref().is_some_and(|f| f.identity == id));
-    let running = ov.running.get_untracked() && ov.running_for.get_value() == id;
+    let running = ov.run.running().get_untracked() && ov.running_for.get_value() == id;
     if !have && !running {
         start(ctx, ov);
     }
 }
 
-fn identity(conn: &Conn) -> String {
-    format!("{}|{}", conn.identity(false), conn.identity(true))
-}
-
 /// Runs the overview's queries for both vendors in parallel.
 pub fn start(ctx: Ctx, ov: OverviewCtx) {
     let conn = ctx.conn.get_untracked();
-    cancel(ov);
     ov.notice.set(None);
-    let Ok(controller) = web_sys::AbortController::new() else {
-        ov.notice.set(Some(
-            "This browser has no AbortController; use a current browser.".into(),
-        ));
-        return;
-    };
-    ov.abort.set_value(Some(controller.clone()));
-    let seq = ov.seq.get_value() + 1;
-    ov.seq.set_value(seq);
-    let id = identity(&conn);
+    let id = conn.identities();
     ov.running_for.set_value(id.clone());
-    ov.progress.set([
+    ctx.now.set(browser::now_ms());
+    let now = browser::now_secs();
+    let options = |i: usize| {
+        ov.run.options(move |all, p| {
+            if let Some(slot) = all.get_mut(i) {
+                *slot = Some(p);
+            }
+        })
+    };
+    let opts = [options(0), options(1), options(2)];
+    let sim = conn.demo.then(|| ctx.simulator());
+    let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());
+    let first = [
         conn.genesys.as_ref().map(|_| Progress::default()),
         conn.te.as_ref().map(|_| Progress::default()),
         conn.te.as_ref().map(|_| Progress::default()),
-    ]);
-    ov.started_at.set(browser::now_ms());
-    ctx.now.set(browser::now_ms());
-    ov.running.set(true);
-
-    let now = browser::now_secs();
-    let options = |i: usize| RunOptions {
-        split_on_cap: true,
-        on_progress: Some(Rc::new(move |p: &Progress| {
-            if ov.seq.get_value() == seq {
-                ov.progress.update(|all| {
-                    if let Some(slot) = all.get_mut(i) {
-                        *slot = Some(p.clone());
-                    }
-                });
-            }
-        })),
-        ..RunOptions::default()
-    };
-    let (g_opts, u_opts, q_opts) = (options(0), options(1), options(2));
-    let sim = conn.demo.then(|| ctx.simulator());
-    let budgets = (ctx.genesys_budget.get_value(), ctx.te_budget.get_value());
-    let g_spec = genesys_spec(now);
-    let u_spec = units_spec();
-    spawn_local(async move {
-        let clients = run::clients(&conn, controller.signal(), sim, budgets);
-        let (genesys, te) = match clients {
+    ];
+    let started = ov.run.start(first, move |signal| async move {
+        let (genesys, te) = match run::clients(&conn, signal, sim, budgets) {
             Ok(c) => c,
             Err(e) => {
-                finish_failed(ov, seq, e);
+                ov.notice.set(Some(e.message));
                 return;
             }
         };
-        let g_req = g_spec.build(now);
-        let genesys_part = async {
-            let client = match genesys.as_ref() {
-                None => return Part::NotConnected,
-                Some(Err(e)) => return Part::Failed(e.clone()),
-                Some(Ok(c)) => c,
-            };
-            let q = match &g_req {
-                Ok(Request::Org(q)) => q.clone(),
-                Ok(_) => return Part::Failed(Error::invalid_input("unexpected query")),
-                Err(m) => return Part::Failed(Error::invalid_input(m.clone())),
-            };
-            let scope = run::kept_scope(&conn);
-            match run::org_usage(client, &q, scope.as_deref(), false, &g_opts).await {
-                Ok(result) => {
-                    if let Ok(req) = &g_req {
-                        run::remember(ctx, &g_spec, req, Answer::from_usage(&result));
-                    }
-                    Part::Done(Arc::new(Records::from_usage_rows(&result.results)))
-                }
-                Err(e) => Part::Failed(e),
-            }
-        };
-        let params = UsageParams {
-            aid: None,
-            expand: Some(vec![ExpandUsageOptions::Test]),
-        };
-        let usage_part = async {
-            let client = match te.as_ref() {
-                None => return Part::NotConnected,
-                Some(Err(e)) => return Part::Failed(e.clone()),
-                Some(Ok(c)) => c,
-            };
-            match client.usage(&params, &u_opts).await {
-                Ok(u) => {
-                    let answer = Answer::from_te_usage(&u, now);
-                    run::remember(ctx, &u_spec, &Request::TeUsage(params.clone()), answer);
-                    run::keep_snapshot(run::snapshot_scope(&conn).as_deref(), &u, None, now).await;
-                    Part::Done(Arc::new(u))
-                }
-                Err(e) => Part::Failed(e),
-            }
-        };
-        let quotas_part = async {
-            let client = match te.as_ref() {
-                None => return Part::NotConnected,
-                Some(Err(e)) => return Part::Failed(e.clone()),
-                Some(Ok(c)) => c,
-            };
-            match client.quotas(&q_opts).await {
-                Ok(q) => Part::Done(Arc::new(q)),
-                Err(e) => Part::Failed(e),
-            }
-        };
-        let (genesys, usage, quotas) = join3(genesys_part, usage_part, quotas_part).await;
-        if ov.seq.get_value() != seq {
-            return;
-        }
-        ov.running.set(false);
-        ov.abort.set_value(None);
-        if aborted(&genesys) || aborted(&usage) || aborted(&quotas) {
-            ov.notice.set(Some(
-                "Cancelled: every request of the overview was stopped.".into(),
-            ));
-        }
-        ov.progress.update(|all| {
-            for p in all.iter_mut().flatten() {
-                p.phase = Phase::Done;
-            }
-        });
-        ov.fetched.set(Some(Arc::new(Fetched {
-            identity: id,
-            at_secs: now,
-            genesys,
-            usage,
-            quotas,
-        })));
+        let [g_opts, u_opts, q_opts] = opts;
+        let (genesys, usage, quotas) = futures::future::join3(
+            genesys_part(ctx, &conn, genesys.as_ref(), now, &g_opts),
+            usage_part(ctx, &conn, te.as_ref(), now, &u_opts),
+            quotas_part(te.as_ref(), &q_opts),
+        )
+        .await;
+        finish(
+            ov,
+            Fetched {
+                identity: id,
+                at_secs: now,
+                genesys,
+                usage,
+                quotas,
+            },
+        );
     });
+    if let Err(e) = started {
+        ov.notice.set(Some(e.message));
+    }
+}
+
+/// A vendor's client, or the part it makes when there is none.
+fn client_of<C, T>(client: Option<&Result<C, Error>>) -> Result<&C, Part<T>> {
+    match client {
+        None => Err(Part::NotConnected),
+        Some(Err(e)) => Err(Part::Failed(e.clone())),
+        Some(Ok(c)) => Ok(c),
+    }
+}
+
+/// Genesys: the plan's organization usage, through the kept days, also
+/// remembered as the Query view's answer to the same query.
+async fn genesys_part(
+    ctx: Ctx,
+    conn: &Conn,
+    client: Option<&Result<run::GenesysClient, Error>>,
+    now: i64,
+    opts: &RunOptions,
+) -> Part<Arc<Records>> {
+    let client = match client_of(client) {
+        Ok(c) => c,
+        Err(part) => return part,
+    };
+    let spec = genesys_spec(now);
+    let (req, q) = match spec.build(now) {
+        Ok(Request::Org(q)) => (Request::Org(q.clone()), q),
+        Ok(_) => return Part::Failed(Error::invalid_input("unexpected query")),
+        Err(m) => return Part::Failed(Error::invalid_input(m)),
+    };
+    let scope = kept_scope(conn);
+    match run::org_usage(client, &q, scope.as_deref(), false, opts).await {
+        Ok(result) => {
+            run::remember(ctx, &spec, &req, Answer::from_usage(&result));
+            Part::Done(Arc::new(Records::from_usage_rows(&result.results)))
+        }
+        Err(e) => Part::Failed(e),
+    }
+}
+
+/// ThousandEyes: the plan's usage of the billing period, kept as the day's
+/// snapshot and remembered as the Query view's answer.
+async fn usage_part(
+    ctx: Ctx,
+    conn: &Conn,
+    client: Option<&Result<run::TeClient, Error>>,
+    now: i64,
+    opts: &RunOptions,
+) -> Part<Arc<Usage>> {
+    let client = match client_of(client) {
+        Ok(c) => c,
+        Err(part) => return part,
+    };
+    let spec = units_spec();
+    let params = match spec.build(now) {
+        Ok(Request::TeUsage(p)) => p,
+        Ok(_) => return Part::Failed(Error::invalid_input("unexpected query")),
+        Err(m) => return Part::Failed(Error::invalid_input(m)),
+    };
+    match client.usage(&params, opts).await {
+        Ok(u) => {
+            let answer = Answer::from_te_usage(&u, now);
+            run::remember(ctx, &spec, &Request::TeUsage(params.clone()), answer);
+            run::keep_snapshot(snapshot_scope(conn).as_deref(), &u, None, now).await;
+            Part::Done(Arc::new(u))
+        }
+        Err(e) => Part::Failed(e),
+    }
+}
+
+/// ThousandEyes quotas (the overview goes on without them).
+async fn quotas_part(
+    client: Option<&Result<run::TeClient, Error>>,
+    opts: &RunOptions,
+) -> Part<Arc<Quotas>> {
+    match client_of(client) {
+        Ok(c) => match c.quotas(opts).await {
+            Ok(q) => Part::Done(Arc::new(q)),
+            Err(e) => Part::Failed(e),
+        },
+        Err(part) => part,
+    }
+}
+
+/// Shows what the run fetched (each part done, failed or cancelled).
+fn finish(ov: OverviewCtx, fetched: Fetched) {
+    if aborted(&fetched.genesys) || aborted(&fetched.usage) || aborted(&fetched.quotas) {
+        ov.notice.set(Some(
+            "Cancelled: every request of the overview was stopped.".into(),
+        ));
+    }
+    ov.run.progress.update(|all| {
+        for p in all.iter_mut().flatten() {
+            p.phase = Phase::Done;
+        }
+    });
+    ov.fetched.set(Some(Arc::new(fetched)));
 }
 
 fn aborted<T>(p: &Part<T>) -> bool {
     matches!(p, Part::Failed(e) if e.kind == ErrorKind::Aborted)
-}
-
-fn finish_failed(ov: OverviewCtx, seq: u64, e: Error) {
-    if ov.seq.get_value() != seq {
-        return;
-    }
-    ov.running.set(false);
-    ov.abort.set_value(None);
-    ov.notice.set(Some(e.message));
 }
 
 /// The figures of what was fetched, with the allowance.
@@ -455,7 +396,7 @@ pub fn OverviewScreen() -> impl IntoView {
                 <button
                     type="button"
                     data-testid="overview-refresh"
-                    disabled=move || ov.running.get() || !connected()
+                    disabled=move || ov.run.running().get() || !connected()
                     on:click=move |_| start(ctx, ov)
                 >
                     "Refresh"
@@ -505,14 +446,14 @@ fn OverviewProgress() -> impl IntoView {
     let ov = use_overview();
     view! {
         {move || {
-            let running = ov.running.get();
-            let all = ov.progress.get();
+            let running = ov.run.running().get();
+            let all = ov.run.progress.get();
             let parts: Vec<&Progress> = all.iter().flatten().collect();
             if parts.is_empty() {
                 return None;
             }
             let share = parts.iter().map(|p| super::progress::phase_share(p)).sum::<f64>() / parts.len() as f64;
-            let elapsed = if running { ctx.now.get() - ov.started_at.get() } else { parts.iter().map(|p| p.elapsed_ms).max().unwrap_or(0) as f64 };
+            let elapsed = if running { ctx.now.get() - ov.run.started_at.get() } else { parts.iter().map(|p| p.elapsed_ms).max().unwrap_or(0) as f64 };
             let names = ["Genesys Cloud", "ThousandEyes usage", "ThousandEyes quotas"];
             let states: Vec<String> = all
                 .iter()
@@ -556,7 +497,7 @@ fn OverviewProgress() -> impl IntoView {
                         <button
                             type="button"
                             data-testid="overview-cancel"
-                            disabled=move || !ov.running.get()
+                            disabled=move || !ov.run.running().get()
                             on:click=move |_| cancel(ov)
                         >
                             "Cancel"
