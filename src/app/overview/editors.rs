@@ -12,11 +12,11 @@ use wasm_bindgen::JsCast;
 use super::{save_allowance, save_rules, use_overview, OverviewCtx};
 use crate::analysis::{default_rules, Rule};
 use crate::app::browser;
-use crate::app::runner::Runner;
 use crate::app::editor_input::{
     edit_rule, import_rules, imported_words, kind_words, saved_words, threshold_label,
     AllowanceForm, RuleEdit, RULES_FILE,
 };
+use crate::app::runner::Runner;
 
 /// The allowance editor's fields and its error, as signals.
 #[derive(Clone, Copy)]
