@@ -211,7 +211,7 @@ fn freshness_families(freshness: &Freshness) -> Vec<Family> {
 /// [`OTHER_CLIENTS`]: `(client, requests, 429s)`.
 fn client_series(clients: &[ClientFigures]) -> Vec<(String, i64, i64)> {
     let mut sorted: Vec<&ClientFigures> = clients.iter().collect();
-    sorted.sort_by(|a, b| b.requests.cmp(&a.requests));
+    sorted.sort_by_key(|c| std::cmp::Reverse(c.requests));
     let mut out: Vec<(String, i64, i64)> = sorted
         .iter()
         .take(CLIENT_LABELS)
