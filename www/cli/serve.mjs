@@ -292,7 +292,12 @@ export class Target {
 
   async #refresh(signal) {
     const today = new Date().toISOString().slice(0, 10);
-    const calls = this.calls(today, signal);
+    let calls;
+    try {
+      calls = this.calls(today, signal);
+    } catch (e) {
+      calls = [...(this.gc ? ["genesys"] : []), ...(this.te ? ["thousandeyes"] : [])].map((v) => [v, Promise.reject(e)]);
+    }
     const settled = await Promise.allSettled(calls.map(([, p]) => p));
     const failed = {};
     const errors = [];
@@ -468,12 +473,23 @@ function run(targets, multi, listen, redact) {
   const schedule = (t) => {
     if (stopping) return;
     timers.set(t, setTimeout(async () => {
-      const errors = (await t.refresh(aborter.signal)) ?? [];
+      let errors;
+      try {
+        errors = (await t.refresh(aborter.signal)) ?? [];
+      } catch (e) {
+        errors = [describe(e)];
+      }
       for (const e of errors) if (!stopping) process.stderr.write(redact(`usage-lens serve: ${t.name}: ${e}\n`));
       schedule(t);
     }, t.schedule.dueInMs(Date.now())));
   };
-  const server = createServer(handler(targets, multi, redact, { probes: 0 }));
+  const answer = handler(targets, multi, redact, { probes: 0 });
+  const server = createServer((req, res) =>
+    answer(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
+      res.end(redact(`usage-lens serve: ${describe(e)}\n`));
+    }),
+  );
   return new Promise((resolveExit, reject) => {
     server.once("error", (e) => reject(new UsageError(`cannot listen on ${listen.host}:${listen.port}: ${e.code ?? e.message}`)));
     server.listen(listen.port, listen.host, () => {
