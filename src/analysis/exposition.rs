@@ -207,24 +207,21 @@ fn freshness_families(freshness: &Freshness) -> Vec<Family> {
     out
 }
 
-/// The [`CLIENT_LABELS`] busiest clients, then the rest summed as
-/// [`OTHER_CLIENTS`]: `(client, requests, 429s)`.
+/// The first [`CLIENT_LABELS`] clients (the overview lists the busiest
+/// first), then the rest summed as [`OTHER_CLIENTS`]: `(client, requests,
+/// 429s)`.
 fn client_series(clients: &[ClientFigures]) -> Vec<(String, i64, i64)> {
-    let mut sorted: Vec<&ClientFigures> = clients.iter().collect();
-    sorted.sort_by_key(|c| std::cmp::Reverse(c.requests));
-    let mut out: Vec<(String, i64, i64)> = sorted
+    let mut out: Vec<(String, i64, i64)> = clients
         .iter()
         .take(CLIENT_LABELS)
         .map(|c| (c.client.clone(), c.requests, c.status429))
         .collect();
-    let rest = sorted.get(CLIENT_LABELS..).unwrap_or(&[]);
+    let rest = clients.get(CLIENT_LABELS..).unwrap_or(&[]);
     if !rest.is_empty() {
-        let sum = |f: fn(&ClientFigures) -> i64| rest.iter().map(|c| f(c)).sum::<i64>();
-        out.push((
-            OTHER_CLIENTS.into(),
-            sum(|c| c.requests),
-            sum(|c| c.status429),
-        ));
+        let (n, n429) = rest
+            .iter()
+            .fold((0, 0), |(n, n429), c| (n + c.requests, n429 + c.status429));
+        out.push((OTHER_CLIENTS.into(), n, n429));
     }
     out
 }
@@ -618,6 +615,7 @@ mod tests {
         let mut o = overview();
         let g = o.genesys.as_mut().unwrap();
         g.clients = (0..25)
+            .rev()
             .map(|i| ClientFigures {
                 client: format!("client {i}"),
                 requests: 100 + i,

@@ -230,13 +230,29 @@ pub fn to_prometheus(
     #[wasm_bindgen(unchecked_param_type = "Overview")] overview: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Fired[]")] fired: JsValue,
 ) -> std::result::Result<String, JsValue> {
-    thrown((|| {
-        let overview: Overview = read_js(&overview, "the overview", ANALYSIS_LIMIT)?;
-        let fired: Vec<analysis::Fired> = read_js(&fired, "the fired rules", ANALYSIS_LIMIT)?;
+    thrown(exposition_args(&overview, &fired)).map(|(overview, fired)| {
         let now = js_sys::Date::now() / 1000.0;
         let freshness = analysis::Freshness::fetched(&overview, now);
-        Ok(analysis::to_prometheus_with(&overview, &fired, &freshness))
-    })())
+        analysis::to_prometheus_with(&overview, &fired, &freshness)
+    })
+}
+
+/// The overview (an empty one for `null`) and the fired rules that
+/// `toPrometheus` reads.
+fn exposition_args(
+    overview: &JsValue,
+    fired: &JsValue,
+) -> Result<(Overview, Vec<analysis::Fired>)> {
+    let overview = if overview.is_null() || overview.is_undefined() {
+        Overview {
+            today: String::new(),
+            genesys: None,
+            thousandeyes: None,
+        }
+    } else {
+        read_js(overview, "the overview", ANALYSIS_LIMIT)?
+    };
+    Ok((overview, read_js(fired, "the fired rules", ANALYSIS_LIMIT)?))
 }
 
 /// The overview as one CSV table (`vendor,section,who,measure,value`).

@@ -5,9 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{read_js, thrown, ANALYSIS_LIMIT};
-use crate::analysis::{self, exporter::Target, Overview};
-use crate::error::Error;
+use super::{exposition_args, thrown};
+use crate::analysis::exporter::Target;
 
 /// A time in milliseconds from JavaScript (a `Date.now()`), 0 when it is
 /// not a finite number above 0.
@@ -22,10 +21,10 @@ fn ms(v: f64) -> u64 {
 /// One target's refresh schedule and history, on the caller's clock.
 ///
 /// ```js
-/// const s = new RefreshSchedule(15 * 60_000, ["genesys", "thousandeyes"], Date.now());
+/// const s = new RefreshSchedule(15 * 60_000, true, true, Date.now()); // Genesys and ThousandEyes
 /// if (s.dueInMs(Date.now()) === 0 && s.start(Date.now())) {
-///   // ... fetch; then, naming what failed:
-///   s.finish(Date.now(), { genesys: "network" });
+///   // ... fetch; then, with the error kind of each vendor that failed:
+///   s.finish(Date.now(), "network", undefined);
 /// }
 /// const text = s.toPrometheus(overview, fired);
 /// ```
@@ -37,14 +36,19 @@ pub struct RefreshSchedule {
 #[wasm_bindgen]
 impl RefreshSchedule {
     /// A schedule refreshing every `refreshMs` (1 s to 24 h) the vendors
-    /// named (`"genesys"`, `"thousandeyes"`), created at `nowMs`.
+    /// said (Genesys Cloud, ThousandEyes or both), created at `nowMs`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = refreshMs)] refresh_ms: f64,
-        vendors: Vec<String>,
+        genesys: bool,
+        thousandeyes: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<RefreshSchedule, JsValue> {
-        let names: Vec<&str> = vendors.iter().map(String::as_str).collect();
+        let names = [("genesys", genesys), ("thousandeyes", thousandeyes)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>();
         thrown(Target::new(ms(refresh_ms), &names, ms(now_ms)))
             .map(|target| RefreshSchedule { target })
     }
@@ -61,26 +65,23 @@ impl RefreshSchedule {
         self.target.start(ms(now_ms))
     }
 
-    /// Marks the running refresh as finished; `failed` maps each vendor
-    /// whose part failed to the error's `kind` (`{ genesys: "network" }`).
+    /// Marks the running refresh as finished, with the error `kind` of
+    /// each vendor whose part failed (`undefined` for a success).
     pub fn finish(
         &mut self,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-        #[wasm_bindgen(unchecked_param_type = "{ genesys?: string, thousandeyes?: string }")]
-        failed: JsValue,
-    ) -> Result<(), JsValue> {
-        let failed: std::collections::BTreeMap<String, String> =
-            if failed.is_undefined() || failed.is_null() {
-                Default::default()
-            } else {
-                thrown(read_js(&failed, "the failed vendors", 4_096))?
-            };
+        #[wasm_bindgen(js_name = genesysError)] genesys_error: Option<String>,
+        #[wasm_bindgen(js_name = thousandeyesError)] thousandeyes_error: Option<String>,
+    ) {
+        let failed = [
+            ("genesys", genesys_error),
+            ("thousandeyes", thousandeyes_error),
+        ];
         let pairs: Vec<(&str, &str)> = failed
             .iter()
-            .map(|(v, k)| (v.as_str(), k.as_str()))
+            .filter_map(|(vendor, kind)| kind.as_deref().map(|k| (*vendor, k)))
             .collect();
         self.target.finish(ms(now_ms), &pairs);
-        Ok(())
     }
 
     /// How long a scrape waits for the first refresh (0: answer now).
@@ -109,18 +110,7 @@ impl RefreshSchedule {
         #[wasm_bindgen(unchecked_param_type = "Overview | null")] overview: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Fired[]")] fired: JsValue,
     ) -> Result<String, JsValue> {
-        thrown((|| {
-            let overview: Overview = if overview.is_null() || overview.is_undefined() {
-                Overview {
-                    today: String::new(),
-                    genesys: None,
-                    thousandeyes: None,
-                }
-            } else {
-                read_js(&overview, "the overview", ANALYSIS_LIMIT)?
-            };
-            let fired: Vec<analysis::Fired> = read_js(&fired, "the fired rules", ANALYSIS_LIMIT)?;
-            Ok::<_, Error>(self.target.to_prometheus(&overview, &fired))
-        })())
+        thrown(exposition_args(&overview, &fired))
+            .map(|(overview, fired)| self.target.to_prometheus(&overview, &fired))
     }
 }

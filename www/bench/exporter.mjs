@@ -57,13 +57,13 @@ try {
 
   // 2. Vendor requests per hour: an hour on a virtual clock, a scrape every
   //    15 s, each refresh taking 5 s; the schedule decides, a scrape only reads.
-  const s = new RefreshSchedule(REFRESH_MS, ["genesys", "thousandeyes"], 0);
+  const s = new RefreshSchedule(REFRESH_MS, true, true, 0);
   let refreshes = 0;
   let scrapes = 0;
   let finishAt = null;
   for (let now = 0; now < 3_600_000; now += 1000) {
     if (finishAt !== null && now >= finishAt) {
-      s.finish(now, {});
+      s.finish(now);
       finishAt = null;
     }
     if (now % SCRAPE_MS === 0) {

@@ -257,8 +257,7 @@ export class Target {
     evaluateRules(overview({ today: new Date(now).toISOString().slice(0, 10), allowance: this.allowance }), this.rules);
     this.gc = spec.genesys ? new GenesysClient(spec.genesys) : undefined;
     this.te = spec.thousandeyes ? new ThousandEyesClient(spec.thousandeyes) : undefined;
-    const vendors = [...(this.gc ? ["genesys"] : []), ...(this.te ? ["thousandeyes"] : [])];
-    this.schedule = new RefreshSchedule(refreshMs, vendors, now);
+    this.schedule = new RefreshSchedule(refreshMs, Boolean(this.gc), Boolean(this.te), now);
     this.answers = {};
     this.lastOverview = null;
     this.lastFired = [];
@@ -323,7 +322,7 @@ export class Target {
       }
     }
     const now = Date.now();
-    this.schedule.finish(now, failed);
+    this.schedule.finish(now, failed.genesys, failed.thousandeyes);
     // A vendor that failed keeps its last good figures, now with up 0.
     if (o) [this.lastOverview, this.lastFired] = [o, fired];
     this.text = this.schedule.toPrometheus(this.lastOverview ?? null, this.lastFired ?? []);
