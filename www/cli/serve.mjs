@@ -383,6 +383,9 @@ function ownMetrics(targets, scrapes) {
     "# HELP usage_lens_exporter_probes_total Probes answered since the exporter started (each from the cache).",
     "# TYPE usage_lens_exporter_probes_total counter",
     `usage_lens_exporter_probes_total ${scrapes}`,
+    "# HELP usage_lens_exporter_refreshes_total Refreshes of each target's figures from the vendors since the exporter started, failed ones included.",
+    "# TYPE usage_lens_exporter_refreshes_total counter",
+    ...targets.map((t) => `usage_lens_exporter_refreshes_total{target="${t.name}"} ${t.schedule.refreshes}`),
   ];
   return lines.join("\n") + "\n";
 }
@@ -448,6 +451,8 @@ export async function serve(argv, env = process.env) {
       return 0;
     }
     initSync({ module: readFileSync(new URL("../usage_lens_bg.wasm", import.meta.url)) });
+    // The schedule checks the interval, before the environment and the file are read.
+    new RefreshSchedule(args.refreshMs, true, true, 0).free();
     const specs = args.config ? await loadConfig(args.config, env, secrets) : [targetFromEnvironment(env, secrets)];
     redact = redactor(secrets);
     const now = Date.now();
