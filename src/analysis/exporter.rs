@@ -40,9 +40,6 @@ pub const RETRY_FIRST_MS: u64 = 60_000;
 /// scrape timeout is 10 s).
 pub const FIRST_SCRAPE_WAIT_MS: u64 = 8_000;
 
-/// The vendors a target can have.
-const VENDORS: [&str; 2] = ["genesys", "thousandeyes"];
-
 /// Every error kind, for the bounded `kind` label of the error counter.
 const KINDS: [ErrorKind; 12] = [
     ErrorKind::InvalidInput,
@@ -91,14 +88,14 @@ pub fn error_kind_label(kind: &str) -> &'static str {
 }
 
 impl Target {
-    /// A target refreshed every `refresh_ms`, with the vendors named
-    /// (`genesys`, `thousandeyes`), created at `now_ms`.
+    /// A target refreshed every `refresh_ms`, with Genesys Cloud,
+    /// ThousandEyes or both, created at `now_ms`.
     ///
     /// # Errors
     ///
     /// `invalidInput` for an interval outside [`MIN_REFRESH_MS`]..=
-    /// [`MAX_REFRESH_MS`], an unknown vendor, or no vendor.
-    pub fn new(refresh_ms: u64, vendors: &[&str], now_ms: u64) -> Result<Target> {
+    /// [`MAX_REFRESH_MS`], or no vendor.
+    pub fn new(refresh_ms: u64, genesys: bool, thousandeyes: bool, now_ms: u64) -> Result<Target> {
         if !(MIN_REFRESH_MS..=MAX_REFRESH_MS).contains(&refresh_ms) {
             return Err(Error::invalid_input(format!(
                 "the refresh interval must be between {} s and {} h (got {refresh_ms} ms)",
@@ -106,25 +103,21 @@ impl Target {
                 MAX_REFRESH_MS / 3_600_000
             )));
         }
-        let mut states = Vec::new();
-        for v in vendors {
-            let vendor = VENDORS.iter().find(|k| *k == v).ok_or_else(|| {
-                Error::invalid_input(format!("unknown vendor {v:?}: genesys or thousandeyes"))
-            })?;
-            if states.iter().all(|s: &VendorState| s.vendor != *vendor) {
-                states.push(VendorState {
-                    vendor,
-                    up: false,
-                    last_success_ms: None,
-                    errors: Vec::new(),
-                });
-            }
-        }
-        if states.is_empty() {
+        if !genesys && !thousandeyes {
             return Err(Error::invalid_input(
                 "a target needs Genesys Cloud, ThousandEyes or both",
             ));
         }
+        let vendors = [("genesys", genesys), ("thousandeyes", thousandeyes)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(vendor, _)| VendorState {
+                vendor,
+                up: false,
+                last_success_ms: None,
+                errors: Vec::new(),
+            })
+            .collect();
         Ok(Target {
             refresh_ms,
             created_ms: now_ms,
@@ -133,7 +126,7 @@ impl Target {
             last_end_ms: None,
             failures_in_a_row: 0,
             refreshes: 0,
-            vendors: states,
+            vendors,
         })
     }
 
@@ -274,7 +267,7 @@ mod tests {
     const T0: u64 = 1_780_000_000_000;
 
     fn both(refresh_ms: u64) -> Target {
-        Target::new(refresh_ms, &["genesys", "thousandeyes"], T0).unwrap()
+        Target::new(refresh_ms, true, true, T0).unwrap()
     }
 
     /// Drives a target on a virtual clock: a scrape every `scrape_ms`, a
@@ -415,23 +408,17 @@ mod tests {
 
     #[test]
     fn bad_targets_are_refused() {
-        assert!(Target::new(999, &["genesys"], T0).is_err());
-        assert!(Target::new(MAX_REFRESH_MS + 1, &["genesys"], T0).is_err());
-        assert!(Target::new(MIN, &[], T0).is_err());
-        let e = Target::new(MIN, &["genesis"], T0).unwrap_err();
-        assert!(e.to_string().contains("genesis"), "{e}");
-        assert_eq!(
-            Target::new(MIN, &["genesys", "genesys"], T0)
-                .unwrap()
-                .vendors
-                .len(),
-            1
-        );
+        assert!(Target::new(999, true, false, T0).is_err());
+        assert!(Target::new(MAX_REFRESH_MS + 1, true, false, T0).is_err());
+        assert!(Target::new(MIN_REFRESH_MS, true, false, T0).is_ok());
+        assert!(Target::new(MAX_REFRESH_MS, false, true, T0).is_ok());
+        let e = Target::new(MIN, false, false, T0).unwrap_err();
+        assert!(e.to_string().contains("Genesys Cloud, ThousandEyes"), "{e}");
     }
 
     #[test]
     fn the_exposition_carries_the_schedule() {
-        let mut t = Target::new(5 * MIN, &["thousandeyes"], T0).unwrap();
+        let mut t = Target::new(5 * MIN, false, true, T0).unwrap();
         t.start(T0);
         t.finish(T0 + 500, &[]);
         let o = Overview {

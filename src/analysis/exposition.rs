@@ -127,7 +127,8 @@ impl Family {
         }
     }
 
-    fn add(&mut self, labels: Labels, value: f64) {
+    fn add(&mut self, labels: &[(&'static str, &str)], value: f64) {
+        let labels = labels.iter().map(|(k, v)| (*k, v.to_string())).collect();
         self.samples.push((labels, value));
     }
 
@@ -164,7 +165,7 @@ fn freshness_families(freshness: &Freshness) -> Vec<Family> {
         "usage_lens_build_info",
         "Always 1; the usage-lens version that wrote these figures.",
     );
-    build.add(vec![("version", env!("CARGO_PKG_VERSION").into())], 1.0);
+    build.add(&[("version", env!("CARGO_PKG_VERSION"))], 1.0);
     let mut up = Family::gauge(
         "usage_lens_up",
         "1 when the last refresh of the vendor's usage figures succeeded, 0 when it failed (the figures shown are then the last good ones).",
@@ -178,28 +179,25 @@ fn freshness_families(freshness: &Freshness) -> Vec<Family> {
         "Refreshes of the vendor's usage figures that failed, by error kind, since the exporter started.",
     );
     for v in &freshness.vendors {
-        let vendor = || ("vendor", v.vendor.to_string());
-        up.add(vec![vendor()], if v.up { 1.0 } else { 0.0 });
+        let vendor = ("vendor", v.vendor);
+        up.add(&[vendor], if v.up { 1.0 } else { 0.0 });
         if let Some(t) = v.last_success_seconds {
-            last.add(vec![vendor()], t);
+            last.add(&[vendor], t);
         }
         for (kind, n) in &v.errors {
-            errors.add(vec![vendor(), ("kind", kind.to_string())], *n as f64);
+            errors.add(&[vendor, ("kind", kind)], *n as f64);
         }
     }
     let mut refresh = Family::gauge(
         "usage_lens_refresh_interval_seconds",
         "How often the exporter refreshes the vendors' usage figures (usage-lens serve --refresh).",
     );
-    refresh.add(Vec::new(), freshness.refresh_seconds.unwrap_or(f64::NAN));
+    refresh.add(&[], freshness.refresh_seconds.unwrap_or(f64::NAN));
     let mut stale = Family::gauge(
         "usage_lens_stale_after_seconds",
         "After how long without a successful refresh the exporter's figures count as stale.",
     );
-    stale.add(
-        Vec::new(),
-        freshness.stale_after_seconds.unwrap_or(f64::NAN),
-    );
+    stale.add(&[], freshness.stale_after_seconds.unwrap_or(f64::NAN));
     let mut out = vec![build, up, last, errors];
     if freshness.refresh_seconds.is_some() {
         out.extend([refresh, stale]);
@@ -243,22 +241,18 @@ fn genesys_families(g: &GenesysOverview) -> Vec<Family> {
         format!("Share of an OAuth client's requests answered 429 (0 to 1), {window}"),
     );
     for (client, n, n429) in client_series(&g.clients) {
-        let c = || vec![("client", client.clone())];
-        requests.add(c(), n as f64);
-        refused.add(c(), n429 as f64);
-        ratio.add(c(), if n > 0 { n429 as f64 / n as f64 } else { 0.0 });
+        let c = [("client", client.as_str())];
+        requests.add(&c, n as f64);
+        refused.add(&c, n429 as f64);
+        ratio.add(&c, if n > 0 { n429 as f64 / n as f64 } else { 0.0 });
     }
     let m = &g.month;
-    let month = |more: &[(&'static str, &str)]| {
-        let mut l = vec![("month", m.month.clone())];
-        l.extend(more.iter().map(|(k, v)| (*k, v.to_string())));
-        l
-    };
+    let month = ("month", m.month.as_str());
     let mut mtd = Family::gauge(
         "usage_lens_genesys_month_to_date_requests",
         "API requests this calendar month (UTC) up to the last day with data, from the Genesys Cloud usage API's daily totals.",
     );
-    mtd.add(month(&[]), m.month_to_date as f64);
+    mtd.add(&[month], m.month_to_date as f64);
     let mut projected = Family::gauge(
         "usage_lens_genesys_month_projected_requests",
         format!("API requests projected for the whole calendar month: the days counted plus a forecast of the daily totals of the last {OVERVIEW_HISTORY_DAYS} days; bound mean, or the lower and upper edge of the 80 % band."),
@@ -268,36 +262,32 @@ fn genesys_families(g: &GenesysOverview) -> Vec<Family> {
         ("lower", m.projected_lower),
         ("upper", m.projected_upper),
     ] {
-        projected.add(month(&[("bound", bound)]), v);
+        projected.add(&[month, ("bound", bound)], v);
     }
     let mut allowance = Family::gauge(
         "usage_lens_genesys_month_allowance_requests",
         "The organization's monthly API request allowance, as configured.",
     );
     if let Some(a) = m.allowance {
-        allowance.add(month(&[]), a as f64);
+        allowance.add(&[month], a as f64);
     }
     vec![requests, refused, ratio, mtd, projected, allowance]
 }
 
 fn units(families: &mut [Family], kind: &str, f: &UnitsFigure) {
-    let k = |more: Option<(&'static str, &str)>| {
-        let mut l = vec![("kind", kind.to_string())];
-        l.extend(more.map(|(k, v)| (k, v.to_string())));
-        l
-    };
-    families[0].add(k(None), f.used as f64);
+    let k = ("kind", kind);
+    families[0].add(&[k], f.used as f64);
     if let Some(p) = f.vendor_projected {
-        families[1].add(k(Some(("source", "vendor"))), p as f64);
+        families[1].add(&[k, ("source", "vendor")], p as f64);
     }
     if let Some(p) = f.our_projected {
-        families[1].add(k(Some(("source", "usage_lens"))), p);
+        families[1].add(&[k, ("source", "usage_lens")], p);
     }
     if let Some(q) = f.quota {
-        families[2].add(k(Some(("limit", "quota"))), q as f64);
+        families[2].add(&[k, ("limit", "quota")], q as f64);
     }
     if let Some(i) = f.included {
-        families[2].add(k(Some(("limit", "included"))), i as f64);
+        families[2].add(&[k, ("limit", "included")], i as f64);
     }
 }
 
@@ -341,18 +331,15 @@ fn thousandeyes_families(t: &UnitsOutlook) -> Vec<Family> {
     units(&mut f, "cloud", &t.cloud);
     units(&mut f, "enterprise", &t.enterprise);
     for g in &t.groups {
-        let who = |more: Option<(&'static str, &str)>| {
-            let mut l = vec![("account_group", group_label(t, &g.name, &g.aid))];
-            l.extend(more.map(|(k, v)| (k, v.to_string())));
-            l
-        };
-        f[3].add(who(None), g.used as f64);
-        f[4].add(who(Some(("source", "vendor"))), g.vendor_projected as f64);
+        let name = group_label(t, &g.name, &g.aid);
+        let who = ("account_group", name.as_str());
+        f[3].add(&[who], g.used as f64);
+        f[4].add(&[who, ("source", "vendor")], g.vendor_projected as f64);
         if let Some(p) = g.our_projected {
-            f[4].add(who(Some(("source", "usage_lens"))), p);
+            f[4].add(&[who, ("source", "usage_lens")], p);
         }
         if let Some(q) = g.quota {
-            f[5].add(who(None), q as f64);
+            f[5].add(&[who], q as f64);
         }
     }
     f
@@ -364,13 +351,14 @@ fn rule_families(fired: &[Fired]) -> Vec<Family> {
         "1 for each usage-lens rule that fired on the figures above (rule, kind, vendor, who, severity).",
     );
     for f in fired {
+        let severity = format!("{:?}", f.severity).to_lowercase();
         rules.add(
-            vec![
-                ("rule", f.rule_id.clone()),
-                ("kind", f.kind.as_str().to_string()),
-                ("vendor", f.vendor.clone()),
-                ("who", f.who.clone()),
-                ("severity", format!("{:?}", f.severity).to_lowercase()),
+            &[
+                ("rule", &f.rule_id),
+                ("kind", f.kind.as_str()),
+                ("vendor", &f.vendor),
+                ("who", &f.who),
+                ("severity", &severity),
             ],
             1.0,
         );
@@ -379,7 +367,7 @@ fn rule_families(fired: &[Fired]) -> Vec<Family> {
         "usage_lens_rules_fired",
         "How many usage-lens rules fired on the figures above.",
     );
-    count.add(Vec::new(), fired.len() as f64);
+    count.add(&[], fired.len() as f64);
     vec![rules, count]
 }
 

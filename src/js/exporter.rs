@@ -44,13 +44,13 @@ impl RefreshSchedule {
         thousandeyes: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<RefreshSchedule, JsValue> {
-        let names = [("genesys", genesys), ("thousandeyes", thousandeyes)]
-            .into_iter()
-            .filter(|(_, on)| *on)
-            .map(|(name, _)| name)
-            .collect::<Vec<_>>();
-        thrown(Target::new(ms(refresh_ms), &names, ms(now_ms)))
-            .map(|target| RefreshSchedule { target })
+        thrown(Target::new(
+            ms(refresh_ms),
+            genesys,
+            thousandeyes,
+            ms(now_ms),
+        ))
+        .map(|target| RefreshSchedule { target })
     }
 
     /// Milliseconds until the next refresh is due (0: now).
