@@ -161,22 +161,19 @@ fn write_all(out: &mut String, families: &[Family]) {
 /// `usage_lens_build_info`, `usage_lens_up`, the last success, the refresh
 /// errors and the schedule.
 fn freshness_families(freshness: &Freshness) -> Vec<Family> {
-    let mut build = Family::gauge(
-        "usage_lens_build_info",
-        "Always 1; the usage-lens version that wrote these figures.",
-    );
+    let mut build = Family::gauge("usage_lens_build_info", "1; the usage-lens version.");
     build.add(&[("version", env!("CARGO_PKG_VERSION"))], 1.0);
     let mut up = Family::gauge(
         "usage_lens_up",
-        "1 when the last refresh of the vendor's usage figures succeeded, 0 when it failed (the figures shown are then the last good ones).",
+        "1 if the last refresh of the vendor's figures succeeded, 0 if not (the last good figures stay).",
     );
     let mut last = Family::gauge(
         "usage_lens_last_success_timestamp_seconds",
-        "When the vendor's usage figures were last fetched whole (Unix time).",
+        "When the vendor's figures were last refreshed (Unix time).",
     );
     let mut errors = Family::counter(
         "usage_lens_refresh_errors_total",
-        "Refreshes of the vendor's usage figures that failed, by error kind, since the exporter started.",
+        "Failed refreshes of the vendor's figures, by error kind.",
     );
     for v in &freshness.vendors {
         let vendor = ("vendor", v.vendor);
@@ -190,12 +187,12 @@ fn freshness_families(freshness: &Freshness) -> Vec<Family> {
     }
     let mut refresh = Family::gauge(
         "usage_lens_refresh_interval_seconds",
-        "How often the exporter refreshes the vendors' usage figures (usage-lens serve --refresh).",
+        "How often the vendors' figures are refreshed (serve --refresh).",
     );
     refresh.add(&[], freshness.refresh_seconds.unwrap_or(f64::NAN));
     let mut stale = Family::gauge(
         "usage_lens_stale_after_seconds",
-        "After how long without a successful refresh the exporter's figures count as stale.",
+        "After how long without a successful refresh the figures are stale.",
     );
     stale.add(&[], freshness.stale_after_seconds.unwrap_or(f64::NAN));
     let mut out = vec![build, up, last, errors];
@@ -226,19 +223,19 @@ fn client_series(clients: &[ClientFigures]) -> Vec<(String, i64, i64)> {
 
 fn genesys_families(g: &GenesysOverview) -> Vec<Family> {
     let window = format!(
-        "from the Genesys Cloud usage API (organization usage by day and OAuth client), over the last {OVERVIEW_HISTORY_DAYS} days up to yesterday; the {CLIENT_LABELS} busiest clients by name, the rest as \"{OTHER_CLIENTS}\"."
+        "Genesys Cloud usage API, last {OVERVIEW_HISTORY_DAYS} days to yesterday; the {CLIENT_LABELS} busiest, the rest as {OTHER_CLIENTS}."
     );
     let mut requests = Family::gauge(
         "usage_lens_genesys_client_requests",
-        format!("API requests per OAuth client, {window}"),
+        format!("Requests per OAuth client. {window}"),
     );
     let mut refused = Family::gauge(
         "usage_lens_genesys_client_429_responses",
-        format!("429 (rate limited) answers per OAuth client, {window}"),
+        format!("429 answers per OAuth client. {window}"),
     );
     let mut ratio = Family::gauge(
         "usage_lens_genesys_client_429_ratio",
-        format!("Share of an OAuth client's requests answered 429 (0 to 1), {window}"),
+        format!("Share of a client's requests answered 429. {window}"),
     );
     for (client, n, n429) in client_series(&g.clients) {
         let c = [("client", client.as_str())];
@@ -250,12 +247,12 @@ fn genesys_families(g: &GenesysOverview) -> Vec<Family> {
     let month = ("month", m.month.as_str());
     let mut mtd = Family::gauge(
         "usage_lens_genesys_month_to_date_requests",
-        "API requests this calendar month (UTC) up to the last day with data, from the Genesys Cloud usage API's daily totals.",
+        "Requests this month (UTC) up to the last day with data. Genesys Cloud usage API.",
     );
     mtd.add(&[month], m.month_to_date as f64);
     let mut projected = Family::gauge(
         "usage_lens_genesys_month_projected_requests",
-        format!("API requests projected for the whole calendar month: the days counted plus a forecast of the daily totals of the last {OVERVIEW_HISTORY_DAYS} days; bound mean, or the lower and upper edge of the 80 % band."),
+        format!("Requests projected for the month: days counted plus a forecast from the last {OVERVIEW_HISTORY_DAYS} days (mean, 80 % band edges)."),
     );
     for (bound, v) in [
         ("mean", m.projected),
@@ -266,7 +263,7 @@ fn genesys_families(g: &GenesysOverview) -> Vec<Family> {
     }
     let mut allowance = Family::gauge(
         "usage_lens_genesys_month_allowance_requests",
-        "The organization's monthly API request allowance, as configured.",
+        "The monthly API request allowance, as configured.",
     );
     if let Some(a) = m.allowance {
         allowance.add(&[month], a as f64);
@@ -301,19 +298,21 @@ fn group_label(t: &UnitsOutlook, name: &str, aid: &str) -> String {
 }
 
 fn thousandeyes_families(t: &UnitsOutlook) -> Vec<Family> {
-    let period = "this billing period, from the ThousandEyes usage API";
+    let period = "this billing period. ThousandEyes usage API";
     let mut f = vec![
         Family::gauge(
             "usage_lens_thousandeyes_units_used",
-            format!("Units used {period} (kind cloud: tests; enterprise: enterprise agents)."),
+            format!("Units used {period}."),
         ),
         Family::gauge(
             "usage_lens_thousandeyes_units_projected",
-            format!("Units projected to the end of {period}: source vendor is ThousandEyes' own projection, usage_lens the period's run rate."),
+            format!(
+                "Units projected to the end of {period} (vendor: its own; usage_lens: run rate)."
+            ),
         ),
         Family::gauge(
             "usage_lens_thousandeyes_units_limit",
-            "The organization's units per billing period: limit quota (from the quotas API) or included (in the contract).",
+            "Units per billing period: quota (quotas API) or included (contract).",
         ),
         Family::gauge(
             "usage_lens_thousandeyes_group_units_used",
@@ -321,11 +320,11 @@ fn thousandeyes_families(t: &UnitsOutlook) -> Vec<Family> {
         ),
         Family::gauge(
             "usage_lens_thousandeyes_group_units_projected",
-            format!("Cloud units projected per account group to the end of {period} (source vendor or usage_lens)."),
+            format!("Cloud units projected per account group to the end of {period}."),
         ),
         Family::gauge(
             "usage_lens_thousandeyes_group_units_quota",
-            "Account group quotas in units per billing period, where set (ThousandEyes quotas API).",
+            "Account group quotas, units per billing period (ThousandEyes quotas API).",
         ),
     ];
     units(&mut f, "cloud", &t.cloud);
@@ -348,7 +347,7 @@ fn thousandeyes_families(t: &UnitsOutlook) -> Vec<Family> {
 fn rule_families(fired: &[Fired]) -> Vec<Family> {
     let mut rules = Family::gauge(
         "usage_lens_rule_fired",
-        "1 for each usage-lens rule that fired on the figures above (rule, kind, vendor, who, severity).",
+        "1 for each usage-lens rule that fired on these figures.",
     );
     for f in fired {
         let severity = format!("{:?}", f.severity).to_lowercase();
@@ -365,7 +364,7 @@ fn rule_families(fired: &[Fired]) -> Vec<Family> {
     }
     let mut count = Family::gauge(
         "usage_lens_rules_fired",
-        "How many usage-lens rules fired on the figures above.",
+        "How many usage-lens rules fired on these figures.",
     );
     count.add(&[], fired.len() as f64);
     vec![rules, count]
