@@ -46,6 +46,22 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
 fi
 
+# 3b. Prometheus and promtool from Debian, for the `prometheus` test stage
+#     (the exporter scraped by a real Prometheus, the alert rules' unit
+#     tests). The tests start their own; no service is left running.
+if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+  say "prometheus + promtool: present"
+else
+  say "installing prometheus (server and promtool) from Debian"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    $sudo_cmd systemctl disable --now prometheus
+  fi
+fi
+
 # 4. Every crate the build and the tests use, at the versions of Cargo.lock,
 #    downloaded into cargo's cache. Trunk builds with `--offline` (so that it
 #    never downloads tools), so the crates must be here before `make run`.

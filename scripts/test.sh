@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Every test tier of usage-lens, in order. Fails if any tier fails or runs
 # no test. With an argument, runs only the named stages:
-#   lint native sdk browser node e2e
+#   lint native sdk browser node prometheus e2e
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
-STAGES=${*:-lint native sdk browser node e2e}
+STAGES=${*:-lint native sdk browser node prometheus e2e}
 LOGDIR="$ROOT/target/test-logs"
 mkdir -p "$LOGDIR"
 
@@ -94,6 +94,25 @@ if want node; then
   node_files node test
   step "bundler check (esbuild bundles a bare usage-lens import)"
   bundle_example
+fi
+
+# ---------------------------------------------------------------- the systems that consume us
+if want prometheus; then
+  step "promtool: the shipped scrape config and alert rules, and the rules' unit tests"
+  promtool check config monitoring/prometheus.yml
+  promtool test rules monitoring/alerts.test.yml
+  start_sim
+  install_pkg
+  step "promtool check metrics on usage-lens check --format prometheus"
+  rc=0
+  USAGE_LENS_GENESYS_TOKEN=promtool-gc-token USAGE_LENS_GENESYS_BASE_URL="$SIM_URL/_s/id=promtool;exec=50" \
+    USAGE_LENS_TE_TOKEN=promtool-te-token USAGE_LENS_TE_BASE_URL="$SIM_URL/_s/id=promtool" \
+    usage-lens check --allowance 1000000 --format prometheus >"$LOGDIR/check.prom" || rc=$?
+  if [ "$rc" -gt 1 ]; then echo "usage-lens check failed ($rc)" >&2; exit 1; fi
+  promtool check metrics <"$LOGDIR/check.prom"
+  step "a real Prometheus scrapes usage-lens serve (two organizations) with the shipped rules and dashboard"
+  (cd www && SIM_SERVER="$ROOT/target/debug/sim-server" node test/prometheus.stage.mjs) 2>&1 | tee "$LOGDIR/prometheus.log"
+  grep -q '^prometheus stage .*: passed' "$LOGDIR/prometheus.log" || { echo "prometheus: the stage did not pass" >&2; exit 1; }
 fi
 
 # ---------------------------------------------------------------- end to end

@@ -8,6 +8,7 @@
 
 pub mod answer;
 pub mod csv;
+pub mod exporter;
 pub mod exposition;
 pub mod forecast;
 pub mod format;
@@ -21,7 +22,7 @@ mod series;
 pub mod series_forecast;
 pub mod units;
 
-pub use exposition::{overview_csv, to_prometheus};
+pub use exposition::{overview_csv, to_prometheus, to_prometheus_with, Freshness, VendorFreshness};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use group::{headline, sum_by, top_n, top_with_other, Bar, GroupTotal, Headline, NONE, OTHER};
 pub use outlook::{

@@ -1,5 +1,6 @@
 //! The analysis for JavaScript: `forecast`, `overview`, `evaluateRules`,
-//! `defaultRules`, `toPrometheus` and `overviewCsv`.
+//! `defaultRules`, `toPrometheus` and `overviewCsv`, and the exporter's
+//! `RefreshSchedule` (in `exporter.rs`).
 //!
 //! Each function is synchronous and pure: it converts its arguments, calls
 //! [`crate::analysis`] and converts the answer. Input that does not fit
@@ -9,6 +10,9 @@ use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 
 use super::{json_to_js, read_js, to_js_error};
+
+#[path = "exporter.rs"]
+mod exporter;
 use crate::analysis::{self, Allowance, ForecastOptions, Overview, OverviewInput, Records, Rule};
 use crate::error::{Error, Result};
 use crate::genesys::ApiUsageRow;
@@ -218,17 +222,37 @@ pub fn default_rules() -> JsValue {
 }
 
 /// The overview and the fired rules in the Prometheus text exposition
-/// format (0.0.4), for a node_exporter textfile collector or a scrape job.
+/// format (0.0.4), for a textfile collector or a scrape job: every vendor in
+/// the overview counts as fetched whole just now (`usage_lens_up` 1, the
+/// last success now).
 #[wasm_bindgen(js_name = toPrometheus)]
 pub fn to_prometheus(
     #[wasm_bindgen(unchecked_param_type = "Overview")] overview: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Fired[]")] fired: JsValue,
 ) -> std::result::Result<String, JsValue> {
-    thrown((|| {
-        let overview: Overview = read_js(&overview, "the overview", ANALYSIS_LIMIT)?;
-        let fired: Vec<analysis::Fired> = read_js(&fired, "the fired rules", ANALYSIS_LIMIT)?;
-        Ok(analysis::to_prometheus(&overview, &fired))
-    })())
+    thrown(exposition_args(&overview, &fired)).map(|(overview, fired)| {
+        let now = js_sys::Date::now() / 1000.0;
+        let freshness = analysis::Freshness::fetched(&overview, now);
+        analysis::to_prometheus_with(&overview, &fired, &freshness)
+    })
+}
+
+/// The overview (an empty one for `null`) and the fired rules that
+/// `toPrometheus` reads.
+fn exposition_args(
+    overview: &JsValue,
+    fired: &JsValue,
+) -> Result<(Overview, Vec<analysis::Fired>)> {
+    let overview = if overview.is_null() || overview.is_undefined() {
+        Overview {
+            today: String::new(),
+            genesys: None,
+            thousandeyes: None,
+        }
+    } else {
+        read_js(overview, "the overview", ANALYSIS_LIMIT)?
+    };
+    Ok((overview, read_js(fired, "the fired rules", ANALYSIS_LIMIT)?))
 }
 
 /// The overview as one CSV table (`vendor,section,who,measure,value`).

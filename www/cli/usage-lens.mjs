@@ -278,6 +278,11 @@ async function main() {
   return fired.length > 0 ? 1 : 0;
 }
 
+if (process.argv[2] === "serve") {
+  // The exporter (serve.mjs) runs until SIGTERM; its own --help says how.
+  process.exit(await (await import("./serve.mjs")).serve(process.argv.slice(3)));
+}
+
 main().then(
   (code) => process.exit(code),
   (e) => fail(e instanceof UsageError ? e.message : describe(e)),

@@ -197,13 +197,18 @@ test("toPrometheus and overviewCsv carry the overview's figures", () => {
   const fired = evaluateRules(o);
   const text = toPrometheus(o, fired);
   assert.match(text, /^# HELP usage_lens_/m);
-  assert.match(text, /^# TYPE usage_lens_genesys_month_to_date gauge$/m);
-  assert.match(text, /^usage_lens_genesys_month_to_date\{month="2026-12"\} 13500$/m);
-  assert.match(text, /^usage_lens_genesys_projected_month_total\{month="2026-12",bound="mean"\} 46500$/m);
-  assert.match(text, /^usage_lens_genesys_allowance\{month="2026-12"\} 40000$/m);
+  assert.match(text, /^# TYPE usage_lens_genesys_month_to_date_requests gauge$/m);
+  assert.match(text, /^usage_lens_genesys_month_to_date_requests\{month="2026-12"\} 13500$/m);
+  assert.match(text, /^usage_lens_genesys_month_projected_requests\{month="2026-12",bound="mean"\} 46500$/m);
+  assert.match(text, /^usage_lens_genesys_month_allowance_requests\{month="2026-12"\} 40000$/m);
   assert.match(text, /^usage_lens_genesys_client_requests\{client="Wallboard"\} 31500$/m);
   assert.match(text, /^usage_lens_rule_fired\{rule="429-share",kind="share429",vendor="genesys",who="Wallboard",severity="critical"\} 1$/m);
   assert.match(text, /^usage_lens_rules_fired 2$/m);
+  // Fetched whole just now: Genesys is up, its last success within a minute.
+  assert.match(text, /^usage_lens_up\{vendor="genesys"\} 1$/m);
+  const last = Number(text.match(/^usage_lens_last_success_timestamp_seconds\{vendor="genesys"\} (\S+)$/m)[1]);
+  assert.ok(Math.abs(last - Date.now() / 1000) < 60, `${last}`);
+  assert.match(text, /^usage_lens_build_info\{version="[^"]+"\} 1$/m);
   assert.ok(text.endsWith("\n"));
   const csv = overviewCsv(o);
   const lines = csv.trim().split(/\r?\n/);

@@ -152,17 +152,22 @@ test("--format prometheus parses with prometheus_client and matches the fired ru
   const byName = Object.fromEntries(families.map((f) => [f.name, f]));
   for (const name of [
     "usage_lens_genesys_client_requests",
-    "usage_lens_genesys_client_429",
-    "usage_lens_genesys_month_to_date",
-    "usage_lens_genesys_projected_month_total",
-    "usage_lens_genesys_allowance",
+    "usage_lens_genesys_client_429_responses",
+    "usage_lens_genesys_client_429_ratio",
+    "usage_lens_genesys_month_to_date_requests",
+    "usage_lens_genesys_month_projected_requests",
+    "usage_lens_genesys_month_allowance_requests",
     "usage_lens_thousandeyes_units_used",
     "usage_lens_rule_fired",
+    "usage_lens_up",
+    "usage_lens_last_success_timestamp_seconds",
+    "usage_lens_build_info",
   ]) {
     assert.ok(byName[name], `${name} in ${families.map((f) => f.name).join(", ")}`);
     assert.equal(byName[name].type, "gauge", name);
   }
-  assert.equal(byName.usage_lens_genesys_allowance.samples[0].value, 1_000_000);
+  assert.equal(byName.usage_lens_genesys_month_allowance_requests.samples[0].value, 1_000_000);
+  assert.deepEqual(byName.usage_lens_up.samples.map((s) => [s.labels.vendor, s.value]).sort(), [["genesys", 1], ["thousandeyes", 1]]);
   const clients = byName.usage_lens_genesys_client_requests.samples;
   assert.ok(clients.length > 3 && clients.every((s) => s.labels.client && s.value >= 0));
   const json = JSON.parse((await run(["check", "--allowance", "1000000", "--format", "json"], both())).stdout);
