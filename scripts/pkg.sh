@@ -17,7 +17,7 @@ wasm-bindgen --target web --out-dir pkg --out-name usage_lens \
 { printf '/// <reference lib="esnext.disposable" />\n'; cat pkg/usage_lens.d.ts; } > pkg/usage_lens.d.ts.tmp
 mv pkg/usage_lens.d.ts.tmp pkg/usage_lens.d.ts
 # Rust 1.95 emits these post-MVP features by default; wasm-opt must accept them.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   pkg/usage_lens_bg.wasm -o pkg/usage_lens_bg.wasm
 

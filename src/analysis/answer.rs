@@ -75,8 +75,8 @@ fn text_order(a: &str, b: &str) -> std::cmp::Ordering {
             .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
     } else {
         a.chars()
-            .flat_map(char::to_lowercase)
-            .cmp(b.chars().flat_map(char::to_lowercase))
+            .map(super::format::fold_char)
+            .cmp(b.chars().map(super::format::fold_char))
     }
 }
 

@@ -350,7 +350,7 @@ fn rule_families(fired: &[Fired]) -> Vec<Family> {
         "1 for each usage-lens rule that fired on these figures.",
     );
     for f in fired {
-        let severity = format!("{:?}", f.severity).to_lowercase();
+        let severity = f.severity.as_str().to_string();
         rules.add(
             &[
                 ("rule", &f.rule_id),

@@ -182,6 +182,16 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The wire name (`warning`, `critical`), as in JSON and in metric labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 /// A rule that fired.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

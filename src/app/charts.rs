@@ -379,7 +379,7 @@ fn series_summary(series: &Series, group_label: &str, fc: Option<&Forecast>) -> 
     });
     format!(
         "Requests per period from {first} to {last}, stacked by {}. Largest period: {} requests.",
-        group_label.to_lowercase(),
+        group_label.to_ascii_lowercase(),
         group_digits(largest)
     ) + &forecast.unwrap_or_default()
 }
@@ -455,7 +455,7 @@ fn series_caption(
     });
     view! {
         <figcaption>
-            {format!("Requests over time by {}", group_label.to_lowercase())}
+            {format!("Requests over time by {}", group_label.to_ascii_lowercase())}
             {per.map(|p| view! { <span class="hint" data-testid="series-per">{format!(" · one bar per {p}")}</span> })}
             {forecast}
         </figcaption>
@@ -705,7 +705,7 @@ pub fn StatusChart(
         .collect();
     let caption = format!(
         "Status codes by {}, 429 share highlighted",
-        label.to_lowercase()
+        label.to_ascii_lowercase()
     );
     view! {
         <figure class="chart" data-testid=format!("chart-status-{id}")>

@@ -234,7 +234,7 @@ fn top_bars(records: &Records, d: Dimension) -> impl IntoView {
     let groups = top_n(records, d, 10);
     let shares = groups.iter().map(|g| g.share429).collect();
     let set = BarSet {
-        title: format!("Top {} by requests", d.label().to_lowercase()),
+        title: format!("Top {} by requests", d.label().to_ascii_lowercase()),
         id: dim_id(d),
         unit: "requests",
         bars: groups

@@ -25,7 +25,7 @@ pub fn haystack_of(table: &Table) -> Vec<String> {
             table
                 .row(i)
                 .iter()
-                .map(|c| c.shown().to_lowercase())
+                .map(|c| crate::analysis::format::fold_case(&c.shown()))
                 .collect::<Vec<_>>()
                 .join("\u{1f}")
         })

@@ -39,7 +39,7 @@ pub fn DataTable(
     let haystack: Arc<OnceLock<Vec<String>>> = Arc::new(OnceLock::new());
     let t = table.clone();
     let order = Memo::new(move |_| {
-        let needle = filter.with(|f| f.trim().to_lowercase());
+        let needle = filter.with(|f| crate::analysis::format::fold_case(f.trim()));
         let mut idx: Vec<usize> = if needle.is_empty() {
             (0..t.len()).collect()
         } else {
