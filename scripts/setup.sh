@@ -10,6 +10,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf 'setup: %s\n' "$*"; }
+# Debian's package lists are read once per setup, and only when something is missing.
+apt_updated=""
+apt_update_once() {
+  [ -n "$apt_updated" ] && return 0
+  ${sudo_cmd:-} apt-get update -qq
+  apt_updated=1
+}
 
 # 1. The wasm32 target for the pinned toolchain (rust-toolchain.toml).
 toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
@@ -42,9 +49,27 @@ else
   say "installing chromium and chromium-driver from Debian"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
 fi
+
+# 3b. The other engines' tiers (scripts/test.sh firefox, webkit): Firefox ESR
+#     and WebKitGTK's WebKitWebDriver (it opens MiniBrowser) from Debian, with
+#     Xvfb for MiniBrowser's display; geckodriver from crates.io.
+engine_pkgs=()
+for pkg in firefox-esr webkit2gtk-driver xvfb; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || engine_pkgs+=("$pkg")
+done
+if [ ${#engine_pkgs[@]} -eq 0 ]; then
+  say "firefox-esr + webkit2gtk-driver + xvfb: present"
+else
+  say "installing ${engine_pkgs[*]} from Debian"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${engine_pkgs[@]}"
+fi
+cargo_tool geckodriver 0.37.1 geckodriver --locked
 
 # 4. Every crate the build and the tests use, at the versions of Cargo.lock,
 #    downloaded into cargo's cache. Trunk builds with `--offline` (so that it
