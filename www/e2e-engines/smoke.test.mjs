@@ -34,7 +34,7 @@ async function open(t, url = APP) {
     } finally {
       await s.close();
     }
-    assert.deepEqual(errors, [], "no uncaught error, rejection or console.error in the page");
+    assert.deepEqual(errors, [], "no uncaught error, rejected promise or Content-Security-Policy violation in the page");
   });
   await s.goto(url);
   return s;

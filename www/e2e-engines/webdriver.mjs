@@ -140,8 +140,9 @@ async function call(url, method, body, timeout = LONG) {
   return json.value;
 }
 
-// Installed in the page after every navigation: it records uncaught errors
-// and rejected promises (a panic of the app ends as one), and keeps each Blob
+// Installed in the page after every navigation: it records uncaught errors,
+// rejected promises (a panic of the app ends as one) and
+// Content-Security-Policy violations, and keeps each Blob
 // the app turns into a download link, preventing the link's default (a
 // download dialog), so that a test reads what an export button offered. The
 // Blob is kept at URL.createObjectURL: the page's Content-Security-Policy
@@ -152,6 +153,7 @@ const WATCH = `
     const ul = (w.__ul = { errors: [], files: [], blobs: new w.Map() });
     w.addEventListener("error", (e) => ul.errors.push("error: " + (e.message || e.type)));
     w.addEventListener("unhandledrejection", (e) => ul.errors.push("rejection: " + String(e.reason)));
+    w.document.addEventListener("securitypolicyviolation", (e) => ul.errors.push("csp: " + e.violatedDirective + " " + e.blockedURI));
     const create = w.URL.createObjectURL.bind(w.URL);
     w.URL.createObjectURL = (blob) => { const url = create(blob); ul.blobs.set(url, blob); return url; };
     w.document.addEventListener("click", (e) => {
