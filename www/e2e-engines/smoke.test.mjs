@@ -66,6 +66,9 @@ async function rowTotal(s) {
   return Number((m[2] ?? m[1]).replaceAll(",", ""));
 }
 
+/** How many pixels the page is wider than the window (a layout that differs by engine shows here). */
+const sideways = (s) => s.exec("return document.documentElement.scrollWidth - window.innerWidth;");
+
 async function toQuery(s) {
   await s.click("[data-testid=view-query]");
   await s.waitForSelector("[data-testid=run]", { timeout: 10_000 });
@@ -86,6 +89,7 @@ test("Demo opens the overview: forecast band, fired rules, clients and ThousandE
   const units = await s.text("[data-testid=units-table]");
   for (const word of ["Cloud (tests)", "Enterprise agents", "Quota"]) assert.ok(units.includes(word), `units say ${word}`);
   assert.equal(await s.count("[data-testid=card-error]"), 0, "no card failed");
+  assert.ok((await sideways(s)) <= 0, "no sideways scrolling");
   await s.screenshot(SHOTS, `${ENGINE}-overview.png`);
 });
 
@@ -101,6 +105,7 @@ test("A query draws a chart, and CSV and JSON exports hold the rows shown", BOUN
   assert.ok((await s.count("[data-testid^=chart-top-] rect, [data-testid^=chart-status-] rect")) >= 1, "top-N or status bars");
   const total = await rowTotal(s);
   assert.ok(total > 10, `rows: ${total}`);
+  assert.ok((await sideways(s)) <= 0, "no sideways scrolling");
   await s.screenshot(SHOTS, `${ENGINE}-query.png`);
 
   const csv = await s.download("export-csv");
