@@ -30,7 +30,7 @@ fi
 # 2. Cargo-installed tools at exact versions.
 cargo_tool() { # binary version crate [extra cargo install flags...]
   local bin=$1 version=$2 crate=$3; shift 3
-  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -q " $version\b"; then
+  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep " $version\b" >/dev/null; then
     say "$bin $version: present"
   else
     say "installing $crate $version (this takes several minutes, once)"
