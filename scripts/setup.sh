@@ -10,6 +10,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf 'setup: %s\n' "$*"; }
+# Debian's package lists are read once per setup, and only when something is missing.
+apt_updated=""
+apt_update_once() {
+  [ -n "$apt_updated" ] && return 0
+  ${sudo_cmd:-} apt-get update -qq
+  apt_updated=1
+}
 
 # 1. The wasm32 target for the pinned toolchain (rust-toolchain.toml).
 toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
@@ -23,7 +30,7 @@ fi
 # 2. Cargo-installed tools at exact versions.
 cargo_tool() { # binary version crate [extra cargo install flags...]
   local bin=$1 version=$2 crate=$3; shift 3
-  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -q " $version\b"; then
+  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep " $version\b" >/dev/null; then
     say "$bin $version: present"
   else
     say "installing $crate $version (this takes several minutes, once)"
@@ -42,11 +49,29 @@ else
   say "installing chromium and chromium-driver from Debian"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
 fi
 
-# 3b. Prometheus and promtool from Debian, for the `prometheus` test stage
+# 3b. The other engines' tiers (scripts/test.sh firefox, webkit): Firefox ESR
+#     and WebKitGTK's WebKitWebDriver (it opens MiniBrowser) from Debian, with
+#     Xvfb for MiniBrowser's display; geckodriver from crates.io.
+engine_pkgs=()
+for pkg in firefox-esr webkit2gtk-driver xvfb; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || engine_pkgs+=("$pkg")
+done
+if [ ${#engine_pkgs[@]} -eq 0 ]; then
+  say "firefox-esr + webkit2gtk-driver + xvfb: present"
+else
+  say "installing ${engine_pkgs[*]} from Debian"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${engine_pkgs[@]}"
+fi
+cargo_tool geckodriver 0.37.1 geckodriver --locked
+
+# 3c. Prometheus and promtool from Debian, for the `prometheus` test stage
 #     (the exporter scraped by a real Prometheus, the alert rules' unit
 #     tests). The tests start their own; no service is left running.
 if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
@@ -55,7 +80,7 @@ else
   say "installing prometheus (server and promtool) from Debian"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
     $sudo_cmd systemctl disable --now prometheus

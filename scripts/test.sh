@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Every test tier of usage-lens, in order. Fails if any tier fails or runs
 # no test. With an argument, runs only the named stages:
-#   lint native sdk browser node prometheus e2e
+#   lint native sdk browser node prometheus e2e firefox webkit
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$ROOT/www/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
-STAGES=${*:-lint native sdk browser node prometheus e2e}
+STAGES=${*:-lint native sdk browser node prometheus e2e firefox webkit}
 LOGDIR="$ROOT/target/test-logs"
 mkdir -p "$LOGDIR"
 
@@ -128,6 +128,68 @@ if want e2e; then
   mkdir -p "$ROOT/target/screenshots"
   node_files e2e e2e
 fi
+
+# ---------------------------------------------------------------- Firefox and WebKit
+# The browser suites and an end-to-end smoke in the two other engines. The
+# suites run through wasm-bindgen-test-runner, which picks its driver from
+# GECKODRIVER or SAFARIDRIVER (WebKitWebDriver speaks the same W3C protocol
+# and opens MiniBrowser); the smoke (www/e2e-engines/) drives the release
+# build with plain WebDriver calls. MiniBrowser needs a display: the webkit
+# stage starts its own Xvfb on a free display, stopped with the servers.
+start_display() {
+  [ -n "${ENGINE_DISPLAY:-}" ] && return 0
+  rm -f "$LOGDIR/xvfb.display"
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$LOGDIR/xvfb.display" 2>"$LOGDIR/xvfb.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do [ -s "$LOGDIR/xvfb.display" ] && break; sleep 0.1; done
+  ENGINE_DISPLAY=":$(tr -dc 0-9 <"$LOGDIR/xvfb.display")"
+  if [ "$ENGINE_DISPLAY" = ":" ]; then echo "Xvfb did not start" >&2; cat "$LOGDIR/xvfb.log" >&2; exit 1; fi
+  echo "Xvfb: display $ENGINE_DISPLAY"
+}
+
+engine_suites() { # engine: tests/browser.rs, browser_faults.rs and app_dom.rs
+  local engine=$1
+  (
+    unset CHROMEDRIVER GECKODRIVER SAFARIDRIVER
+    if [ "$engine" = firefox ]; then export GECKODRIVER; GECKODRIVER=$(command -v geckodriver); fi
+    if [ "$engine" = webkit ]; then export SAFARIDRIVER DISPLAY="$ENGINE_DISPLAY"; SAFARIDRIVER=$(command -v WebKitWebDriver); fi
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+    export WASM_BINDGEN_TEST_TIMEOUT=180
+    cargo test --target wasm32-unknown-unknown --features js --test browser --test browser_faults 2>&1 | tee "$LOGDIR/$engine-browser.log"
+    cargo test --target wasm32-unknown-unknown --features app --test app_dom 2>&1 | tee "$LOGDIR/$engine-app_dom.log"
+  )
+  cargo_count "$LOGDIR/$engine-browser.log" "$engine (library)"
+  cargo_count "$LOGDIR/$engine-app_dom.log" "$engine (app components)"
+}
+
+ENGINE_APP_URL=""
+engine_smoke() { # engine: the end-to-end smoke against dist/
+  local engine=$1
+  if [ -z "$ENGINE_APP_URL" ]; then
+    # The e2e stage of this run has built dist/ already.
+    want e2e || { bash scripts/dist.sh; python3 scripts/size_budget.py dist; }
+    serve_dir "$ROOT/dist" dist-engines ENGINE_APP_URL
+  fi
+  mkdir -p "$ROOT/target/screenshots"
+  (
+    export ENGINE=$engine APP_URL=$ENGINE_APP_URL
+    [ "$engine" = webkit ] && export DISPLAY="$ENGINE_DISPLAY"
+    node_files "$engine" e2e-engines
+  )
+}
+
+for engine in firefox webkit; do
+  if want "$engine"; then
+    started=$SECONDS
+    start_sim
+    [ "$engine" = webkit ] && start_display
+    step "browser tests (wasm-bindgen-test in $engine)"
+    engine_suites "$engine"
+    step "end to end in $engine (WebDriver against the release build)"
+    engine_smoke "$engine"
+    echo "$engine: $((SECONDS - started)) s"
+  fi
+done
 
 echo
 echo "all requested stages passed: $STAGES"
