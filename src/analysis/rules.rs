@@ -438,11 +438,20 @@ fn units_quota(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
         ("cloud units", &t.cloud),
         ("enterprise units", &t.enterprise),
     ] {
-        units_figure(rule, name, f, out);
+        units_figure(rule, name, f, t.ended(), out);
     }
 }
 
-fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, out: &mut Vec<Fired>) {
+/// How a units sentence ends: a period that is over is not "projected".
+fn period_tail(ended: bool) -> &'static str {
+    if ended {
+        " in the billing period that ended"
+    } else {
+        ""
+    }
+}
+
+fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, ended: bool, out: &mut Vec<Fired>) {
     let Some(share) = f.share else { return };
     let value = share * 100.0;
     if value <= rule.threshold {
@@ -464,9 +473,15 @@ fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, out: &mut Vec<Fired>) 
         value,
         critical: projected > limit as f64,
         what: format!(
-            "{name} are projected to reach {} against {} {against}",
+            "{name} {} {} against {} {against}{}",
+            if ended {
+                "reached"
+            } else {
+                "are projected to reach"
+            },
             count(projected),
-            group_digits(limit)
+            group_digits(limit),
+            period_tail(ended)
         ),
         by: format!("{} of the {against}", pct(share)),
         advice: "Lower the frequency of the costliest tests, or ask for a larger quota.".into(),
@@ -494,10 +509,16 @@ fn group_quota(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
             value,
             critical: projected > quota as f64,
             what: format!(
-                "account group {} is projected to use {} units against its quota of {}",
+                "account group {} {} {} units against its quota of {}{}",
                 g.name,
+                if t.ended() {
+                    "used"
+                } else {
+                    "is projected to use"
+                },
                 count(projected),
-                group_digits(quota)
+                group_digits(quota),
+                period_tail(t.ended())
             ),
             by: format!("{} of its quota", pct(share)),
             advice: "Move or slow this group's tests, or raise its quota before it runs out."
@@ -704,6 +725,23 @@ mod tests {
         let fired = evaluate_rules(&o, &only(RuleKind::UnitsQuota, 90.0, 0));
         assert_eq!(fired.len(), 1, "{fired:?}");
         assert!(fired[0].what.contains("1,000 quota"), "{}", fired[0].what);
+        assert!(fired[0].what.contains("are projected to reach"));
+        // A period that has ended is not "projected", and says it is over.
+        let mut o = o;
+        if let Some(t) = o.thousandeyes.as_mut() {
+            t.elapsed_share = Some(1.0);
+        }
+        let fired = evaluate_rules(&o, &only(RuleKind::GroupQuota, 100.0, 0));
+        assert_eq!(
+            fired[0].what,
+            "account group Group 1 used 1,255 units against its quota of 1,000 \
+             in the billing period that ended"
+        );
+        let fired = evaluate_rules(&o, &only(RuleKind::UnitsQuota, 90.0, 0));
+        assert_eq!(
+            fired[0].what,
+            "cloud units reached 1,000 against 1,000 quota in the billing period that ended"
+        );
     }
 
     #[test]
