@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::thousandeyes::{Quotas, Usage};
+use crate::thousandeyes::{Quotas, TestUsage, Usage};
 use crate::time::{parse_instant, DAY};
 
 /// Units of one kind in a [`UnitsOutlook`].
@@ -97,6 +97,46 @@ fn share_of(projections: [Option<f64>; 2], limit: Option<i64>) -> Option<f64> {
     limit.filter(|l| *l > 0).map(|l| top / l as f64)
 }
 
+/// The tests' cloud units summed per account group, each with its quota.
+fn account_groups(tests: &[TestUsage], quotas: Option<&Quotas>) -> Vec<GroupUnits> {
+    let group_quota: HashMap<&str, i64> = quotas
+        .map(|q| {
+            q.quotas
+                .iter()
+                .flat_map(|q| &q.account_group_quotas)
+                .filter_map(|g| Some((g.aid.as_deref()?, g.value?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut groups: Vec<GroupUnits> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for t in tests {
+        let aid = t.aid.clone().unwrap_or_default();
+        let named = t.account_group_name.as_deref();
+        let i = *index.entry(aid.clone()).or_insert_with(|| {
+            groups.push(GroupUnits {
+                name: group_label(named, &aid),
+                aid: aid.clone(),
+                used: 0,
+                vendor_projected: 0,
+                our_projected: None,
+                quota: group_quota.get(aid.as_str()).copied(),
+                share_of_quota: None,
+            });
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(i) {
+            // A later row may name a group the first row left blank.
+            if g.name == group_label(None, &g.aid) {
+                g.name = group_label(named, &g.aid);
+            }
+            g.used += t.cloud_units_used.unwrap_or(0);
+            g.vendor_projected += t.cloud_units_projected.unwrap_or(0);
+        }
+    }
+    groups
+}
+
 /// ThousandEyes units against the contract and the quotas, at `now` (a date
 /// or date-time); `usage` is `GET /v7/usage` with `expand=test`.
 ///
@@ -149,41 +189,7 @@ pub fn units_outlook(usage: &Usage, quotas: Option<&Quotas>, now: &str) -> Resul
         None,
         None,
     );
-    let group_quota: HashMap<&str, i64> = quotas
-        .map(|q| {
-            q.quotas
-                .iter()
-                .flat_map(|q| &q.account_group_quotas)
-                .filter_map(|g| Some((g.aid.as_deref()?, g.value?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut groups: Vec<GroupUnits> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for t in &details.tests {
-        let aid = t.aid.clone().unwrap_or_default();
-        let named = t.account_group_name.as_deref();
-        let i = *index.entry(aid.clone()).or_insert_with(|| {
-            groups.push(GroupUnits {
-                name: group_label(named, &aid),
-                aid: aid.clone(),
-                used: 0,
-                vendor_projected: 0,
-                our_projected: None,
-                quota: group_quota.get(aid.as_str()).copied(),
-                share_of_quota: None,
-            });
-            groups.len() - 1
-        });
-        if let Some(g) = groups.get_mut(i) {
-            // A later row may name a group the first row left blank.
-            if g.name == group_label(None, &g.aid) {
-                g.name = group_label(named, &g.aid);
-            }
-            g.used += t.cloud_units_used.unwrap_or(0);
-            g.vendor_projected += t.cloud_units_projected.unwrap_or(0);
-        }
-    }
+    let mut groups = account_groups(&details.tests, quotas);
     for g in &mut groups {
         g.our_projected = run_rate(g.used, elapsed, min_share);
         g.share_of_quota = share_of([Some(g.vendor_projected as f64), g.our_projected], g.quota);
