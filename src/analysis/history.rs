@@ -14,6 +14,10 @@ const FORMAT: &str = "usage-lens ThousandEyes snapshots";
 const VERSION: u32 = 1;
 /// The most snapshots an import takes (twenty years of days, five groups).
 pub const IMPORT_MAX: usize = 40_000;
+/// A period's figure is final when a snapshot came on its end day or
+/// later, or on its last day after at least this many days of it were seen:
+/// one reading is not a period followed to its end.
+pub const FINAL_MIN_DAYS: usize = 7;
 
 /// What one usage answer said about its billing period, on the day it came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,9 +165,11 @@ pub struct Period {
     pub projected: Option<i64>,
     /// The period's quota.
     pub quota: Option<i64>,
-    /// Whether the latest snapshot came on the period's last day or later
-    /// (its figure is final, or nearly).
+    /// Whether its figure is final: a snapshot came on its end day or
+    /// later, or on its last day after [`FINAL_MIN_DAYS`] days seen.
     pub complete: bool,
+    /// Whether it is over: final, or a later period has snapshots.
+    pub ended: bool,
     /// Every day with a snapshot, in order.
     pub by_day: Vec<PeriodDay>,
 }
@@ -194,6 +200,7 @@ pub fn periods(snapshots: &[Snapshot], group: Option<&str>) -> Vec<Period> {
                 projected: None,
                 quota: None,
                 complete: false,
+                ended: false,
                 by_day: Vec::new(),
             });
         }
@@ -201,16 +208,34 @@ pub fn periods(snapshots: &[Snapshot], group: Option<&str>) -> Vec<Period> {
             p.used = s.cloud_used;
             p.projected = s.cloud_projected;
             p.quota = s.cloud_quota.or(p.quota);
-            p.complete = day >= end - 1;
             p.by_day.push(PeriodDay {
                 index: day - start,
                 day: s.day.clone(),
                 used: s.cloud_used,
                 projected: s.cloud_projected,
             });
+            p.complete = day >= end || (day == end - 1 && p.by_day.len() >= FINAL_MIN_DAYS);
         }
     }
+    let later = out.len().saturating_sub(1);
+    for (i, p) in out.iter_mut().enumerate() {
+        p.ended = p.complete || i < later;
+    }
     out
+}
+
+impl Period {
+    /// Its state in words: `final`, `in progress`, or for a period that is
+    /// over without a final figure, how much of it was seen.
+    pub fn state_words(&self) -> String {
+        if self.complete {
+            "final".into()
+        } else if self.ended {
+            format!("ended, {} of {} days seen", self.by_day.len(), self.days)
+        } else {
+            "in progress".into()
+        }
+    }
 }
 
 /// The account groups with snapshots (`None`: the organization), organization first.
@@ -357,6 +382,30 @@ mod tests {
             periods(&kept, Some("1234")).is_empty(),
             "groups are kept apart"
         );
+    }
+
+    #[test]
+    fn a_period_is_final_only_when_followed_to_its_end() {
+        // One day seen, its last: it has ended, but one reading is not final.
+        let p = periods(&[snap(29, 900), snap(31, 5)], None);
+        assert!(!p[0].complete && p[0].ended);
+        assert_eq!(p[0].state_words(), "ended, 1 of 30 days seen");
+        assert_eq!(p[1].state_words(), "in progress");
+        // Six days up to the last: still not final; seven: final.
+        let six: Vec<Snapshot> = (24..30).map(|d| snap(d, d * 10)).collect();
+        assert_eq!(periods(&six, None)[0].state_words(), "in progress");
+        let seven: Vec<Snapshot> = (23..30).map(|d| snap(d, d * 10)).collect();
+        let p = periods(&seven, None);
+        assert!(p[0].complete, "{p:?}");
+        assert_eq!(p[0].state_words(), "final");
+        // Seven days that stop before the last one: over once July is seen.
+        let early: Vec<Snapshot> = (0..7).map(|d| snap(d, d)).chain([snap(40, 1)]).collect();
+        let p = periods(&early, None);
+        assert_eq!(p[0].state_words(), "ended, 7 of 30 days seen");
+        // A snapshot on the end day itself (an import, a late answer): final.
+        let mut at_end = snap(29, 900);
+        at_end.day = "2026-07-01".into();
+        assert_eq!(periods(&[at_end], None)[0].state_words(), "final");
     }
 
     #[test]

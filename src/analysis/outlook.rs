@@ -164,6 +164,21 @@ pub struct MonthOutlook {
     pub contributors: Vec<Contributor>,
 }
 
+impl MonthOutlook {
+    /// Why the band is wide, when no day of the month is counted yet (the
+    /// 1st, or data that stops before the month): the band is then the
+    /// forecast alone, every day's error added up.
+    pub fn band_note(&self) -> Option<String> {
+        (self.days_counted == 0 && self.method.is_some()).then(|| {
+            format!(
+                "No day of {} is counted yet, so the band is the forecast alone: \
+                 it narrows as the days are counted.",
+                self.month
+            )
+        })
+    }
+}
+
 /// One client over the overview's days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -716,6 +731,17 @@ mod tests {
         assert_eq!(m.days_in_month, 31);
         assert!((m.projected - 3_100.0).abs() < 1.0, "{}", m.projected);
         assert_eq!((m.allowance, m.overage), (None, None));
+        let note = m.band_note().unwrap_or_default();
+        assert!(
+            note.starts_with("No day of 2026-12 is counted yet, so the band is the forecast alone"),
+            "{note}"
+        );
+        // One day counted: the band is no longer the forecast alone.
+        let one = month_outlook(&flat("A", today + 1, 64, 100), "2026-12-02", None).unwrap();
+        assert_eq!((one.days_counted, one.band_note()), (1, None));
+        // No rows at all: no band, nothing to explain.
+        let none = month_outlook(&Records::new(), "2026-12-01", None).unwrap();
+        assert_eq!(none.band_note(), None);
     }
 
     #[test]

@@ -368,32 +368,66 @@ fn spike(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
         } else {
             f64::INFINITY
         };
-        let factor = if value.is_finite() {
-            format!("{}×", fixed(value, 1))
-        } else {
-            "from nothing".into()
-        };
+        let (what, by) = spike_words(c.last_day_requests, median, &day, rule.threshold);
         Firing {
             rule,
             vendor: "genesys",
             who: c.client.clone(),
             value: if value.is_finite() { value } else { 1_000.0 },
             critical: false,
-            what: format!(
-                "{} requests on {day} against a usual {} a day",
-                group_digits(c.last_day_requests),
-                count(median)
-            ),
-            by: format!(
-                "{factor} its median day (limit {}×)",
-                fixed(rule.threshold, 1)
-            ),
+            what,
+            by,
             advice: "Check what changed in this integration that day: a deployment, a retry loop, \
                      a new schedule."
                 .into(),
         }
         .push(out);
     }
+}
+
+/// `n request(s)`, grouped.
+fn requests(n: i64) -> String {
+    format!(
+        "{} request{}",
+        group_digits(n),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// A usual day: whole when it is, else with one decimal (a median of an
+/// even count of days may end in .5).
+fn usual(median: f64) -> String {
+    if median.fract() == 0.0 {
+        count(median)
+    } else {
+        fixed(median, 1)
+    }
+}
+
+/// The spike's sentence and its "by": a client that usually makes none
+/// reads so, rather than "a usual 0 a day"; a huge factor is grouped.
+fn spike_words(last: i64, median: f64, day: &str, threshold: f64) -> (String, String) {
+    let limit = format!("(limit {}×)", fixed(threshold, 1));
+    if median <= 0.0 {
+        return (
+            format!("{} on {day}, where it usually makes none", requests(last)),
+            format!("new: its median day had no requests {limit}"),
+        );
+    }
+    let factor = last as f64 / median;
+    let factor = if factor >= 1_000.0 {
+        count(factor)
+    } else {
+        fixed(factor, 1)
+    };
+    (
+        format!(
+            "{} on {day} against a usual {} a day",
+            requests(last),
+            usual(median)
+        ),
+        format!("{factor}× its median day {limit}"),
+    )
 }
 
 fn units_quota(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
@@ -404,11 +438,20 @@ fn units_quota(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
         ("cloud units", &t.cloud),
         ("enterprise units", &t.enterprise),
     ] {
-        units_figure(rule, name, f, out);
+        units_figure(rule, name, f, t.ended(), out);
     }
 }
 
-fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, out: &mut Vec<Fired>) {
+/// How a units sentence ends: a period that is over is not "projected".
+fn period_tail(ended: bool) -> &'static str {
+    if ended {
+        " in the billing period that ended"
+    } else {
+        ""
+    }
+}
+
+fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, ended: bool, out: &mut Vec<Fired>) {
     let Some(share) = f.share else { return };
     let value = share * 100.0;
     if value <= rule.threshold {
@@ -430,9 +473,15 @@ fn units_figure(rule: &Rule, name: &str, f: &UnitsFigure, out: &mut Vec<Fired>) 
         value,
         critical: projected > limit as f64,
         what: format!(
-            "{name} are projected to reach {} against {} {against}",
+            "{name} {} {} against {} {against}{}",
+            if ended {
+                "reached"
+            } else {
+                "are projected to reach"
+            },
             count(projected),
-            group_digits(limit)
+            group_digits(limit),
+            period_tail(ended)
         ),
         by: format!("{} of the {against}", pct(share)),
         advice: "Lower the frequency of the costliest tests, or ask for a larger quota.".into(),
@@ -460,10 +509,16 @@ fn group_quota(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
             value,
             critical: projected > quota as f64,
             what: format!(
-                "account group {} is projected to use {} units against its quota of {}",
+                "account group {} {} {} units against its quota of {}{}",
                 g.name,
+                if t.ended() {
+                    "used"
+                } else {
+                    "is projected to use"
+                },
                 count(projected),
-                group_digits(quota)
+                group_digits(quota),
+                period_tail(t.ended())
             ),
             by: format!("{} of its quota", pct(share)),
             advice: "Move or slow this group's tests, or raise its quota before it runs out."
@@ -587,6 +642,44 @@ mod tests {
         assert!(evaluate_rules(&o, &only(RuleKind::Spike, 3.0, 0)).is_empty());
     }
 
+    /// The spike's words for one client, its last day against its usual day.
+    fn spike_said(last: i64, median: f64) -> (String, String) {
+        let mut c = client("Sync", 1, 0);
+        c.last_day_requests = last;
+        c.median_previous = Some(median);
+        let o = genesys(vec![c], month(0.0, None));
+        let fired = evaluate_rules(&o, &only(RuleKind::Spike, 3.0, 0));
+        assert_eq!(fired.len(), 1, "{last} against {median}");
+        (fired[0].what.clone(), fired[0].by.clone())
+    }
+
+    #[test]
+    fn a_spike_reads_right_from_nothing_from_one_and_when_huge() {
+        // A client that usually makes none: no "usual 0 a day from nothing".
+        let (what, by) = spike_said(1_226, 0.0);
+        assert_eq!(
+            what,
+            "1,226 requests on 2026-06-10, where it usually makes none"
+        );
+        assert_eq!(by, "new: its median day had no requests (limit 3.0×)");
+        let (what, _) = spike_said(1, 0.0);
+        assert_eq!(what, "1 request on 2026-06-10, where it usually makes none");
+        // A usual day of 1, and of a half (an even count of days).
+        let (what, by) = spike_said(4, 1.0);
+        assert_eq!(what, "4 requests on 2026-06-10 against a usual 1 a day");
+        assert_eq!(by, "4.0× its median day (limit 3.0×)");
+        let (what, by) = spike_said(2, 0.5);
+        assert_eq!(what, "2 requests on 2026-06-10 against a usual 0.5 a day");
+        assert_eq!(by, "4.0× its median day (limit 3.0×)");
+        // Huge: grouped digits, never an exponent or a run of decimals.
+        let (what, by) = spike_said(9_000_000_000, 3.0);
+        assert_eq!(
+            what,
+            "9,000,000,000 requests on 2026-06-10 against a usual 3 a day"
+        );
+        assert_eq!(by, "3,000,000,000× its median day (limit 3.0×)");
+    }
+
     fn units(groups: Vec<GroupUnits>) -> Overview {
         Overview {
             today: "2026-06-11".into(),
@@ -632,6 +725,23 @@ mod tests {
         let fired = evaluate_rules(&o, &only(RuleKind::UnitsQuota, 90.0, 0));
         assert_eq!(fired.len(), 1, "{fired:?}");
         assert!(fired[0].what.contains("1,000 quota"), "{}", fired[0].what);
+        assert!(fired[0].what.contains("are projected to reach"));
+        // A period that has ended is not "projected", and says it is over.
+        let mut o = o;
+        if let Some(t) = o.thousandeyes.as_mut() {
+            t.elapsed_share = Some(1.0);
+        }
+        let fired = evaluate_rules(&o, &only(RuleKind::GroupQuota, 100.0, 0));
+        assert_eq!(
+            fired[0].what,
+            "account group Group 1 used 1,255 units against its quota of 1,000 \
+             in the billing period that ended"
+        );
+        let fired = evaluate_rules(&o, &only(RuleKind::UnitsQuota, 90.0, 0));
+        assert_eq!(
+            fired[0].what,
+            "cloud units reached 1,000 against 1,000 quota in the billing period that ended"
+        );
     }
 
     #[test]

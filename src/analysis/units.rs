@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::thousandeyes::{Quotas, Usage};
+use crate::thousandeyes::{Quotas, TestUsage, Usage};
 use crate::time::{parse_instant, DAY};
 
 /// Units of one kind in a [`UnitsOutlook`].
@@ -71,6 +71,22 @@ pub struct UnitsOutlook {
     pub groups: Vec<GroupUnits>,
 }
 
+impl UnitsOutlook {
+    /// Whether the billing period the answer names is over at the time
+    /// asked (then it is not the current one).
+    pub fn ended(&self) -> bool {
+        self.elapsed_share.is_some_and(|e| e >= 1.0)
+    }
+}
+
+/// What an account group is called: its name, else its id (a blank name
+/// shows as the id, never as an empty cell), else "(none)".
+fn group_label(name: Option<&str>, aid: &str) -> String {
+    let name = name.map(str::trim).filter(|n| !n.is_empty());
+    let aid = Some(aid.trim()).filter(|a| !a.is_empty());
+    name.or(aid).unwrap_or(super::NONE).to_string()
+}
+
 /// The run rate of a period: `used` over the share of it that has passed.
 fn run_rate(used: i64, elapsed: Option<f64>, min_share: f64) -> Option<f64> {
     elapsed.filter(|e| *e >= min_share).map(|e| used as f64 / e)
@@ -79,6 +95,46 @@ fn run_rate(used: i64, elapsed: Option<f64>, min_share: f64) -> Option<f64> {
 fn share_of(projections: [Option<f64>; 2], limit: Option<i64>) -> Option<f64> {
     let top = projections.into_iter().flatten().reduce(f64::max)?;
     limit.filter(|l| *l > 0).map(|l| top / l as f64)
+}
+
+/// The tests' cloud units summed per account group, each with its quota.
+fn account_groups(tests: &[TestUsage], quotas: Option<&Quotas>) -> Vec<GroupUnits> {
+    let group_quota: HashMap<&str, i64> = quotas
+        .map(|q| {
+            q.quotas
+                .iter()
+                .flat_map(|q| &q.account_group_quotas)
+                .filter_map(|g| Some((g.aid.as_deref()?, g.value?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut groups: Vec<GroupUnits> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for t in tests {
+        let aid = t.aid.clone().unwrap_or_default();
+        let named = t.account_group_name.as_deref();
+        let i = *index.entry(aid.clone()).or_insert_with(|| {
+            groups.push(GroupUnits {
+                name: group_label(named, &aid),
+                aid: aid.clone(),
+                used: 0,
+                vendor_projected: 0,
+                our_projected: None,
+                quota: group_quota.get(aid.as_str()).copied(),
+                share_of_quota: None,
+            });
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(i) {
+            // A later row may name a group the first row left blank.
+            if g.name == group_label(None, &g.aid) {
+                g.name = group_label(named, &g.aid);
+            }
+            g.used += t.cloud_units_used.unwrap_or(0);
+            g.vendor_projected += t.cloud_units_projected.unwrap_or(0);
+        }
+    }
+    groups
 }
 
 /// ThousandEyes units against the contract and the quotas, at `now` (a date
@@ -133,36 +189,7 @@ pub fn units_outlook(usage: &Usage, quotas: Option<&Quotas>, now: &str) -> Resul
         None,
         None,
     );
-    let group_quota: HashMap<&str, i64> = quotas
-        .map(|q| {
-            q.quotas
-                .iter()
-                .flat_map(|q| &q.account_group_quotas)
-                .filter_map(|g| Some((g.aid.as_deref()?, g.value?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut groups: Vec<GroupUnits> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for t in &details.tests {
-        let aid = t.aid.clone().unwrap_or_default();
-        let i = *index.entry(aid.clone()).or_insert_with(|| {
-            groups.push(GroupUnits {
-                name: t.account_group_name.clone().unwrap_or_else(|| aid.clone()),
-                aid: aid.clone(),
-                used: 0,
-                vendor_projected: 0,
-                our_projected: None,
-                quota: group_quota.get(aid.as_str()).copied(),
-                share_of_quota: None,
-            });
-            groups.len() - 1
-        });
-        if let Some(g) = groups.get_mut(i) {
-            g.used += t.cloud_units_used.unwrap_or(0);
-            g.vendor_projected += t.cloud_units_projected.unwrap_or(0);
-        }
-    }
+    let mut groups = account_groups(&details.tests, quotas);
     for g in &mut groups {
         g.our_projected = run_rate(g.used, elapsed, min_share);
         g.share_of_quota = share_of([Some(g.vendor_projected as f64), g.our_projected], g.quota);
@@ -236,5 +263,33 @@ mod tests {
         assert_eq!(early.cloud.our_projected, None);
         assert!((early.cloud.share.unwrap() - 0.88).abs() < 1e-9); // against what is included
         assert!(units_outlook(&usage, None, "soon").is_err());
+    }
+
+    #[test]
+    fn a_group_without_a_name_shows_its_id_and_an_ended_period_says_so() {
+        let usage: Usage = serde_json::from_str(
+            r#"{"usage": {
+                "quota": {"monthStart": "2026-06-01T00:00:00Z", "monthEnd": "2026-07-01T00:00:00Z"},
+                "cloudUnitsUsed": 40,
+                "tests": [
+                    {"aid": "77", "accountGroupName": "", "cloudUnitsUsed": 1, "cloudUnitsProjected": 40},
+                    {"aid": "88", "accountGroupName": "  ", "cloudUnitsUsed": 1, "cloudUnitsProjected": 30},
+                    {"aid": "99", "cloudUnitsUsed": 1, "cloudUnitsProjected": 20},
+                    {"aid": "99", "accountGroupName": "Named later", "cloudUnitsUsed": 1, "cloudUnitsProjected": 0},
+                    {"cloudUnitsUsed": 1, "cloudUnitsProjected": 10}
+                ]}}"#,
+        )
+        .unwrap();
+        let u = units_outlook(&usage, None, "2026-06-30T23:59:59Z").unwrap();
+        let names: Vec<&str> = u.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["77", "88", "Named later", "(none)"]);
+        assert!(!u.ended());
+        // At the period's end, and long after, it has ended.
+        for now in ["2026-07-01T00:00:00Z", "2027-01-01"] {
+            let u = units_outlook(&usage, None, now).unwrap();
+            assert!(u.ended(), "{now}");
+        }
+        // No period reported: nothing to say it ended.
+        assert!(!UnitsOutlook::default().ended());
     }
 }

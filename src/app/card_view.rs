@@ -175,18 +175,35 @@ pub fn overage_upper_words(m: &MonthOutlook) -> Option<String> {
     (upper > o).then(|| format!(" (up to {})", count(upper)))
 }
 
-/// The billing period of the units card, with how much of it has passed.
+/// The billing period of the units card, with how much of it has passed,
+/// or that it has ended (then it is not called the current one).
 pub fn billing_period_words(t: &UnitsOutlook) -> String {
     match (&t.month_start, &t.month_end) {
-        (Some(a), Some(b)) => format!(
-            "Billing period {} – {}{}",
-            a.get(..10).unwrap_or(a),
-            b.get(..10).unwrap_or(b),
-            t.elapsed_share
-                .map(|e| format!(", {} elapsed", pct(e)))
-                .unwrap_or_default()
-        ),
+        (Some(a), Some(b)) => {
+            let (a, b) = (a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b));
+            if t.ended() {
+                return format!(
+                    "Billing period {a} – {b} has ended: these are its figures, as ThousandEyes \
+                     still reports them; it has not reported the next period yet"
+                );
+            }
+            format!(
+                "Billing period {a} – {b}{}",
+                t.elapsed_share
+                    .map(|e| format!(", {} elapsed", pct(e)))
+                    .unwrap_or_default()
+            )
+        }
         _ => "Billing period not reported".into(),
+    }
+}
+
+/// The caption of the units table: "this period", unless it has ended.
+pub fn units_caption(t: &UnitsOutlook) -> &'static str {
+    if t.ended() {
+        "Units of the period that ended: ThousandEyes' projection and ours (the run rate)"
+    } else {
+        "Units this period: ThousandEyes' projection and ours (the run rate so far)"
     }
 }
 
@@ -603,6 +620,21 @@ mod tests {
             billing_period_words(&UnitsOutlook::default()),
             "Billing period not reported"
         );
+        assert!(units_caption(&t).starts_with("Units this period"));
+        // At its end (and after) it is no longer called current.
+        for elapsed in [1.0, 3.5] {
+            let ended = UnitsOutlook {
+                elapsed_share: Some(elapsed),
+                ..t.clone()
+            };
+            let words = billing_period_words(&ended);
+            assert!(
+                words.starts_with("Billing period 2026-03-01 – 2026-03-31 has ended"),
+                "{words}"
+            );
+            assert!(!words.contains("elapsed"), "{words}");
+            assert!(!units_caption(&ended).contains("this period"));
+        }
     }
 
     #[test]

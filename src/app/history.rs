@@ -414,7 +414,7 @@ fn PeriodsTable(periods: Vec<Period>) -> impl IntoView {
                     <td class="num" data-label="Projected">{p.projected.map(group_digits).unwrap_or_else(|| "—".into())}</td>
                     <td class="num" data-label="Quota">{p.quota.map(group_digits).unwrap_or_else(|| "—".into())}</td>
                     <td class="num" data-label="Share">{share}</td>
-                    <td data-label="State">{if p.complete { "final" } else { "in progress" }}</td>
+                    <td data-label="State">{p.state_words()}</td>
                 </tr>
             }
         })

@@ -17,7 +17,7 @@ use crate::app::card_view::{
     band_percent, billing_period_words, count, days_words, error_words, failed_title, is_cancelled,
     is_narrow, method_sentence, month_plot, month_summary, not_connected_words, offenders,
     offenders_caption, or_dash, over, overage_upper_words, overage_words, pct, quotas_note,
-    share_of, share_rule, units_limit, Frame, TOP_CLIENTS, TOP_GROUPS,
+    share_of, share_rule, units_caption, units_limit, Frame, TOP_CLIENTS, TOP_GROUPS,
 };
 use crate::app::charts::{band_path, fx, head_row, line_path, method_words, y_ticks};
 use crate::app::query_spec::QuerySpec;
@@ -254,8 +254,12 @@ pub(super) fn MonthCard(
         let no_allowance = m.allowance.is_none().then(|| {
             view! { <p class="hint" data-testid="month-no-allowance">"Enter your monthly allowance below to see the share and the overage."</p> }
         });
+        let band_note = m
+            .band_note()
+            .map(|w| view! { <p class="hint" data-testid="month-band-note">{w}</p> });
         view! {
             <MonthFigures month=m.clone()/>
+            {band_note}
             {no_allowance}
             <MonthChart figures=figures.clone()/>
             <p class="hint" data-testid="month-method">{method_sentence(method, m.interval_level)}</p>
@@ -421,7 +425,7 @@ fn UnitsTables(units: UnitsOutlook) -> impl IntoView {
         <p class="hint">{billing_period_words(&t)}</p>
         <div class="table-wrap">
             <table class="ov-table stack" data-testid="units-table">
-                <caption>"Units this period: ThousandEyes' projection and ours (the run rate so far)"</caption>
+                <caption>{units_caption(&t)}</caption>
                 {head_row(&[("Units", false), ("Used", true), ("Vendor's projection", true), ("Ours", true), ("Quota", true), ("Share", true)])}
                 <tbody>
                     {units_row("Cloud (tests)", &t.cloud)}

@@ -1,17 +1,30 @@
 //! The ThousandEyes synthetic data: account groups, about sixty tests and ten
 //! enterprise agents, and the units they consume through billing periods
 //! that run from the 5th of a month, 08:00 UTC, to the 5th of the next.
+//!
+//! No two periods are alike: each has its own draw from the seed, and the
+//! units grow through the contract year (it renews in January, when unused
+//! tests are retired), so a past period's figures differ from the next one's
+//! as real ones do.
 
 use serde_json::{json, Value};
 
 use crate::time::{civil_from_days, days_from_civil};
 
-use super::super::util::{day_of, hash, pick, DAY_MS};
+use super::super::util::{day_of, hash, pick, str_hash, DAY_MS};
 
 /// Cloud units included per billing period.
 pub(super) const CLOUD_UNITS_INCLUDED: u64 = 4_320_000_000;
 /// Enterprise units per period (at the end of a period) across all tests.
 const ENTERPRISE_UNITS_PER_PERIOD: f64 = 112_000_000.0;
+
+/// How much the tests' units grow from one period to the next through the
+/// contract year; June's period is the year's middle.
+const GROWTH_PER_PERIOD: f64 = 0.012;
+/// How far a period's units stray from the trend, either way (per mille).
+const PERIOD_NOISE_PER_MILLE: u64 = 20;
+/// How far one test's units stray in a period, either way (per mille).
+const TEST_NOISE_PER_MILLE: u64 = 80;
 
 /// The account groups: (aid, name).
 pub(super) const GROUPS: &[(&str, &str)] = &[
@@ -99,6 +112,8 @@ pub(crate) struct Test {
 /// All ThousandEyes synthetic data.
 #[derive(Clone, Debug)]
 pub(crate) struct TeCatalog {
+    /// The seed every period's draw is made from.
+    seed: u64,
     pub(super) tests: Vec<Test>,
     pub(super) endpoint: [u64; 4],
     pub(super) essentials: [u64; 4],
@@ -214,6 +229,7 @@ impl TeCatalog {
         scale_to_quota(&mut tests);
         let h = hash(&[seed, 0xE4D]);
         TeCatalog {
+            seed,
             tests,
             endpoint: [
                 pick(h, 18, 26),
@@ -228,6 +244,20 @@ impl TeCatalog {
 
     pub(super) fn group(&self, g: usize) -> (&'static str, &'static str) {
         GROUPS.get(g).copied().unwrap_or(("0", ""))
+    }
+
+    /// A test's units in the period that starts at `p0` (Unix ms), as a
+    /// share of its base units: the contract year's growth, the period's own
+    /// noise and the test's, all drawn from the seed and the period.
+    pub(super) fn period_factor(&self, t: &Test, p0: i64) -> f64 {
+        let (_, month, _) = civil_from_days(day_of(p0));
+        let trend = 1.0 + GROWTH_PER_PERIOD * (f64::from(month) - 6.0);
+        let h = hash(&[self.seed, p0.unsigned_abs(), 0xBE11]);
+        let noise =
+            |h: u64, spread: u64| 1.0 + (pick(h, 0, 2 * spread) as f64 - spread as f64) / 1000.0;
+        trend
+            * noise(h, PERIOD_NOISE_PER_MILLE)
+            * noise(hash(&[h, str_hash(&t.id)]), TEST_NOISE_PER_MILLE)
     }
 
     /// Cloud and enterprise units a test used in `[a, b)` (Unix ms).
@@ -245,13 +275,14 @@ impl TeCatalog {
             let len = (p1 - p0).max(1) as f64;
             let f1 = (a.max(p0) - p0) as f64 / len;
             let f2 = (b.min(p1) - p0) as f64 / len;
+            let k = self.period_factor(t, p0);
             if t.instant {
                 if t.event >= f1 && t.event < f2 {
-                    cloud += t.cloud;
-                    ent += t.ent;
+                    cloud += t.cloud * k;
+                    ent += t.ent * k;
                 }
             } else {
-                let part = g_integral(t, f2) - g_integral(t, f1);
+                let part = (g_integral(t, f2) - g_integral(t, f1)) * k;
                 cloud += t.cloud * part;
                 ent += t.ent * part;
             }
@@ -293,7 +324,7 @@ impl TeCatalog {
         }
         let f = (now - p0) as f64 / (p1 - p0).max(1) as f64;
         let rest = if f >= t.start {
-            (1.0 + t.growth * f) * (1.0 - f)
+            (1.0 + t.growth * f) * (1.0 - f) * self.period_factor(t, p0)
         } else {
             0.0
         };
@@ -307,7 +338,7 @@ impl TeCatalog {
         if t.instant || f < t.start {
             return (0.0, 0.0);
         }
-        let rate = 1.0 + t.growth * f;
+        let rate = (1.0 + t.growth * f) * self.period_factor(t, p0);
         (t.cloud * rate, t.ent * rate)
     }
 }

@@ -148,3 +148,61 @@ fn te_enterprise_agents_and_quotas() {
         "https://api.thousandeyes.com/v7/quotas"
     );
 }
+
+/// `/v7/usage` an hour before the end of each period that ends on the 5th
+/// of 2026's first `months` months (08:00 UTC), the first being December
+/// 2025's: (used, projected) cloud units.
+fn period_ends(sim: &mut crate::sim::Sim, months: u32) -> Vec<(u64, u64)> {
+    (1..=months)
+        .map(|m| {
+            let end = crate::time::days_from_civil(2026, m, 5) * 86_400_000 + 8 * 3_600_000;
+            let u = body(&get(sim, "/v7/usage", (end - 3_600_000) as u64));
+            let n = |k: &str| u["usage"][k].as_u64().unwrap();
+            (n("cloudUnitsUsed"), n("cloudUnitsProjected"))
+        })
+        .collect()
+}
+
+#[test]
+fn te_past_periods_vary_grow_and_keep_to_their_seed() {
+    let mut s = sim();
+    let ends = period_ends(&mut s, 6);
+    // No two periods have the same figures (they used to, to the unit).
+    for (i, a) in ends.iter().enumerate() {
+        for b in &ends[i + 1..] {
+            assert_ne!(a.0, b.0, "{ends:?}");
+        }
+    }
+    // Near the quota, neither flat nor wild: within ±15 % of 4.32 billion.
+    let q = 4_320_000_000f64;
+    for (used, projected) in &ends {
+        assert!((*used as f64 / q - 1.0).abs() < 0.15, "{ends:?}");
+        assert!(projected >= used);
+    }
+    // The units grow through the contract year: May's period over January's by
+    // more than the noise; at the renewal, December's falls to January's.
+    let (dec, jan, may) = (ends[0].0 as f64, ends[1].0 as f64, ends[5].0 as f64);
+    assert!(may > jan * 1.02, "{ends:?}");
+    assert!(dec > jan * 1.05, "{ends:?}");
+    // The same seed gives the same periods; another seed, others.
+    assert_eq!(period_ends(&mut sim(), 6), ends);
+    let other = period_ends(&mut crate::sim::Sim::new(8), 6);
+    assert!(other.iter().zip(&ends).all(|(a, b)| a != b), "{other:?}");
+    // A past period no longer moves: asked again later, the same units.
+    let later = body(&get(
+        &mut s,
+        "/v7/usage/units/tests?startDate=2026-01-05T08:00:00Z&endDate=2026-02-05T08:00:00Z",
+        NOW,
+    ));
+    let again = body(&get(
+        &mut s,
+        "/v7/usage/units/tests?startDate=2026-01-05T08:00:00Z&endDate=2026-02-05T08:00:00Z",
+        NOW + 40 * 86_400_000,
+    ));
+    let used = |v: &serde_json::Value| v["breakdowns"].as_array().map(|b| b.len());
+    assert_eq!(used(&later), used(&again));
+    assert_eq!(
+        later["breakdowns"][0]["cloudUnitsUsed"],
+        again["breakdowns"][0]["cloudUnitsUsed"]
+    );
+}
