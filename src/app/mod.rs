@@ -32,10 +32,10 @@ pub mod results;
 #[cfg(feature = "app")]
 pub mod run;
 #[cfg(feature = "app")]
+mod shell;
+#[cfg(feature = "app")]
 pub mod state;
 #[cfg(feature = "app")]
 pub mod table;
-#[cfg(feature = "app")]
-mod shell;
 #[cfg(feature = "app")]
 pub use shell::*;

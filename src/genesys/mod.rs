@@ -26,6 +26,7 @@
 
 pub mod auth;
 mod client;
+pub mod client_credentials;
 pub mod kept;
 pub mod models;
 pub mod pages;
@@ -36,6 +37,7 @@ pub mod rules;
 pub mod validate;
 
 pub use client::Client;
+pub use client_credentials::{ClientCredentials, CredentialsSource};
 pub use kept::{BucketStore, Keep, MemoryStore};
 pub use models::*;
 pub use pages::{JobPage, JobParts, KeptPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
