@@ -8,8 +8,9 @@ use std::rc::Rc;
 
 use usage_lens::engine::RunOptions;
 use usage_lens::error::ErrorKind;
+use usage_lens::genesys::billing::{ChargeMatcher, ContractAllowance, ContractMiss};
 use usage_lens::genesys::{self, *};
-use usage_lens::http::HttpResponse;
+use usage_lens::http::{Clock, HttpResponse};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::transport::fake::{block_on, FakeTransport, VirtualClock};
 
@@ -58,8 +59,6 @@ fn a_one_hour_token_serves_24_hourly_checks_with_one_token_each() {
         stats.token_requests
     );
 }
-
-use usage_lens::http::Clock;
 
 #[test]
 fn a_token_that_expires_mid_run_is_renewed_and_every_row_arrives() {
@@ -153,4 +152,170 @@ fn a_token_endpoint_that_keeps_refusing_gives_up_after_capped_attempts() {
         sim.borrow().stats("t429c").token_requests,
         u64::from(genesys::client_credentials::TOKEN_ATTEMPTS)
     );
+}
+
+/// Polls every future in turn until all are ready (a tiny join_all).
+async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
+    use std::task::Poll;
+    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut pending = false;
+        for (i, f) in futs.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match std::pin::Pin::new(f).poll(cx) {
+                    Poll::Ready(v) => out[i] = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(out.iter_mut().map(|o| o.take().unwrap()).collect())
+        }
+    })
+    .await
+}
+
+/// Twenty simple searches of 200 pages each at once on one client.
+fn twenty_searches(c: &Gc) {
+    let search = ApiUsageSimpleSearch {
+        interval: "2026-06-01T00:00:00Z/2026-06-08T00:00:00Z".into(),
+        ..Default::default()
+    };
+    let opts = RunOptions {
+        page_size: Some(10),
+        ..Default::default()
+    };
+    let futures: Vec<_> = (0..20)
+        .map(|_| Box::pin(c.simple_search(&search, &opts)))
+        .collect();
+    let results = block_on(join_all(futures));
+    assert!(
+        results.iter().all(|r| r.is_ok()),
+        "{:?}",
+        results.iter().find(|r| r.is_err())
+    );
+}
+
+#[test]
+fn a_raised_limit_of_600_is_used_by_twenty_parallel_queries_without_a_429() {
+    let (c, sim, _) = setup("id=raised;limit=600;rows=2000", SECRET);
+    let limit = block_on(c.rate_limit(&RunOptions::default()));
+    assert_eq!((limit.limit, limit.budget), (600, 580));
+    assert_eq!(limit.key, "client.credentials.token.rate.per.minute");
+    assert!(limit.from_organization);
+    twenty_searches(&c);
+    let stats = sim.borrow().stats("raised");
+    assert_eq!(stats.rate_limited, 0);
+    assert!(
+        (300..=600).contains(&stats.max_per_minute),
+        "used the raised limit: {} in a minute",
+        stats.max_per_minute
+    );
+}
+
+#[test]
+fn an_unreadable_limit_leaves_the_budget_at_280() {
+    let (c, sim, _) = setup("id=nolim;limit=600;rows=2000;nolimits=1", SECRET);
+    let limit = block_on(c.rate_limit(&RunOptions::default()));
+    assert_eq!((limit.limit, limit.budget), (300, 280));
+    assert!(!limit.from_organization);
+    assert!(limit.reason.unwrap().contains("could not be read"));
+    twenty_searches(&c);
+    let stats = sim.borrow().stats("nolim");
+    // The sim counts the token request among the minute's requests.
+    let api_per_minute = stats.max_per_minute - stats.token_requests;
+    assert!((200..=280).contains(&api_per_minute), "{api_per_minute}");
+}
+
+#[test]
+fn a_pasted_token_reads_the_token_limit() {
+    let clock = VirtualClock::new(T0);
+    let sim = Rc::new(RefCell::new(Sim::new(5)));
+    let t = SimTransport::new(sim, clock.clone());
+    let c = genesys::Client::new("https://demo.invalid/_s/limit=450", "tok", t, clock).unwrap();
+    let limit = block_on(c.rate_limit(&RunOptions::default()));
+    assert_eq!((limit.limit, limit.budget), (450, 430));
+    assert_eq!(limit.key, "token.rate.per.minute");
+}
+
+use usage_lens::analysis::{choose_allowance, AllowanceSource, LicenceCount};
+
+fn contract_of(scenario: &str) -> Result<ContractAllowance, ContractMiss> {
+    let (c, _, _) = setup(scenario, SECRET);
+    block_on(c.contract_allowance("2026-06-21", &ChargeMatcher::Api, &RunOptions::default()))
+}
+
+#[test]
+fn the_contract_states_the_allowance_and_its_count_matches_the_usage_data() {
+    let (c, _, _) = setup("id=bill", SECRET);
+    let found =
+        block_on(c.contract_allowance("2026-06-21", &ChargeMatcher::Api, &RunOptions::default()))
+            .unwrap();
+    assert_eq!(found.contract, "C-0042-7781");
+    assert_eq!(found.charge, "API Requests");
+    assert_eq!(found.period, "2026-06-01/2026-06-30");
+    assert_eq!(found.allowance, 2_000_000.0);
+    assert_eq!(found.overage_currency.as_deref(), Some("USD"));
+    let month = block_on(c.query_organization_usage(
+        &ApiUsageOrganizationQuery {
+            interval: "2026-06-01/2026-06-21".into(),
+            ..Default::default()
+        },
+        &RunOptions::default(),
+    ))
+    .unwrap();
+    let ours: i64 = month.results.iter().filter_map(|r| r.requests).sum();
+    assert!(ours > 0);
+    assert_eq!(found.actual, Some(ours as f64));
+    let choice = choose_allowance(None, Some(Ok(found)), None).unwrap();
+    assert_eq!(choice.source, AllowanceSource::Contract);
+    assert_eq!(choice.requests, Some(2_000_000));
+    assert!(choice.detail.contains("C-0042-7781") && choice.detail.contains("API Requests"));
+}
+
+#[test]
+fn each_fallback_says_why_and_the_next_source_is_used() {
+    let licences = LicenceCount {
+        licence: "cx3-named".into(),
+        count: 40,
+    };
+    let cases = [
+        ("id=f403;nobilling=1", "billing:subscription:view"),
+        ("id=fnone;nocontract=1", "no active billing contract"),
+        ("id=fcharge;nocharge=1", "no API-requests charge"),
+    ];
+    for (scenario, why) in cases {
+        let miss = contract_of(scenario).unwrap_err();
+        let choice = choose_allowance(None, Some(Err(miss.clone())), Some(&licences)).unwrap();
+        assert_eq!(choice.source, AllowanceSource::Licences, "{scenario}");
+        assert_eq!(choice.requests, Some(40 * 140_000));
+        assert!(
+            choice.fallbacks[0].contains(why),
+            "{scenario}: {:?}",
+            choice.fallbacks
+        );
+        let none = choose_allowance(None, Some(Err(miss)), None).unwrap();
+        assert_eq!((none.source, none.requests), (AllowanceSource::None, None));
+        assert_eq!(none.fallbacks.len(), 2);
+    }
+    // A typed allowance wins over the contract, which is still shown.
+    let typed = usage_lens::analysis::Allowance::Requests { requests: 123 };
+    let choice =
+        choose_allowance(Some(&typed), Some(contract_of("id=t")), Some(&licences)).unwrap();
+    assert_eq!(
+        (choice.source, choice.requests),
+        (AllowanceSource::Typed, Some(123))
+    );
+    assert_eq!(choice.contract.unwrap().allowance, 2_000_000.0);
+    // A named charge that is not there is a miss too.
+    let (c, _, _) = setup("id=named", SECRET);
+    let miss = block_on(c.contract_allowance(
+        "2026-06-21",
+        &ChargeMatcher::from_name(Some("Platform API overage")),
+        &RunOptions::default(),
+    ))
+    .unwrap_err();
+    assert!(miss.reason().contains("Platform API overage"));
 }

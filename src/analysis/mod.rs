@@ -6,6 +6,7 @@
 //! distinct text once, rows referring to it by number), so one set of
 //! functions serves them all and grouping never hashes a string.
 
+pub mod allowance;
 pub mod answer;
 pub mod csv;
 pub mod exposition;
@@ -21,6 +22,9 @@ mod series;
 pub mod series_forecast;
 pub mod units;
 
+pub use allowance::{
+    choose_allowance, overage_money, AllowanceChoice, AllowanceSource, LicenceCount, OverageMoney,
+};
 pub use exposition::{overview_csv, to_prometheus};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use group::{headline, sum_by, top_n, top_with_other, Bar, GroupTotal, Headline, NONE, OTHER};
