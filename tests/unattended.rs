@@ -319,3 +319,19 @@ fn each_fallback_says_why_and_the_next_source_is_used() {
     .unwrap_err();
     assert!(miss.reason().contains("Platform API overage"));
 }
+
+#[test]
+fn a_429_that_is_not_got_through_names_the_real_limit() {
+    let (c, _, _) = setup("id=l429;limit=600;r429=50;wait=1", SECRET);
+    let c = c.with_retry_policy(usage_lens::engine::RetryPolicy {
+        max_rate_limit_retries: 1,
+        ..Default::default()
+    });
+    let e = block_on(c.token_info(&RunOptions::default())).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert!(
+        e.message.contains("its limit is 600 requests a minute"),
+        "{}",
+        e.message
+    );
+}

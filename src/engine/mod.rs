@@ -171,6 +171,8 @@ pub struct Said {
     pub code: Option<String>,
     /// The id that finds the request in the vendor's logs.
     pub correlation_id: Option<String>,
+    /// The rate limit a 429 body names (requests per window), when it names one.
+    pub limit: Option<u64>,
 }
 
 /// The vendor-specific rules the engine consults: how to read rate-limit

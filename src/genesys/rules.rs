@@ -116,6 +116,16 @@ pub fn permissions_for(path: &str) -> &'static str {
     }
 }
 
+/// The limit a 429 body names (`limit.value`, the `Limit` it ran into).
+pub fn limit_in_body(body: &str) -> Option<u64> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    v.get("limit")?
+        .get("value")?
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 1.0)
+        .map(|n| n as u64)
+}
+
 /// The seconds in a 429 message such as "Retry the request in [7] seconds".
 pub fn seconds_in_message(message: &str) -> Option<u64> {
     let start = message.find('[')? + 1;
@@ -157,12 +167,13 @@ impl VendorRules for GenesysRules {
         }
     }
 
-    fn said(&self, body: &str) -> Said {
-        let body: Option<ErrorBody> = serde_json::from_str(body).ok();
+    fn said(&self, text: &str) -> Said {
+        let body: Option<ErrorBody> = serde_json::from_str(text).ok();
         Said {
             message: body.as_ref().and_then(|b| b.message.clone()),
             code: body.as_ref().and_then(|b| b.code.clone()),
             correlation_id: body.and_then(|b| b.context_id),
+            limit: limit_in_body(text),
         }
     }
 
@@ -185,7 +196,12 @@ impl VendorRules for GenesysRules {
                 permissions_for(path)
             ),
             404 => "Genesys Cloud did not find this resource: check the OAuth client id, or run the query again (results expire).".into(),
-            429 => "Genesys Cloud is rate limiting this token and retrying did not get through. Wait a minute and run the query again.".into(),
+            429 => format!(
+                "Genesys Cloud is rate limiting this token{} and retrying did not get through. Wait a minute and run the query again.",
+                said.limit
+                    .map(|n| format!(" (its limit is {n} requests a minute)"))
+                    .unwrap_or_default()
+            ),
             400 => "Genesys Cloud rejected the query as invalid (400).".into(),
             s if s >= 500 => format!("Genesys Cloud had a server error ({s}) and retrying did not help. Try again in a few minutes."),
             s => format!("Genesys Cloud answered HTTP {s}."),
