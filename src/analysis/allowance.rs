@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::outlook::{Allowance, MonthOutlook};
 use crate::error::{Error, Result};
 use crate::genesys::billing::{ContractAllowance, ContractMiss};
-use crate::genesys::rules::{fair_use, FAIR_USE};
+use crate::genesys::rules::{fair_use, FairUse, FAIR_USE};
 
 /// Where the allowance came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,8 @@ pub fn choose_allowance(
     contract: Option<std::result::Result<ContractAllowance, ContractMiss>>,
     licences: Option<&LicenceCount>,
 ) -> Result<AllowanceChoice> {
+    // A licence type that is not in the table is refused whichever source wins.
+    let fair = licences.map(fair_use_of).transpose()?;
     let mut choice = AllowanceChoice {
         requests: None,
         source: AllowanceSource::None,
@@ -101,25 +103,12 @@ pub fn choose_allowance(
         Some(Err(miss)) => choice.fallbacks.push(miss.reason()),
         None => choice.fallbacks.push("the contract was not read".into()),
     }
-    let Some(l) = licences else {
+    let (Some(l), Some(row)) = (licences, fair) else {
         choice
             .fallbacks
             .push("no licences were given for the fair-use table".into());
         return Ok(choice);
     };
-    let row = fair_use(&l.licence).ok_or_else(|| {
-        let keys: Vec<&str> = FAIR_USE.iter().map(|f| f.key).collect();
-        Error::invalid_input(format!(
-            "unknown licence `{}`: use one of {}",
-            l.licence,
-            keys.join(", ")
-        ))
-    })?;
-    if l.count == 0 {
-        return Err(Error::invalid_input(
-            "the number of licences must be above 0",
-        ));
-    }
     choice.requests = Some(i64::from(l.count) * row.requests as i64);
     choice.source = AllowanceSource::Licences;
     choice.detail = format!(
@@ -127,6 +116,23 @@ pub fn choose_allowance(
         l.count, row.licence, row.requests
     );
     Ok(choice)
+}
+
+/// The fair-use row of a licence count, checked.
+fn fair_use_of(l: &LicenceCount) -> Result<&'static FairUse> {
+    if l.count == 0 {
+        return Err(Error::invalid_input(
+            "the number of licences must be above 0",
+        ));
+    }
+    fair_use(&l.licence).ok_or_else(|| {
+        let keys: Vec<&str> = FAIR_USE.iter().map(|f| f.key).collect();
+        Error::invalid_input(format!(
+            "unknown licence `{}`: use one of {}",
+            l.licence,
+            keys.join(", ")
+        ))
+    })
 }
 
 /// The overage in money, at the contract's price per request.
