@@ -256,9 +256,10 @@ impl ContractMiss {
     }
 }
 
-/// `GET /api/v2/billing/contracts?status=Active`.
+/// `GET /api/v2/billing/contracts?status=Active` (10 a page: the most every
+/// vendor SDK allows).
 pub fn contracts_request(api: &Api<'_>) -> HttpRequest {
-    api.get("/api/v2/billing/contracts?status=Active&pageSize=25")
+    api.get("/api/v2/billing/contracts?status=Active&pageSize=10")
 }
 
 /// `GET /api/v2/billing/contracts/{contractId}/billingperiods/{billingPeriodId}`.
