@@ -335,3 +335,22 @@ fn a_429_that_is_not_got_through_names_the_real_limit() {
         e.message
     );
 }
+
+#[test]
+fn a_token_that_lives_no_time_still_serves_the_request_that_fetched_it() {
+    let clock = VirtualClock::new(T0);
+    let fake = FakeTransport::new(clock.clone(), |req, _| {
+        Ok(if req.url.ends_with("/oauth/token") {
+            HttpResponse::new(200, r#"{"access_token":"t0","expires_in":0}"#)
+        } else {
+            HttpResponse::new(200, r#"{"organization":{"id":"o"}}"#)
+        })
+    });
+    let creds = ClientCredentials::new("id", SECRET, None).unwrap();
+    let c =
+        genesys::Client::with_client_credentials("https://x.test", &creds, fake, clock).unwrap();
+    block_on(c.token_info(&RunOptions::default())).unwrap();
+    block_on(c.token_info(&RunOptions::default())).unwrap();
+    // One token for each request: never a loop of token requests.
+    assert_eq!(c.transport().requests().len(), 4);
+}

@@ -501,7 +501,11 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                     let outcome = self.send_once(&token_request).await;
                     drop(guard);
                     match outcome {
-                        Ok(response) => source.read(fetch, &response, self.now_ms())?,
+                        Ok(response) => {
+                            if let Some(value) = source.read(fetch, &response, self.now_ms())? {
+                                return Ok(Some(token::with_authorization(request, &value)));
+                            }
+                        }
                         Err(TransportError::Network(detail)) => {
                             return Err(self.conn.rules.network_error(&detail))
                         }

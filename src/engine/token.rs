@@ -25,9 +25,11 @@ pub enum TokenStep {
 pub trait TokenSource {
     /// What to do before a request sent at `now_ms`.
     fn step(&self, now_ms: u64) -> TokenStep;
-    /// Reads the answer to fetch number `fetch`: keeps the token, or
-    /// schedules the next attempt, or gives the final error.
-    fn read(&self, fetch: u64, response: &HttpResponse, now_ms: u64) -> Result<()>;
+    /// Reads the answer to fetch number `fetch`: keeps the token and
+    /// returns its `Authorization` value (the request that fetched it uses
+    /// it, however short its life), or schedules the next attempt (`None`),
+    /// or gives the final error.
+    fn read(&self, fetch: u64, response: &HttpResponse, now_ms: u64) -> Result<Option<String>>;
     /// Fetch number `fetch` got no answer (dropped, aborted): let another
     /// request fetch.
     fn abandon(&self, fetch: u64);

@@ -247,7 +247,7 @@ impl TokenSource for CredentialsSource {
         TokenStep::Fetch(self.credentials.token_request(&self.token_url), s.fetches)
     }
 
-    fn read(&self, fetch: u64, response: &HttpResponse, now_ms: u64) -> Result<()> {
+    fn read(&self, fetch: u64, response: &HttpResponse, now_ms: u64) -> Result<Option<String>> {
         let mut s = self.state.borrow_mut();
         if s.in_flight == Some(fetch) {
             s.in_flight = None;
@@ -257,15 +257,15 @@ impl TokenSource for CredentialsSource {
                 authorization,
                 expires_in_s,
             } => {
-                s.authorization = Some(authorization);
+                s.authorization = Some(authorization.clone());
                 s.renew_at_ms = renew_at_ms(now_ms, expires_in_s);
                 s.attempt = 0;
-                Ok(())
+                Ok(Some(authorization))
             }
             TokenAnswer::Retry(wait) if s.attempt + 1 < TOKEN_ATTEMPTS => {
                 s.attempt += 1;
                 s.retry_at_ms = now_ms.saturating_add(wait);
-                Ok(())
+                Ok(None)
             }
             TokenAnswer::Retry(wait) => {
                 s.attempt = 0;
