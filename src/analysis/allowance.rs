@@ -157,13 +157,23 @@ pub struct OverageMoney {
 
 /// The month's projected overage in money, when the contract gives a price.
 pub fn overage_money(month: &MonthOutlook, contract: &ContractAllowance) -> Option<OverageMoney> {
+    overage_money_of(month.overage, month.overage_upper, contract)
+}
+
+/// [`overage_money`] from the month's projected overage in requests and
+/// the same at its band's upper edge.
+pub fn overage_money_of(
+    overage: Option<f64>,
+    overage_upper: Option<f64>,
+    contract: &ContractAllowance,
+) -> Option<OverageMoney> {
     let rate = contract.overage_rate?;
-    let overage = month.overage?;
+    let overage = overage.filter(|o| o.is_finite())?;
     Some(OverageMoney {
         rate,
         currency: contract.overage_currency.clone(),
         projected: overage * rate,
-        projected_upper: month.overage_upper.map(|o| o * rate),
+        projected_upper: overage_upper.filter(|o| o.is_finite()).map(|o| o * rate),
         so_far: contract
             .actual
             .map(|a| (a - contract.allowance).max(0.0) * rate),

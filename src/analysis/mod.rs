@@ -23,7 +23,8 @@ pub mod series_forecast;
 pub mod units;
 
 pub use allowance::{
-    choose_allowance, overage_money, AllowanceChoice, AllowanceSource, LicenceCount, OverageMoney,
+    choose_allowance, overage_money, overage_money_of, AllowanceChoice, AllowanceSource,
+    LicenceCount, OverageMoney,
 };
 pub use exposition::{overview_csv, to_prometheus};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};

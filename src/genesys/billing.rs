@@ -1,13 +1,14 @@
 //! The API allowance from the organization's billing contract (preview
-//! endpoints): the Active contracts, the billing period that holds today, and
-//! in it the API-requests charge — its fair-use quantity, the vendor's own
-//! count, and the overage price.
+//! endpoints): the Active contracts (`BillingContractListing`), the billing
+//! period that holds today, and in it (`BillingContractPeriodDetail`) the
+//! API-requests charge (`BillingCharge`) — its `fairuseQuantity`, the
+//! vendor's own `actualQuantity`, and the `overageRate` and
+//! `overageCurrency`.
 //!
 //! The charge's name is not confirmed by the vendor, so it is found by a
-//! [`ChargeMatcher`]; every quantity is read as a number that may be
-//! fractional, and unknown fields are kept.
-
-use std::collections::BTreeMap;
+//! [`ChargeMatcher`]. The answers are read as JSON values, whole: every
+//! quantity is a number that may be fractional, and fields this version does
+//! not read are kept in the value (and cost no code to carry).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,124 +21,26 @@ use super::rules::BILLING_PERMISSION;
 use super::validate::check_id;
 use super::Client;
 
-/// A billing contract (`BillingContract`), the fields the allowance needs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingContract {
-    /// The contract's id.
-    pub id: Option<String>,
-    /// The contract number.
-    pub external_number: Option<String>,
-    /// `Active` or `Inactive`.
-    pub status: Option<String>,
-    /// First day, `yyyy-MM-dd`.
-    pub date_start: Option<String>,
-    /// Last day, `yyyy-MM-dd`.
-    pub date_end: Option<String>,
-    /// Its billing periods.
-    #[serde(default)]
-    pub billing_periods: Vec<BillingPeriod>,
-    /// Fields this version does not read.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+/// A text field of a JSON object.
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)?.as_str()
 }
 
-/// A billing period of a contract (`BillingContractPeriod`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingPeriod {
-    /// The period's id.
-    pub id: Option<String>,
-    /// First day, `yyyy-MM-dd`.
-    pub date_start: Option<String>,
-    /// Last day, `yyyy-MM-dd`.
-    pub date_end: Option<String>,
-    /// `Open` or `Closed`.
-    pub status: Option<String>,
+/// A number field of a JSON object, whole or fractional, not negative.
+fn number(v: &Value, key: &str) -> Option<f64> {
+    v.get(key)?.as_f64().filter(|x| x.is_finite() && *x >= 0.0)
 }
 
-/// `BillingContractListing`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingContractListing {
-    /// The contracts.
-    #[serde(default)]
-    pub entities: Vec<BillingContract>,
-    /// Fields this version does not read (`nextUri`, …).
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+/// An array field of a JSON object (empty when missing).
+fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], |a| a.as_slice())
 }
 
-/// One billing period with its charges (`BillingContractPeriodDetail`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingPeriodDetail {
-    /// The period's id.
-    pub id: Option<String>,
-    /// First day.
-    pub date_start: Option<String>,
-    /// Last day.
-    pub date_end: Option<String>,
-    /// `Open` or `Closed`.
-    pub status: Option<String>,
-    /// Usage against prepaid and fair use, per product.
-    #[serde(default)]
-    pub charges: Vec<BillingCharge>,
-    /// Fields this version does not read (`wallets`, …).
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
-}
-
-/// The product of a charge (`BillingProduct`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingProduct {
-    /// Its id.
-    pub id: Option<String>,
-    /// Its part number.
-    pub sku: Option<String>,
-    /// Its name.
-    pub name: Option<String>,
-    /// Its unit (an open list).
-    pub unit_of_measure: Option<String>,
-}
-
-/// One charge of a billing period (`BillingCharge`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingCharge {
-    /// Its id.
-    pub id: Option<String>,
-    /// Its name (new in the vendor's newest models).
-    pub name: Option<String>,
-    /// The product charged.
-    pub product: Option<BillingProduct>,
-    /// Committed quantity.
-    pub prepaid_quantity: Option<f64>,
-    /// Quantity included under fair use: the allowance.
-    pub fairuse_quantity: Option<f64>,
-    /// The vendor's count so far.
-    pub actual_quantity: Option<f64>,
-    /// Quantity above prepaid and fair use.
-    pub overage_quantity: Option<f64>,
-    /// Price per unit above it.
-    pub overage_rate: Option<f64>,
-    /// Amount charged for the overage so far.
-    pub overage_charge: Option<f64>,
-    /// Currency of the overage.
-    pub overage_currency: Option<String>,
-    /// Fields this version does not read.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
-}
-
-impl BillingCharge {
-    /// Its name, else its product's name.
-    pub fn label(&self) -> Option<&str> {
-        self.name
-            .as_deref()
-            .or_else(|| self.product.as_ref().and_then(|p| p.name.as_deref()))
-    }
+/// A charge's name, else its product's name.
+pub fn charge_label(charge: &Value) -> Option<&str> {
+    text(charge, "name").or_else(|| charge.get("product").and_then(|p| text(p, "name")))
 }
 
 /// Which charge counts API requests.
@@ -172,11 +75,11 @@ impl ChargeMatcher {
         }
     }
 
-    /// Whether `charge` is the API-requests charge.
-    pub fn matches(&self, charge: &BillingCharge) -> bool {
+    /// Whether `charge` (a `BillingCharge`) is the API-requests charge.
+    pub fn matches(&self, charge: &Value) -> bool {
         let names = [
-            charge.name.as_deref(),
-            charge.product.as_ref().and_then(|p| p.name.as_deref()),
+            text(charge, "name"),
+            charge.get("product").and_then(|p| text(p, "name")),
         ];
         names.into_iter().flatten().any(|n| match self {
             ChargeMatcher::Api => has_word(n, "api"),
@@ -269,70 +172,77 @@ pub fn period_request(api: &Api<'_>, contract_id: &str, period_id: &str) -> Resu
     Ok(api.get(&format!("/api/v2/billing/contracts/{c}/billingperiods/{p}")))
 }
 
-fn day(text: &Option<String>) -> Option<&str> {
-    text.as_deref().and_then(|t| t.get(..10))
+/// The `yyyy-MM-dd` of a date field.
+fn day<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    text(v, key).and_then(|t| t.get(..10))
 }
 
-/// The Active contract and its billing period that hold `today`
-/// (`yyyy-MM-dd`; both ends of a period count).
-pub fn period_holding<'a>(
-    contracts: &'a [BillingContract],
+/// The billing period that holds today, and its contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodRef {
+    /// The contract's id.
+    pub contract_id: String,
+    /// The contract number (its id when it has none).
+    pub contract: String,
+    /// The period's id.
+    pub period_id: String,
+}
+
+/// The Active contract of a `BillingContractListing` and its billing period
+/// that hold `today` (`yyyy-MM-dd`; both ends of a period count).
+pub fn period_holding(
+    listing: &Value,
     today: &str,
-) -> std::result::Result<(&'a BillingContract, &'a BillingPeriod), ContractMiss> {
-    let active: Vec<&BillingContract> = contracts
+) -> std::result::Result<PeriodRef, ContractMiss> {
+    let active: Vec<&Value> = list(listing, "entities")
         .iter()
-        .filter(|c| {
-            c.status
-                .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("active"))
-        })
+        .filter(|c| text(c, "status").is_none_or(|s| s.eq_ignore_ascii_case("active")))
+        .filter(|c| text(c, "id").is_some())
         .collect();
     if active.is_empty() {
         return Err(ContractMiss::NoContract);
     }
     active
         .into_iter()
-        .flat_map(|c| c.billing_periods.iter().map(move |p| (c, p)))
-        .find(|(_, p)| {
-            p.id.is_some()
-                && day(&p.date_start).is_some_and(|s| s <= today)
-                && day(&p.date_end).is_none_or(|e| today <= e)
+        .find_map(|c| {
+            let p = list(c, "billingPeriods").iter().find(|p| {
+                text(p, "id").is_some()
+                    && day(p, "dateStart").is_some_and(|s| s <= today)
+                    && day(p, "dateEnd").is_none_or(|e| today <= e)
+            })?;
+            let id = text(c, "id").unwrap_or_default();
+            Some(PeriodRef {
+                contract_id: id.to_string(),
+                contract: text(c, "externalNumber").unwrap_or(id).to_string(),
+                period_id: text(p, "id").unwrap_or_default().to_string(),
+            })
         })
         .ok_or(ContractMiss::NoPeriod)
 }
 
-/// The allowance a billing period's charges give, by `matcher`.
+/// The allowance a `BillingContractPeriodDetail` of `contract` gives, by `matcher`.
 pub fn contract_allowance(
-    contract: &BillingContract,
-    detail: &BillingPeriodDetail,
+    contract: &str,
+    detail: &Value,
     matcher: &ChargeMatcher,
 ) -> std::result::Result<ContractAllowance, ContractMiss> {
-    let charge = detail
-        .charges
+    let charge = list(detail, "charges")
         .iter()
         .filter(|c| matcher.matches(c))
-        .find(|c| {
-            c.fairuse_quantity
-                .is_some_and(|q| q.is_finite() && q >= 0.0)
-        })
+        .find(|c| number(c, "fairuseQuantity").is_some())
         .ok_or_else(|| ContractMiss::NoCharge(matcher.describe()))?;
-    let finite = |v: Option<f64>| v.filter(|x| x.is_finite() && *x >= 0.0);
     Ok(ContractAllowance {
-        contract: contract
-            .external_number
-            .clone()
-            .or_else(|| contract.id.clone())
-            .unwrap_or_default(),
+        contract: contract.to_string(),
         period: format!(
             "{}/{}",
-            day(&detail.date_start).unwrap_or("?"),
-            day(&detail.date_end).unwrap_or("?")
+            day(detail, "dateStart").unwrap_or("?"),
+            day(detail, "dateEnd").unwrap_or("?")
         ),
-        charge: charge.label().unwrap_or("API").to_string(),
-        allowance: charge.fairuse_quantity.unwrap_or(0.0),
-        actual: finite(charge.actual_quantity),
-        overage_rate: finite(charge.overage_rate),
-        overage_currency: charge.overage_currency.clone(),
+        charge: charge_label(charge).unwrap_or("API").to_string(),
+        allowance: number(charge, "fairuseQuantity").unwrap_or(0.0),
+        actual: number(charge, "actualQuantity"),
+        overage_rate: number(charge, "overageRate"),
+        overage_currency: text(charge, "overageCurrency").map(str::to_string),
     })
 }
 
@@ -354,16 +264,15 @@ impl<T: Transport, C: Clock> Client<T, C> {
         run.update(|p| p.phase = Phase::Submitting);
         let api = Api::new(&self.base, &self.token, "application/json");
         let response = run.send(&contracts_request(&api)).await.map_err(miss)?;
-        let listing: BillingContractListing =
+        let listing: Value =
             decode_json(&response.body, Vendor::Genesys, "contract list").map_err(miss)?;
-        let (contract, period) = period_holding(&listing.entities, today)?;
-        let ids = (contract.id.as_deref(), period.id.as_deref());
-        let req = period_request(&api, ids.0.unwrap_or(""), ids.1.unwrap_or("")).map_err(miss)?;
+        let found = period_holding(&listing, today)?;
+        let req = period_request(&api, &found.contract_id, &found.period_id).map_err(miss)?;
         let response = run.send(&req).await.map_err(miss)?;
-        let detail: BillingPeriodDetail =
+        let detail: Value =
             decode_json(&response.body, Vendor::Genesys, "billing period").map_err(miss)?;
         run.update(|p| p.phase = Phase::Done);
-        contract_allowance(contract, &detail, matcher)
+        contract_allowance(&found.contract, &detail, matcher)
     }
 }
 
@@ -379,22 +288,20 @@ mod tests {
            "convertedTokenCount":3,"somethingNew":{"a":1}}
         ],"wallets":[]}"#;
 
-    fn contract() -> BillingContract {
-        serde_json::from_str(
-            r#"{"id":"c1","externalNumber":"C-1","status":"Active","billingPeriods":[
+    const CONTRACTS: &str = r#"{"entities":[{"id":"c1","externalNumber":"C-1","status":"Active","billingPeriods":[
             {"id":"bp-0","dateStart":"2026-05-01","dateEnd":"2026-05-31","status":"Closed"},
             {"id":"bp-1","dateStart":"2026-06-01","dateEnd":"2026-06-30","status":"Open"}],
-            "plans":[{"id":"p"}]}"#,
-        )
-        .unwrap()
+            "plans":[{"id":"p"}]}],"nextUri":null}"#;
+
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
     }
 
     #[test]
-    fn fractional_quantities_and_unknown_fields_are_read() {
-        let detail: BillingPeriodDetail = serde_json::from_str(PERIOD).unwrap();
-        assert!(detail.other.contains_key("wallets"));
-        assert!(detail.charges[1].other.contains_key("somethingNew"));
-        let a = contract_allowance(&contract(), &detail, &ChargeMatcher::Api).unwrap();
+    fn fractional_quantities_are_read_and_unknown_fields_kept() {
+        let detail = json(PERIOD);
+        assert_eq!(detail["charges"][1]["somethingNew"]["a"], 1);
+        let a = contract_allowance("C-1", &detail, &ChargeMatcher::Api).unwrap();
         assert_eq!(a.allowance, 1234.5);
         assert_eq!(a.actual, Some(99.25));
         assert_eq!(a.charge, "Platform APIs");
@@ -402,42 +309,42 @@ mod tests {
             (a.overage_rate, a.overage_currency.as_deref()),
             (Some(0.0004), Some("EUR"))
         );
-        assert_eq!(a.contract, "C-1");
+        assert_eq!(
+            (a.contract.as_str(), a.period.as_str()),
+            ("C-1", "2026-06-01/2026-06-30")
+        );
     }
 
     #[test]
     fn the_matcher_wants_the_word_api_or_the_given_name() {
-        let detail: BillingPeriodDetail = serde_json::from_str(PERIOD).unwrap();
+        let detail = json(PERIOD);
         let named = ChargeMatcher::from_name(Some("  platform apis "));
-        assert!(named.matches(&detail.charges[1]));
+        assert!(named.matches(&detail["charges"][1]));
         assert!(
-            !ChargeMatcher::Api.matches(&detail.charges[0]),
+            !ChargeMatcher::Api.matches(&detail["charges"][0]),
             "Rapid is not API"
         );
         assert_eq!(ChargeMatcher::from_name(Some(" ")), ChargeMatcher::Api);
-        let miss = contract_allowance(&contract(), &detail, &ChargeMatcher::from_name(Some("x")));
+        let miss = contract_allowance("C-1", &detail, &ChargeMatcher::from_name(Some("x")));
         assert!(matches!(miss, Err(ContractMiss::NoCharge(_))));
     }
 
     #[test]
     fn the_period_that_holds_today_is_chosen_both_ends_included() {
-        let c = [contract()];
+        let c = json(CONTRACTS);
+        let found = period_holding(&c, "2026-06-30").unwrap();
         assert_eq!(
-            period_holding(&c, "2026-06-30").unwrap().1.id.as_deref(),
-            Some("bp-1")
+            (found.contract.as_str(), found.period_id.as_str()),
+            ("C-1", "bp-1")
         );
-        assert_eq!(
-            period_holding(&c, "2026-05-01").unwrap().1.id.as_deref(),
-            Some("bp-0")
-        );
+        assert_eq!(period_holding(&c, "2026-05-01").unwrap().period_id, "bp-0");
         assert_eq!(
             period_holding(&c, "2026-07-01").unwrap_err(),
             ContractMiss::NoPeriod
         );
-        let mut inactive = contract();
-        inactive.status = Some("Inactive".into());
+        let inactive = json(&CONTRACTS.replace("\"Active\"", "\"Inactive\""));
         assert_eq!(
-            period_holding(&[inactive], "2026-06-02").unwrap_err(),
+            period_holding(&inactive, "2026-06-02").unwrap_err(),
             ContractMiss::NoContract
         );
     }

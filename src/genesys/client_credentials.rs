@@ -25,7 +25,6 @@ use crate::error::{Error, ErrorKind, Result, Vendor};
 use crate::http::{AccessToken, Clock, HttpRequest, HttpResponse, Method, Transport};
 
 use super::auth::bases_for;
-use super::models::TokenResponse;
 use super::rules::{GenesysRules, REQUESTS_PER_MINUTE};
 use super::Client;
 
@@ -142,7 +141,9 @@ pub enum TokenAnswer {
 /// Reads a token answer; `attempt` (0-based) sets the wait after a 429
 /// without `Retry-After` (5 s doubling to 60 s). The secret is never quoted.
 pub fn read_token_answer(response: &HttpResponse, attempt: u32) -> TokenAnswer {
-    let body: Option<TokenResponse> = serde_json::from_str(&response.body).ok();
+    // Read as a JSON value: the answer is small, and its fields are few.
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap_or_default();
+    let field = |k: &str| body.get(k).and_then(serde_json::Value::as_str);
     if response.status == 429 || response.status >= 500 {
         let wait = response
             .header("retry-after")
@@ -153,19 +154,23 @@ pub fn read_token_answer(response: &HttpResponse, attempt: u32) -> TokenAnswer {
             crate::engine::retry::exponential(TOKEN_BACKOFF_MS, attempt, TOKEN_BACKOFF_CAP_MS);
         return TokenAnswer::Retry(wait.unwrap_or(backoff));
     }
-    let token = body.as_ref().and_then(|b| b.access_token.clone());
-    match token.as_deref().map(AccessToken::new) {
+    match field("access_token").map(AccessToken::new) {
         Some(Ok(t)) if response.is_success() => TokenAnswer::Token {
             authorization: t.bearer(),
-            expires_in_s: body.and_then(|b| b.expires_in).unwrap_or(86_400),
+            expires_in_s: body
+                .get("expires_in")
+                .and_then(serde_json::Value::as_f64)
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map_or(86_400, |s| s as u64),
         },
         _ => {
-            let why = body
-                .and_then(|b| b.error_description.or(b.description).or(b.error))
+            let why = field("error_description")
+                .or_else(|| field("description"))
+                .or_else(|| field("error"))
                 .map(|w| {
                     format!(
                         " Genesys Cloud said: \"{}\".",
-                        crate::error::snippet(&w, 200)
+                        crate::error::snippet(w, 200)
                     )
                 })
                 .unwrap_or_default();
@@ -338,5 +343,95 @@ impl<T: Transport, C: Clock> Client<T, C> {
         );
         client.conn = client.conn.with_token_source(source);
         Ok(client)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_request_is_basic_auth_and_the_grant_only() {
+        let c = ClientCredentials::new(" id-1 ", "s3cret", None).unwrap();
+        let r = c.token_request("https://login.mypurecloud.ie/oauth/token");
+        assert_eq!(
+            r.header_value("authorization"),
+            Some("Basic aWQtMTpzM2NyZXQ=")
+        );
+        assert_eq!(r.body.as_deref(), Some("grant_type=client_credentials"));
+        assert!(!r.url.contains("s3cret"));
+        assert!(!format!("{c:?}").contains("s3cret"));
+        assert!(ClientCredentials::new("id", " ", None).is_err());
+        assert!(ClientCredentials::new("has space", "s", None).is_err());
+    }
+
+    #[test]
+    fn the_token_url_follows_the_region_or_the_base_unless_given() {
+        let c = ClientCredentials::new("id", "s", None).unwrap();
+        assert_eq!(
+            c.token_url("us-east-1").unwrap(),
+            "https://login.mypurecloud.com/oauth/token"
+        );
+        assert_eq!(
+            c.token_url("mypurecloud.ie").unwrap(),
+            "https://login.mypurecloud.ie/oauth/token"
+        );
+        assert_eq!(
+            c.token_url("http://127.0.0.1:8787/_s/a").unwrap(),
+            "http://127.0.0.1:8787/_s/a/oauth/token"
+        );
+        let given = ClientCredentials::new("id", "s", Some("https://login.example")).unwrap();
+        assert_eq!(
+            given.token_url("us-east-1").unwrap(),
+            "https://login.example/oauth/token"
+        );
+    }
+
+    #[test]
+    fn token_answers_are_read_and_waits_double_to_a_minute() {
+        let ok = HttpResponse::new(
+            200,
+            r#"{"access_token":"t","token_type":"bearer","expires_in":3600}"#,
+        );
+        assert!(matches!(
+            read_token_answer(&ok, 0),
+            TokenAnswer::Token {
+                expires_in_s: 3600,
+                ..
+            }
+        ));
+        let waits: Vec<u64> = (0..6)
+            .map(
+                |n| match read_token_answer(&HttpResponse::new(429, ""), n) {
+                    TokenAnswer::Retry(ms) => ms,
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect();
+        assert_eq!(waits, [5_000, 10_000, 20_000, 40_000, 60_000, 60_000]);
+        let told = HttpResponse::new(429, "").with_header("Retry-After", "3");
+        assert!(matches!(
+            read_token_answer(&told, 4),
+            TokenAnswer::Retry(3_000)
+        ));
+        let refused = HttpResponse::new(
+            401,
+            r#"{"error":"invalid_client","description":"authentication failed","error_description":"authentication failed"}"#,
+        );
+        match read_token_answer(&refused, 0) {
+            TokenAnswer::Refused(e) => {
+                assert_eq!(e.kind, ErrorKind::Unauthorized);
+                assert!(e.message.contains("secret or the region is wrong"));
+                assert!(e.message.contains("authentication failed"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_token_is_renewed_a_minute_early_or_a_tenth_of_a_short_life() {
+        assert_eq!(renew_at_ms(0, 3600), 3_540_000);
+        assert_eq!(renew_at_ms(0, 300), 270_000);
+        assert_eq!(renew_at_ms(5, 0), 5);
     }
 }

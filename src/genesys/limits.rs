@@ -3,7 +3,8 @@
 //! which needs no permission): the shared request budget becomes that limit
 //! less [`RATE_MARGIN`], or [`REQUESTS_PER_MINUTE`] when it cannot be read.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::engine::{Phase, RunOptions};
 use crate::error::{decode_json, Result, Vendor};
@@ -13,29 +14,6 @@ use super::rules::{
     CLIENT_CREDENTIALS_RATE_KEY, LIMITS_NAMESPACE, RATE_MARGIN, TOKEN_RATE_KEY, TOKEN_RATE_LIMIT,
 };
 use super::Client;
-
-/// One limit of a namespace (`Limit`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Limit {
-    /// The limit's key, such as `token.rate.per.minute`.
-    #[serde(default)]
-    pub key: Option<String>,
-    /// The namespace, such as `platform.api`.
-    #[serde(default)]
-    pub namespace: Option<String>,
-    /// The organization's effective value.
-    #[serde(default)]
-    pub value: Option<f64>,
-}
-
-/// The limits of one namespace (`LimitsEntityListing`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LimitsListing {
-    /// The limits.
-    #[serde(default)]
-    pub entities: Vec<Limit>,
-}
 
 /// The request rate this client keeps to, and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -84,16 +62,25 @@ pub fn default_rate_limit(client_credentials: bool, reason: String) -> RateLimit
     }
 }
 
-/// The rate limit a listing gives a token; the default when its key is
-/// missing or not a positive whole number.
-pub fn rate_limit_from(listing: &LimitsListing, client_credentials: bool) -> RateLimit {
+/// The rate limit a `LimitsEntityListing` gives a token (its `Limit`s read
+/// from the JSON as they come); the default when its key is missing or not a
+/// number of at least 1.
+pub fn rate_limit_from(listing: &Value, client_credentials: bool) -> RateLimit {
     let key = rate_key(client_credentials);
-    let value = listing
-        .entities
+    let empty = Vec::new();
+    let entities = listing
+        .get("entities")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let value = entities
         .iter()
-        .filter(|l| l.namespace.as_deref().is_none_or(|n| n == LIMITS_NAMESPACE))
-        .find(|l| l.key.as_deref() == Some(key))
-        .and_then(|l| l.value)
+        .filter(|l| {
+            l.get("namespace")
+                .and_then(Value::as_str)
+                .is_none_or(|n| n == LIMITS_NAMESPACE)
+        })
+        .find(|l| l.get("key").and_then(Value::as_str) == Some(key))
+        .and_then(|l| l.get("value")?.as_f64())
         .filter(|v| v.is_finite() && *v >= 1.0 && *v <= 1e9);
     match value {
         Some(v) => {
@@ -131,7 +118,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
         found
     }
 
-    async fn read_limits(&self, opts: &RunOptions) -> Result<LimitsListing> {
+    async fn read_limits(&self, opts: &RunOptions) -> Result<Value> {
         opts.validate()?;
         let run = self.conn.run(opts);
         run.update(|p| p.phase = Phase::Submitting);
@@ -148,7 +135,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
 mod tests {
     use super::*;
 
-    fn listing(json: &str) -> LimitsListing {
+    fn listing(json: &str) -> Value {
         serde_json::from_str(json).unwrap()
     }
 
@@ -175,8 +162,10 @@ mod tests {
             r#"{"entities":[]}"#,
             r#"{"entities":[{"key":"token.rate.per.minute","value":-5}]}"#,
             r#"{"entities":[{"key":"token.rate.per.minute","value":0.4}],"extra":1}"#,
+            r#"{"entities":[{"key":"token.rate.per.minute","value":"lots"}]}"#,
+            r#"{"entities":"none"}"#,
         ] {
-            let l: LimitsListing = serde_json::from_str(body).unwrap();
+            let l = listing(body);
             let r = rate_limit_from(&l, false);
             assert_eq!((r.limit, r.budget, r.from_organization), (300, 280, false));
             assert!(r.reason.unwrap().contains("token.rate.per.minute"));

@@ -135,16 +135,55 @@ struct GenesysConfig {
     login_url: Option<String>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// What `allowance()` is asked.
 struct AllowanceRequest {
     today: String,
-    #[serde(default)]
     allowance: Option<Allowance>,
-    #[serde(default)]
     licences: Option<LicenceCount>,
-    #[serde(default)]
     charge: Option<String>,
+}
+
+/// Reads an `AllowanceRequest` field by field (a few fields: no decoder of its own).
+fn allowance_request(v: &JsValue) -> Result<AllowanceRequest, Error> {
+    let g = |m: &str| invalid(Vendor::Genesys, format!("the allowance request: {m}"));
+    if !v.is_object() {
+        return Err(g("it must be an object"));
+    }
+    let present = |k: &str| Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null());
+    let text = |k: &str| match present(k) {
+        None => Ok(None),
+        Some(x) => x
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| g(&format!("{k} must be a string"))),
+    };
+    let today = text("today")?.ok_or_else(|| g("today (YYYY-MM-DD) is missing"))?;
+    let allowance = match present("allowance") {
+        Some(a) => Some(from_js(&a, "the allowance", Vendor::Genesys)?),
+        None => None,
+    };
+    let licences = match present("licences") {
+        Some(l) => Some(LicenceCount {
+            licence: get(&l, "licence")
+                .as_string()
+                .ok_or_else(|| g("licences.licence must be a string"))?,
+            count: whole_number(
+                &get(&l, "count"),
+                "licences.count",
+                1,
+                u32::MAX,
+                Vendor::Genesys,
+            )?
+            .ok_or_else(|| g("licences.count is missing"))?,
+        }),
+        None => None,
+    };
+    Ok(AllowanceRequest {
+        today,
+        allowance,
+        licences,
+        charge: text("charge")?,
+    })
 }
 
 /// Whether this runs in Node (where a client secret may live), not a web page.
@@ -533,7 +572,7 @@ impl GenesysClient {
         #[wasm_bindgen(unchecked_param_type = "AllowanceRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
     ) -> Promise {
-        let request = from_js(&request, "the allowance request", Vendor::Genesys);
+        let request = allowance_request(&request);
         self.0
             .call(request, opts, |c, r: AllowanceRequest, run| async move {
                 let contract = match r.allowance {
@@ -781,11 +820,21 @@ pub fn overage_money(
     #[wasm_bindgen(unchecked_param_type = "MonthOutlook")] month: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ContractAllowance")] contract: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let month: crate::analysis::outlook::MonthOutlook =
-        read_js(&month, "the month", INPUT_LIMIT).map_err(|e| to_js_error(&e))?;
-    let contract: genesys::ContractAllowance =
-        read_js(&contract, "the contract", INPUT_LIMIT).map_err(|e| to_js_error(&e))?;
-    Ok(json_to_js(&crate::analysis::overage_money(
-        &month, &contract,
+    // Only the figures the money is made of are read: the rest stays in JavaScript.
+    let text = |v: JsValue| v.as_string();
+    let contract = genesys::ContractAllowance {
+        contract: text(get(&contract, "contract")).unwrap_or_default(),
+        period: text(get(&contract, "period")).unwrap_or_default(),
+        charge: text(get(&contract, "charge")).unwrap_or_default(),
+        allowance: get(&contract, "allowance").as_f64().unwrap_or(0.0),
+        actual: get(&contract, "actual").as_f64(),
+        overage_rate: get(&contract, "overageRate").as_f64(),
+        overage_currency: text(get(&contract, "overageCurrency")),
+    };
+    let (overage, upper) = (get(&month, "overage"), get(&month, "overageUpper"));
+    Ok(json_to_js(&crate::analysis::overage_money_of(
+        overage.as_f64(),
+        upper.as_f64(),
+        &contract,
     )))
 }
