@@ -82,20 +82,25 @@ export interface CallOptions {
  * How to reach Genesys Cloud: a region domain or a base URL, and either a
  * token or (in Node only) an OAuth client's client credentials.
  */
-export interface GenesysConfig {
+export type GenesysConfig = {
   /** A region domain such as "mypurecloud.com", or its name such as "us-east-1". */
   region?: string;
   /** Or any https:// base URL (a proxy, or the simulator on 127.0.0.1). */
   baseUrl?: string;
-  /** An OAuth access token. Kept in memory only. */
-  accessToken?: string;
-  /** Node only: the id of an OAuth client with the client-credentials grant. */
-  clientId?: string;
-  /** Node only: its secret. Never in a web page; kept in memory only. */
-  clientSecret?: string;
-  /** The login host, when not derived from the region (default: the baseUrl itself). */
-  loginUrl?: string;
-}
+} & (
+  | {
+      /** An OAuth access token. Kept in memory only. */
+      accessToken: string;
+    }
+  | {
+      /** Node only: the id of an OAuth client with the client-credentials grant. */
+      clientId: string;
+      /** Node only: its secret. Never in a web page; kept in memory only. */
+      clientSecret: string;
+      /** The login host, when not derived from the region (default: the baseUrl itself). */
+      loginUrl?: string;
+    }
+);
 
 /** What `GenesysClient.allowance()` reads the allowance from. */
 export interface AllowanceRequest {

@@ -266,16 +266,21 @@ test("failed queries: an unreachable server, a 401, a 403: exit 2 naming the ven
 
 const CLIENT_SECRET = "cc-Secret-9d3e71b2-do-not-print";
 
-/** Genesys through client credentials on the simulator (ThousandEyes left out). */
+let cc = 0;
+
+/**
+ * Genesys through client credentials on the simulator (ThousandEyes left
+ * out), in a scenario whose id is this process's own (its counters are read).
+ */
 function unattended(scenario = "") {
-  const url = base(scenario);
+  const id = `cc-${process.pid}-${++cc}`;
   return {
     env: {
       GENESYSCLOUD_OAUTHCLIENT_ID: "usage-lens-cron",
       GENESYSCLOUD_OAUTHCLIENT_SECRET: CLIENT_SECRET,
-      USAGE_LENS_GENESYS_BASE_URL: url,
+      USAGE_LENS_GENESYS_BASE_URL: base(`id=${id}${scenario ? ";" + scenario : ""}`),
     },
-    id: url.match(/id=(cli\d+)/)[1],
+    id,
   };
 }
 
@@ -293,17 +298,25 @@ async function simStats(id) {
 }
 
 test("client credentials: the allowance from the contract, its money and the raised limit in JSON", async () => {
-  const calm = await rulesFile("cc-calm.json", [{ id: "allowance", kind: "monthAllowance", threshold: 1e9 }]);
-  const { env, id } = unattended("limit=600;fairuse=1000");
+  const calm = await rulesFile("cc-calm.json", [{ id: "allowance", kind: "monthAllowance", threshold: 10_000 }]);
+  const { env, id } = unattended("limit=600;fairuse=100000000");
   const r = await runSecret(["check", "--rules", calm, "--format", "json"], env);
   expectCode(r, 0);
   const { genesys } = JSON.parse(r.stdout);
   assert.equal(genesys.allowance.source, "contract");
-  assert.equal(genesys.allowance.requests, 1000);
+  assert.equal(genesys.allowance.requests, 100_000_000);
   assert.equal(genesys.allowance.contract.contract, "C-0042-7781");
   assert.match(genesys.allowance.detail, /C-0042-7781.*API Requests/);
   assert.equal(genesys.money.currency, "USD");
-  assert.ok(genesys.money.projected > 0, "a thousand requests are far below the simulator's month");
+  assert.equal(genesys.money.projected, 0, "a hundred million requests are far above the simulator's month");
+  // A small allowance: the month-allowance rule fires (exit 1) and the overage has a price.
+  const over = await runSecret(["check", "--format", "json", "--out", join(dir, "cc-over.json")], unattended("fairuse=1000").env);
+  expectCode(over, 1);
+  const { genesys: g } = JSON.parse(over.stdout);
+  const month = JSON.parse(await readFile(join(dir, "cc-over.json"), "utf8")).overview.genesys.month;
+  assert.equal(month.allowance, 1000);
+  assert.ok(g.money.projected > 0);
+  assert.ok(Math.abs(g.money.projected - month.overage * 0.00025) < 1e-6, `${g.money.projected} for ${month.overage} requests over`);
   assert.deepEqual([genesys.rateLimit.limit, genesys.rateLimit.budget], [600, 580]);
   assert.equal(genesys.rateLimit.key, "client.credentials.token.rate.per.minute");
   assert.equal((await simStats(id)).tokenRequests, 1, "one token serves the whole check");
