@@ -155,6 +155,8 @@ pub struct SimStats {
     /// Answers the client gave up waiting for: it closed the connection
     /// while the server held the answer back (counted by `sim-server`).
     pub client_aborts: u64,
+    /// Client-credentials token requests (`POST /oauth/token`).
+    pub token_requests: u64,
     /// The last 50 paths with their queries (scenario prefix removed; secrets redacted).
     pub last_paths: Vec<String>,
 }
@@ -276,6 +278,7 @@ impl Sim {
             out.dropped = out.dropped.saturating_add(st.stats.dropped);
             out.stalled = out.stalled.saturating_add(st.stats.stalled);
             out.client_aborts = out.client_aborts.saturating_add(st.stats.client_aborts);
+            out.token_requests = out.token_requests.saturating_add(st.token_requests);
             paths.extend(st.path_seqs.iter().copied().zip(st.stats.last_paths.iter()));
         }
         paths.sort_by_key(|(seq, _)| *seq);
