@@ -56,7 +56,7 @@ pub enum ChargeMatcher {
 
 /// Whether `text` has `word` as a whole word (or its plural), ignoring case.
 fn has_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
         w.eq_ignore_ascii_case(word)
             || (w.len() == word.len() + 1
                 && w.get(..word.len())

@@ -425,12 +425,16 @@ where
     T: Serialize + 'static,
     F: std::future::Future<Output = Result<T, Error>> + 'static,
 {
-    future_to_promise(async move {
-        match work.await {
-            Ok(v) => Ok(json_to_js(&v)),
-            Err(e) => Err(to_js_error(&e)),
-        }
-    })
+    // Boxed, so that the promise machinery is compiled once for every
+    // method instead of once per method (a smaller download).
+    let work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>> =
+        Box::pin(async move {
+            match work.await {
+                Ok(v) => Ok(json_to_js(&v)),
+                Err(e) => Err(to_js_error(&e)),
+            }
+        });
+    future_to_promise(work)
 }
 
 fn rejected(err: Error) -> Promise {
