@@ -34,8 +34,7 @@ const LIMIT_KEY: &str = "usage-lens-kept-limit";
 pub const NOT_KEPT: &str =
     "This browser refuses to keep data here (a private window or a policy): nothing is kept, every query is fetched.";
 /// Said once when the browser's storage is full even after dropping old days.
-pub const FULL: &str =
-    "This browser's storage is full: the answer is shown but not kept.";
+pub const FULL: &str = "This browser's storage is full: the answer is shown but not kept.";
 
 /// The most the kept answers may hold: [`LIMIT_BYTES`], or less if a test says so.
 pub fn limit() -> u64 {
