@@ -8,8 +8,12 @@
 //! Two object stores for the days: `buckets` (key → the rows, a JSON array) and `meta`
 //! (key → `"<bytes> <last used, Unix ms>"`). Keys name the organization and
 //! the query's shape, never a token. Past [`LIMIT_BYTES`], the least
-//! recently used buckets go first. Without IndexedDB (a private window that
-//! refuses it) nothing is kept and every query is simply fetched.
+//! recently used buckets go first ([`limit`]). Without IndexedDB (a private
+//! window or a policy that refuses it) nothing is kept, every query is simply
+//! fetched, and the user is told once ([`word`]). A write the browser refuses
+//! as full drops the older half and is tried once more, else the answer is
+//! only shown. Days kept by an older version of the database are dropped on
+//! upgrade; a record that does not decode is fetched again.
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
