@@ -8,8 +8,12 @@
 //! Two object stores for the days: `buckets` (key → the rows, a JSON array) and `meta`
 //! (key → `"<bytes> <last used, Unix ms>"`). Keys name the organization and
 //! the query's shape, never a token. Past [`LIMIT_BYTES`], the least
-//! recently used buckets go first. Without IndexedDB (a private window that
-//! refuses it) nothing is kept and every query is simply fetched.
+//! recently used buckets go first ([`limit`]). Without IndexedDB (a private
+//! window or a policy that refuses it) nothing is kept, every query is simply
+//! fetched, and the user is told once ([`word`]). A write the browser refuses
+//! as full drops the older half and is tried once more, else the answer is
+//! only shown. Days kept by an older version of the database are dropped on
+//! upgrade; a record that does not decode is fetched again.
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -28,6 +32,45 @@ const SNAPSHOTS: &str = "snapshots";
 
 /// The most the kept answers may hold, in bytes of JSON text.
 pub const LIMIT_BYTES: u64 = 40_000_000;
+/// A lower limit, in bytes, under this `localStorage` key (tests set it).
+const LIMIT_KEY: &str = "usage-lens-kept-limit";
+/// Said once when this browser keeps nothing (a private window, a policy).
+pub const NOT_KEPT: &str =
+    "This browser refuses to keep data here (a private window or a policy): nothing is kept, every query is fetched.";
+/// Said once when the browser's storage is full even after dropping old days.
+pub const FULL: &str = "This browser's storage is full: the answer is shown but not kept.";
+
+/// The most the kept answers may hold: [`LIMIT_BYTES`], or less if a test says so.
+pub fn limit() -> u64 {
+    super::browser::local_get(LIMIT_KEY)
+        .and_then(|v| v.parse().ok())
+        .map_or(LIMIT_BYTES, |v: u64| v.min(LIMIT_BYTES))
+}
+
+thread_local! {
+    /// What went wrong with the store and is not said yet, and what was said.
+    static TROUBLE: std::cell::RefCell<(Option<&'static str>, Vec<&'static str>)> =
+        const { std::cell::RefCell::new((None, Vec::new())) };
+}
+
+fn trouble(word: &'static str) {
+    TROUBLE.with(|t| {
+        let mut t = t.borrow_mut();
+        if !t.1.contains(&word) {
+            t.0 = Some(word);
+        }
+    });
+}
+
+/// What the store could not do since last asked, said once per page.
+pub fn word() -> Option<&'static str> {
+    TROUBLE.with(|t| {
+        let mut t = t.borrow_mut();
+        let word = t.0.take()?;
+        t.1.push(word);
+        Some(word)
+    })
+}
 
 /// Watches an IndexedDB request from now on (its handlers are set at
 /// once, so a request that finishes while others are awaited is not missed).
@@ -69,7 +112,10 @@ async fn open(name: &str) -> Option<IdbDatabase> {
     }) {
         return Some(db);
     }
-    let db = open_new(name).await?;
+    let Some(db) = open_new(name).await else {
+        trouble(NOT_KEPT);
+        return None;
+    };
     OPEN.with(|o| o.borrow_mut().push((name.to_string(), db.clone())));
     Some(db)
 }
@@ -82,6 +128,11 @@ async fn open_new(name: &str) -> Option<IdbDatabase> {
         if let Ok(db) = upgrading.result() {
             let db: IdbDatabase = db.unchecked_into();
             for name in [BUCKETS, META, SNAPSHOTS] {
+                // Days kept by an older version are dropped (and fetched
+                // again); snapshots cannot be fetched again and stay.
+                if db.object_store_names().contains(name) && name != SNAPSHOTS {
+                    let _ = db.delete_object_store(name);
+                }
                 if !db.object_store_names().contains(name) {
                     let _ = db.create_object_store(name);
                 }
@@ -267,23 +318,44 @@ impl BucketStore for KeptStore {
     }
 
     async fn put_many(&self, entries: &[(String, String)]) {
+        // Storage full: drop the older half of what is kept, and try once more.
+        if !self.write(entries).await {
+            self.trim(self.size().await / 2).await;
+            if !self.write(entries).await {
+                trouble(FULL);
+            }
+        }
+    }
+}
+
+impl KeptStore {
+    /// Writes every entry at once, in one transaction: whether all were kept.
+    async fn write(&self, entries: &[(String, String)]) -> bool {
         let Some((buckets, meta)) = stores(self.db).await else {
-            return;
+            return true;
         };
-        // Every write at once, in one transaction; the last one's end is the end.
-        let mut last = None;
+        let mut pending = Vec::with_capacity(entries.len() * 2);
         for (k, rows) in entries {
             let key = JsValue::from_str(k);
-            if let Ok(r) = buckets.put_with_key(&JsValue::from_str(rows), &key) {
-                last = Some(watch(&r));
-            }
-            if let Ok(r) = meta.put_with_key(&meta_text(rows.len()), &key) {
-                last = Some(watch(&r));
+            for r in [
+                buckets.put_with_key(&JsValue::from_str(rows), &key),
+                meta.put_with_key(&meta_text(rows.len()), &key),
+            ] {
+                match r {
+                    Ok(r) => pending.push(watch(&r)),
+                    Err(_) => {
+                        // Nothing of a refused write is kept, its sizes neither.
+                        let _ = buckets.transaction().abort();
+                        return false;
+                    }
+                }
             }
         }
-        if let Some(f) = last {
-            let _ = f.await;
+        let mut kept = true;
+        for f in pending {
+            kept &= f.await.is_ok();
         }
+        kept
     }
 }
 

@@ -1,7 +1,7 @@
 //! Running a query: one `AbortController` and one `FetchTransport` per run,
 //! progress into a signal, the answer into the session cache.
 
-use super::kept::{Snapshots, KEPT, LIMIT_BYTES};
+use super::kept::{self, Snapshots, KEPT};
 use crate::analysis::history::Snapshot;
 use crate::genesys::{Keep, PublicApiUsageResultsResponse};
 use crate::thousandeyes::Usage;
@@ -155,6 +155,8 @@ fn finish(ctx: Ctx, key: String, spec: QuerySpec, outcome: Result<Answer, Error>
             ctx.answer.set(Some(answer));
             ctx.answer_spec.set(Some(spec));
             ctx.from_cache.set(false);
+            // What the store could not do, said once.
+            ctx.notice.set(kept::word().map(String::from));
             ctx.run.progress.update(|p| {
                 if let Some(p) = p {
                     p.phase = crate::engine::Phase::Done;
@@ -243,7 +245,7 @@ pub async fn org_usage(
         None => client.query_organization_usage(query, opts).await,
     };
     if scope.is_some() {
-        KEPT.trim(LIMIT_BYTES).await;
+        KEPT.trim(kept::limit()).await;
     }
     result
 }
@@ -269,7 +271,7 @@ async fn execute(
     let (g, t) = clients(conn, signal, sim, budgets)?;
     let answer = run_request(req, g, t, opts, now_secs, &keep).await;
     if keep.scope.is_some() && matches!(req, Request::Job(_) | Request::ClientJob(..)) {
-        KEPT.trim(LIMIT_BYTES).await;
+        KEPT.trim(kept::limit()).await;
     }
     answer
 }
