@@ -16,6 +16,7 @@ pub mod format;
 mod group;
 pub mod history;
 pub mod outlook;
+pub mod overview_read;
 mod projection;
 pub mod records;
 pub mod rules;

@@ -16,7 +16,7 @@ mod exporter;
 use crate::analysis::{self, Allowance, ForecastOptions, Overview, OverviewInput, Records, Rule};
 use crate::error::{Error, Result};
 use crate::genesys::ApiUsageRow;
-use crate::thousandeyes::{Quotas, Usage};
+use crate::thousandeyes::Quotas;
 
 /// The most values [`forecast`] reads.
 const MAX_VALUES: u32 = 1_000_000;
@@ -51,7 +51,7 @@ struct OverviewArgs {
     #[serde(default)]
     allowance: Option<Allowance>,
     #[serde(default)]
-    thousand_eyes_usage: Option<Usage>,
+    thousand_eyes_usage: Option<serde_json::Value>,
     #[serde(default)]
     quotas: Option<Quotas>,
 }
@@ -177,11 +177,19 @@ pub fn overview(
             a.total()?;
         }
         let records = args.genesys_rows.as_deref().map(Records::from_usage_rows);
+        let usage = match &args.thousand_eyes_usage {
+            Some(v) if !v.is_null() => Some(
+                analysis::overview_read::read_usage_for_units(v).map_err(|e| {
+                    Error::invalid_input(format!("thousandEyesUsage: {}", e.message))
+                })?,
+            ),
+            _ => None,
+        };
         analysis::overview(&OverviewInput {
             today: &args.today,
             genesys: records.as_ref(),
             allowance: args.allowance.as_ref(),
-            usage: args.thousand_eyes_usage.as_ref(),
+            usage: usage.as_ref(),
             quotas: args.quotas.as_ref(),
         })
     })())
@@ -202,7 +210,7 @@ pub fn evaluate_rules(
     #[wasm_bindgen(unchecked_optional_param_type = "Rule[]")] rules: JsValue,
 ) -> std::result::Result<JsValue, JsValue> {
     thrown((|| {
-        let overview: Overview = read_js(&overview, "the overview", ANALYSIS_LIMIT)?;
+        let overview = overview_from_js(&overview)?;
         let rules: Vec<Rule> = if rules.is_undefined() || rules.is_null() {
             analysis::default_rules()
         } else {
@@ -237,6 +245,14 @@ pub fn to_prometheus(
     })
 }
 
+/// An overview handed back from JavaScript, read field by field (see
+/// [`analysis::overview_read`](crate::analysis::overview_read)).
+fn overview_from_js(value: &JsValue) -> Result<Overview> {
+    let value: serde_json::Value = read_js(value, "the overview", ANALYSIS_LIMIT)?;
+    analysis::overview_read::read_overview(&value)
+        .map_err(|e| Error::invalid_input(format!("the overview: {}", e.message)))
+}
+
 /// The overview (an empty one for `null`) and the fired rules that
 /// `toPrometheus` reads.
 fn exposition_args(
@@ -250,7 +266,7 @@ fn exposition_args(
             thousandeyes: None,
         }
     } else {
-        read_js(overview, "the overview", ANALYSIS_LIMIT)?
+        overview_from_js(overview)?
     };
     Ok((overview, read_js(fired, "the fired rules", ANALYSIS_LIMIT)?))
 }
@@ -260,8 +276,5 @@ fn exposition_args(
 pub fn overview_csv(
     #[wasm_bindgen(unchecked_param_type = "Overview")] overview: JsValue,
 ) -> std::result::Result<String, JsValue> {
-    thrown(
-        read_js::<Overview>(&overview, "the overview", ANALYSIS_LIMIT)
-            .map(|o| analysis::overview_csv(&o)),
-    )
+    thrown(overview_from_js(&overview).map(|o| analysis::overview_csv(&o)))
 }

@@ -151,6 +151,14 @@ pub enum ForecastMethod {
 }
 
 impl ForecastMethod {
+    /// Every method.
+    pub const ALL: [ForecastMethod; 4] = [
+        ForecastMethod::SeasonalDampedTrend,
+        ForecastMethod::DampedTrend,
+        ForecastMethod::SeasonalNaive,
+        ForecastMethod::Mean,
+    ];
+
     /// The name used in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
