@@ -288,3 +288,43 @@ fn the_band_of_the_months_total_is_under_thirty_percent_of_it_on_steady_data() {
         m.projected
     );
 }
+
+/// Nothing kept yet, a year asked and its third job refused: the two jobs
+/// fetched before it come back, and what is missing is named job by job.
+#[test]
+fn a_kept_year_failing_at_its_third_job_hands_back_the_first_two() {
+    let store = MemoryStore::default();
+    let keep = Keep {
+        store: &store,
+        scope: "org-a",
+        refresh: false,
+    };
+    let (c, _) = setup(5, Some("2025-12-19"));
+    let opts = RunOptions {
+        parts_at_once: Some(1),
+        ..RunOptions::default()
+    };
+    let year = by_day(
+        "2025-06-22T00:00:00Z/2026-06-21T00:00:00Z",
+        OrganizationJobGroupBy::OauthClientId,
+    );
+    let err =
+        block_on(c.aggregates_query_kept::<PublicApiUsageResultsResponse, _>(&year, &keep, &opts))
+            .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Http);
+    let partial: PublicApiUsageResultsResponse =
+        serde_json::from_value((*err.partial.unwrap()).clone()).unwrap();
+    assert_eq!(
+        days_of(&partial.entities).len(),
+        180,
+        "the first two jobs' days"
+    );
+    assert_eq!(
+        partial.parts.unwrap().missing,
+        [
+            "2025-12-19T00:00:00Z/2026-03-18T23:59:59Z",
+            "2026-03-19T00:00:00Z/2026-06-16T23:59:59Z",
+            "2026-06-17T00:00:00Z/2026-06-21T00:00:00Z",
+        ]
+    );
+}
