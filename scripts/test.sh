@@ -33,6 +33,7 @@ if want lint; then
   cargo fmt --all -- --check
   step "the README's fault table names tests that exist"
   python3 scripts/readme_tests.py
+  python3 scripts/count_tests.py selftest # a skipped test fails a run unless tests/skipped.txt names it
   step "dependency licences"
   python3 scripts/licenses.py
   step "clippy (host: default, sim-server)"

@@ -1,18 +1,20 @@
 //! Property-based runs over every response decoder, the date and interval
-//! parsers, the cursor and link readers, request validation and the
-//! simulator: arbitrary input never panics. `make test` runs a short pass;
-//! `make fuzz` runs long (PROPTEST_CASES).
+//! parsers, the cursor and link readers, request validation, the simulator,
+//! the rules file, the snapshots import and the interval split: arbitrary
+//! input never panics, and what is accepted keeps its invariants. `make
+//! test` runs a short pass; `make fuzz` runs long (PROPTEST_CASES).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
+use usage_lens::analysis::{history, rules};
 use usage_lens::engine::{BudgetHint, PollSchedule, RateBudget};
 use usage_lens::error::{decode_json, Vendor};
 use usage_lens::genesys::{self, auth::PkceSession};
 use usage_lens::http::{self, HttpRequest, HttpResponse, Method};
 use usage_lens::sim::Sim;
 use usage_lens::thousandeyes;
-use usage_lens::time::{parse_instant, Interval};
+use usage_lens::time::{parse_instant, Bucket, Interval, DAY};
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -251,5 +253,217 @@ proptest! {
         req.body = Some(body);
         let res = sim.handle(&req, now);
         prop_assert!((100..600).contains(&res.status));
+    }
+}
+
+/// Rule sets shaped like real ones, with every field at and past its edges.
+fn rule_sets() -> impl Strategy<Value = serde_json::Value> {
+    let rule = (
+        prop_oneof![
+            Just(String::new()),
+            "[a-z0-9 -]{0,70}",
+            Just("spike".to_string())
+        ],
+        prop_oneof![
+            Just("share429"),
+            Just("monthAllowance"),
+            Just("spike"),
+            Just("unitsQuota"),
+            Just("groupQuota"),
+            Just("Spike"),
+            Just(""),
+        ],
+        prop_oneof![
+            any::<f64>(),
+            -10.0f64..20_000.0,
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(0.0)
+        ],
+        proptest::option::of(any::<bool>()),
+        proptest::option::of(prop_oneof![any::<i64>(), -5i64..5_000]),
+    )
+        .prop_map(|(id, kind, threshold, enabled, min)| {
+            let mut r = serde_json::json!({ "id": id, "kind": kind, "threshold": threshold });
+            if let Some(e) = enabled {
+                r["enabled"] = e.into();
+            }
+            if let Some(m) = min {
+                r["minRequests"] = m.into();
+            }
+            r
+        });
+    proptest::collection::vec(rule, 0..8).prop_map(serde_json::Value::Array)
+}
+
+/// A date as the snapshots file holds it, or something close to one.
+fn snapshot_day() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (2020i32..2030, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+        "20[0-9]{2}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?",
+        ".{0,12}",
+    ]
+}
+
+fn count() -> impl Strategy<Value = serde_json::Value> {
+    prop_oneof![
+        (-3i64..5_000).prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+        Just(serde_json::json!(1.5)),
+    ]
+}
+
+/// Snapshots files: the real header or another, snapshots near and far from valid.
+fn snapshot_files() -> impl Strategy<Value = serde_json::Value> {
+    let header: serde_json::Value =
+        serde_json::from_str(&history::export(&[])).expect("an empty export is JSON");
+    let snapshot = (
+        proptest::option::of("[a-z0-9]{0,6}"),
+        (
+            snapshot_day(),
+            snapshot_day(),
+            snapshot_day(),
+            snapshot_day(),
+        ),
+        (count(), count(), count(), count(), count()),
+    )
+        .prop_map(|(group, (start, end, day, taken), (u, p, q, eu, ep))| {
+            let mut s = serde_json::json!({
+                "periodStart": start, "periodEnd": end, "day": day, "takenAt": taken,
+                "cloudUsed": u, "cloudProjected": p, "cloudQuota": q,
+                "enterpriseUsed": eu, "enterpriseProjected": ep,
+            });
+            if let Some(g) = group {
+                s["accountGroup"] = g.into();
+            }
+            s
+        });
+    (
+        proptest::collection::vec(snapshot, 0..8),
+        prop_oneof![Just(header["format"].clone()), json()],
+        prop_oneof![Just(header["version"].clone()), json()],
+    )
+        .prop_map(|(snapshots, format, version)| {
+            serde_json::json!({ "format": format, "version": version, "snapshots": snapshots })
+        })
+}
+
+/// Every snapshot an import accepts is one the app can show.
+fn check_imported(snaps: &[history::Snapshot]) -> Result<(), TestCaseError> {
+    prop_assert!(snaps.len() <= history::IMPORT_MAX);
+    for s in snaps {
+        let start = parse_instant(&s.period_start).unwrap().secs;
+        let end = parse_instant(&s.period_end).unwrap().secs;
+        prop_assert!(start < end, "{s:?}");
+        prop_assert!(parse_instant(&s.day).is_ok() && parse_instant(&s.taken_at).is_ok());
+        let counts = [
+            Some(s.cloud_used),
+            s.cloud_projected,
+            s.cloud_quota,
+            s.enterprise_used,
+            s.enterprise_projected,
+        ];
+        prop_assert!(counts.iter().flatten().all(|n| *n >= 0), "{s:?}");
+    }
+    // What is exported reads back the same.
+    prop_assert_eq!(
+        history::import(&history::export(snaps)).unwrap(),
+        snaps.to_vec()
+    );
+    // And the views built on it never panic.
+    let mut kept = Vec::new();
+    let added = history::merge(&mut kept, snaps.iter().cloned());
+    prop_assert!(added <= snaps.len() && kept.len() <= snaps.len());
+    for group in history::groups(&kept) {
+        let _ = history::periods(&kept, group.as_deref());
+    }
+    Ok(())
+}
+
+/// Every rule set the rules file accepts is one `check_rules` accepts, and
+/// reads back the same.
+fn check_rule_set(set: &[rules::Rule]) -> Result<(), TestCaseError> {
+    prop_assert!(rules::check_rules(set).is_ok());
+    prop_assert!(set.len() <= rules::MAX_RULES);
+    for (i, r) in set.iter().enumerate() {
+        prop_assert!(r.threshold.is_finite() && r.threshold > 0.0, "{r:?}");
+        prop_assert!(r.threshold <= 10_000.0 && r.min_requests >= 0, "{r:?}");
+        prop_assert!(!r.id.trim().is_empty() && r.id.chars().count() <= rules::MAX_ID_LEN);
+        prop_assert!(set[..i].iter().all(|o| o.id != r.id));
+    }
+    // Read back the same; a threshold to the last bit of its digits only
+    // (JSON numbers are read to within one unit in the last place).
+    let text = serde_json::to_string(set).unwrap();
+    let again = rules::rules_from_json(&text).unwrap();
+    prop_assert_eq!(again.len(), set.len());
+    for (a, r) in again.iter().zip(set) {
+        prop_assert!(
+            (a.threshold - r.threshold).abs() <= r.threshold * 1e-15,
+            "{a:?} {r:?}"
+        );
+        let same = rules::Rule {
+            threshold: r.threshold,
+            ..a.clone()
+        };
+        prop_assert_eq!(&same, r);
+    }
+    Ok(())
+}
+
+fn bucket() -> impl Strategy<Value = Bucket> {
+    prop_oneof![Just(Bucket::Day), Just(Bucket::Week), Just(Bucket::Month)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn the_rules_file_never_panics_and_keeps_what_it_accepts(text in ".{0,200}", value in json(), set in rule_sets()) {
+        for t in [text, value.to_string(), set.to_string()] {
+            match rules::rules_from_json(&t) {
+                Ok(rs) => check_rule_set(&rs)?,
+                Err(e) => prop_assert!(!e.message.is_empty()),
+            }
+        }
+    }
+
+    #[test]
+    fn the_snapshots_import_never_panics_and_keeps_what_it_accepts(text in ".{0,200}", value in json(), file in snapshot_files()) {
+        for t in [text, value.to_string(), file.to_string()] {
+            match history::import(&t) {
+                Ok(snaps) => check_imported(&snaps)?,
+                Err(m) => prop_assert!(!m.is_empty()),
+            }
+        }
+    }
+
+    #[test]
+    fn an_interval_splits_into_parts_that_cover_it_on_bucket_starts(
+        start in -2_000_000_000i64..4_000_000_000,
+        len in 0i64..(3 * 366 * DAY),
+        max_days in -2i64..400,
+        bucket in bucket(),
+    ) {
+        let whole = Interval { start, end: start + len };
+        let Some(parts) = whole.split(max_days, bucket) else {
+            // Only a limit shorter than a month can fail to hold a bucket.
+            prop_assert!(max_days < 31 && len > max_days.max(0) * DAY);
+            return Ok(());
+        };
+        prop_assert!(!parts.is_empty());
+        prop_assert_eq!(parts[0].start, whole.start);
+        prop_assert_eq!(parts[parts.len() - 1].end, whole.end);
+        for (i, p) in parts.iter().enumerate() {
+            prop_assert!(p.end - p.start <= max_days.max(0) * DAY || parts.len() == 1, "{p:?}");
+            if i > 0 {
+                prop_assert_eq!(parts[i - 1].end, p.start, "parts follow each other");
+                prop_assert!(p.start > parts[i - 1].start);
+                // Cut only where a bucket starts.
+                prop_assert_eq!(p.start.rem_euclid(DAY), 0);
+                let day = p.start / DAY;
+                prop_assert_eq!(bucket.next_start(day - 1), day, "{:?} cut on day {}", bucket, day);
+            }
+        }
     }
 }

@@ -650,3 +650,79 @@ fn shape_of<R: serde::Serialize>(endpoint: &str, request: &R) -> Result<String> 
     }
     Ok(format!("{endpoint} {value}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(
+        interval: &str,
+        group_by: OrganizationJobGroupBy,
+    ) -> OrganizationPublicApiUsageQueryRequest {
+        OrganizationPublicApiUsageQueryRequest {
+            interval: interval.into(),
+            granularity: Some(Granularity::Day),
+            group_by: Some(vec![group_by]),
+            ..Default::default()
+        }
+    }
+
+    fn shape(endpoint: &str, r: &OrganizationPublicApiUsageQueryRequest) -> String {
+        shape_of(endpoint, r).unwrap_or_default()
+    }
+
+    #[test]
+    fn two_queries_differing_only_in_their_interval_have_one_shape() {
+        let by_client = OrganizationJobGroupBy::OauthClientId;
+        let march = request("2026-03-01/2026-03-31", by_client);
+        let april = request("2026-04-01T00:00:00Z/2026-04-30T23:59:59Z", by_client);
+        assert_eq!(shape("jobs", &march), shape("jobs", &april));
+        assert!(!shape("jobs", &march).contains("2026"), "no interval in it");
+        assert!(shape("jobs", &march).starts_with("jobs "));
+        // An empty list is no list: the vendor reads both alike.
+        let empty = OrganizationPublicApiUsageQueryRequest {
+            group_by: Some(Vec::new()),
+            ..march.clone()
+        };
+        let none = OrganizationPublicApiUsageQueryRequest {
+            group_by: None,
+            ..march
+        };
+        assert_eq!(shape("jobs", &empty), shape("jobs", &none));
+    }
+
+    #[test]
+    fn grouping_granularity_filters_and_endpoint_each_make_another_shape() {
+        let base = request(
+            "2026-03-01/2026-03-31",
+            OrganizationJobGroupBy::OauthClientId,
+        );
+        let by_template = request("2026-03-01/2026-03-31", OrganizationJobGroupBy::TemplateUri);
+        let by_week = OrganizationPublicApiUsageQueryRequest {
+            granularity: Some(Granularity::Week),
+            ..base.clone()
+        };
+        let no_group = OrganizationPublicApiUsageQueryRequest {
+            group_by: None,
+            ..base.clone()
+        };
+        let filtered = OrganizationPublicApiUsageQueryRequest {
+            template_uris: Some(vec!["/api/v2/users".into()]),
+            ..base.clone()
+        };
+        let all = [
+            shape("jobs", &base),
+            shape("jobs", &by_template),
+            shape("jobs", &by_week),
+            shape("jobs", &no_group),
+            shape("jobs", &filtered),
+            shape("client jobs 7de3", &base),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            assert!(!a.is_empty());
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+}

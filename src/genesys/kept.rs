@@ -274,8 +274,10 @@ impl<'q> Buckets<'q> {
     }
 }
 
-/// The error of a fetch that failed, carrying the kept rows and those
-/// `fetched` before it, and naming the runs of days still `missing`.
+/// The error of a fetch that failed, carrying the kept rows, those
+/// `fetched` before it and those the failed fetch got before it failed (its
+/// own partial answer), and naming the runs of days still `missing`: the
+/// failed fetch's own missing parts where it names them, else its whole run.
 fn failed_with_kept<P: KeptPage>(
     mut e: Error,
     kept: &[(i64, Vec<P::Row>)],
@@ -288,9 +290,27 @@ fn failed_with_kept<P: KeptPage>(
         partial.rows().extend(rows.iter().cloned());
     }
     partial.rows().append(fetched.rows());
-    let missing = missing.iter().map(|&(a, b)| days_interval(a, b)).collect();
+    let own = e.partial.take();
+    let own_missing: Option<Vec<String>> = own.as_deref().and_then(|v| {
+        let names = v.get("parts")?.get("missing")?.as_array()?;
+        names
+            .iter()
+            .map(|m| m.as_str().map(str::to_string))
+            .collect()
+    });
+    if let Some(mut got) = own.and_then(|v| serde_json::from_value::<P>((*v).clone()).ok()) {
+        partial.rows().append(got.rows());
+    }
+    let mut runs = missing.iter().map(|&(a, b)| days_interval(a, b));
+    let missing = match own_missing {
+        Some(names) => {
+            runs.next();
+            names.into_iter().chain(runs).collect()
+        }
+        None => runs.collect(),
+    };
+    in_date_order(partial.rows());
     partial.assembled(queries, kept.len() as u32, missing);
-    e.partial = None;
     e.with_partial(&partial)
 }
 

@@ -45,7 +45,9 @@ pub trait JobPage:
 
 /// An answer whose finished days can be kept ([`super::kept`]): the jobs
 /// answers and the legacy ones, typed or raw.
-pub trait KeptPage: Paged<Row: Clone + Serialize + DeserializeOwned> + Default + Serialize {
+pub trait KeptPage:
+    Paged<Row: Clone + Serialize + DeserializeOwned> + Default + Serialize + DeserializeOwned
+{
     /// How many vendor queries made this answer (several for a long jobs interval).
     fn queries(&mut self) -> u32;
     /// Marks the answer as put together from `queries` vendor queries and

@@ -55,6 +55,15 @@ function run(args, env = {}) {
   });
 }
 
+/** Fails when either token, or a tell-tale piece of one, is in `text`. */
+function assertNoToken(text, where) {
+  for (const token of [GENESYS_TOKEN, TE_TOKEN]) {
+    for (const piece of [token, token.slice(0, 12), encodeURIComponent(token), Buffer.from(token).toString("base64")]) {
+      assert.ok(!text.includes(piece), `the token ${token} appears in ${where}`);
+    }
+  }
+}
+
 function expectCode(r, code) {
   assert.equal(r.code, code, `exit ${r.code}, expected ${code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
 }
@@ -117,16 +126,20 @@ test("one vendor is enough: ThousandEyes alone", async () => {
     USAGE_LENS_TE_BASE_URL: base(),
   });
   expectCode(r, 0);
-  const saved = JSON.parse(await readFile(join(dir, "te.json"), "utf8"));
+  const text = await readFile(join(dir, "te.json"), "utf8");
+  assertNoToken(text, "the --out JSON file");
+  const saved = JSON.parse(text);
   assert.equal(saved.overview.genesys, null);
   assert.ok(saved.overview.thousandeyes.cloud.used > 0);
 });
 
-test("--out writes the answer as JSON or CSV", async () => {
+test("--out writes the answer as JSON or CSV, with no token in either", async () => {
   const jsonPath = join(dir, "answer.json");
   const r = await run(["check", "--allowance", "1000000", "--out", jsonPath, "--format", "json"], both());
   expectCode(r, 1);
-  const saved = JSON.parse(await readFile(jsonPath, "utf8"));
+  const jsonText = await readFile(jsonPath, "utf8");
+  assertNoToken(jsonText, "the --out JSON file");
+  const saved = JSON.parse(jsonText);
   assert.deepEqual(saved.fired, JSON.parse(r.stdout).fired, "the file holds what was printed");
   assert.equal(saved.overview.genesys.month.allowance, 1_000_000);
   assert.ok(saved.overview.genesys.clients.length > 3);
@@ -134,7 +147,9 @@ test("--out writes the answer as JSON or CSV", async () => {
 
   const csvPath = join(dir, "answer.csv");
   expectCode(await run(["check", "--out", csvPath], both()), 1);
-  const rows = parseCsv(await readFile(csvPath, "utf8"));
+  const csvText = await readFile(csvPath, "utf8");
+  assertNoToken(csvText, "the --out CSV file");
+  const rows = parseCsv(csvText);
   assert.deepEqual(rows[0], ["vendor", "section", "who", "measure", "value"]);
   assert.ok(rows.length > 20);
   for (const row of rows.slice(1)) {
