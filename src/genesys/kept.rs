@@ -298,7 +298,11 @@ fn failed_with_kept<P: KeptPage>(
             .map(|m| m.as_str().map(str::to_string))
             .collect()
     });
-    if let Some(mut got) = own.and_then(|v| serde_json::from_value::<P>((*v).clone()).ok()) {
+    // Read back through its text: the page types are already decoded from
+    // text everywhere, and a second decoder of them (from a JSON value) would
+    // add tens of kilobytes to the app's download.
+    let got = own.and_then(|v| serde_json::from_str::<P>(&v.to_string()).ok());
+    if let Some(mut got) = got {
         partial.rows().append(got.rows());
     }
     let mut runs = missing.iter().map(|&(a, b)| days_interval(a, b));

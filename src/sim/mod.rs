@@ -91,6 +91,12 @@ use std::collections::BTreeMap;
 
 use crate::http::{path_of, query_param, HttpRequest, HttpResponse};
 
+/// Whether this simulator runs inside the page (the app's Demo). It then
+/// answers what the app asks for; the billing, limits and client-credentials
+/// endpoints are answered natively only (tests and the simulator server),
+/// which keeps their code out of the app's download.
+pub(crate) const IN_PAGE: bool = cfg!(target_arch = "wasm32");
+
 mod cursor;
 mod data;
 mod gate;

@@ -235,7 +235,7 @@ fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
     };
     match field("grant_type").as_deref() {
         Some("authorization_code") => {}
-        Some("client_credentials") => return client_credentials(ctx, req),
+        Some("client_credentials") if !super::IN_PAGE => return client_credentials(ctx, req),
         Some(_) => {
             return oauth_error(
                 400,

@@ -125,11 +125,11 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
             Method::Get,
         ),
         ["tokens", "me"] => (Route::TokensMe, Method::Get),
-        ["organizations", "limits", "namespaces", ns] => {
+        ["organizations", "limits", "namespaces", ns] if !super::IN_PAGE => {
             (Route::Limits(ns.to_string()), Method::Get)
         }
-        ["billing", "contracts"] => (Route::Contracts, Method::Get),
-        ["billing", "contracts", c, "billingperiods", p] => (
+        ["billing", "contracts"] if !super::IN_PAGE => (Route::Contracts, Method::Get),
+        ["billing", "contracts", c, "billingperiods", p] if !super::IN_PAGE => (
             Route::BillingPeriod(c.to_string(), p.to_string()),
             Method::Get,
         ),
