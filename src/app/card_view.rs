@@ -229,25 +229,41 @@ pub fn is_narrow(width_px: Option<f64>) -> bool {
     width_px.is_some_and(|px| px < NARROW_PX)
 }
 
-/// The month chart's drawing area: its size, margins and how often a day is
-/// labelled. A narrow screen gets a narrower drawing, so its labels stay
-/// readable.
+/// A chart's box: the size of its drawing and the margins around the plot
+/// (the left one holds the y labels, the bottom one the x labels). Every
+/// chart's frame is one of these and derefs to it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Frame {
-    /// Width of the view box.
+pub struct Plot {
+    /// Width of the drawing.
     pub w: f64,
-    /// Height of the view box.
+    /// Height of the drawing.
     pub h: f64,
-    /// Left margin (the y labels).
+    /// Left margin.
     pub ml: f64,
     /// Right margin.
     pub mr: f64,
     /// Top margin.
     pub mt: f64,
-    /// Bottom margin (the day labels).
+    /// Bottom margin.
     pub mb: f64,
+}
+
+/// The month chart's drawing area: its box and how often a day is
+/// labelled. A narrow screen gets a narrower drawing, so its labels stay
+/// readable.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    /// The drawing and its margins.
+    pub plot: Plot,
     /// Every how many days a day is labelled.
     pub label_every: usize,
+}
+
+impl std::ops::Deref for Frame {
+    type Target = Plot;
+    fn deref(&self) -> &Plot {
+        &self.plot
+    }
 }
 
 impl Frame {
@@ -259,12 +275,14 @@ impl Frame {
             (800.0, 260.0)
         };
         Frame {
-            w,
-            h,
-            ml: if narrow { 48.0 } else { 64.0 },
-            mr: 12.0,
-            mt: 14.0,
-            mb: 30.0,
+            plot: Plot {
+                w,
+                h,
+                ml: if narrow { 48.0 } else { 64.0 },
+                mr: 12.0,
+                mt: 14.0,
+                mb: 30.0,
+            },
             label_every: if narrow { 10 } else { 5 },
         }
     }

@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use super::card_view::Plot;
+
 use crate::analysis::series_forecast::forecast_input;
 use crate::analysis::{forecast, Forecast, ForecastMethod, GroupTotal, Periods, Series};
 
@@ -107,28 +109,25 @@ pub fn line_path(points: &[(f64, f64)]) -> String {
 /// How many periods ahead the series chart forecasts.
 pub const FORECAST_PERIODS: usize = 7;
 
-/// The frame of a chart with one slot per period: the SVG's size, its
-/// margins, the width of a slot and of its bar, and the value at the top.
+/// The frame of a chart with one slot per period: the SVG's box, the width
+/// of a slot and of its bar, and the value at the top.
 #[derive(Clone, Copy, Debug)]
 pub struct SlotFrame {
-    /// Width of the SVG.
-    pub w: f64,
-    /// Height of the SVG.
-    pub h: f64,
-    /// Left margin (the y labels).
-    pub ml: f64,
-    /// Right margin.
-    pub mr: f64,
-    /// Top margin.
-    pub mt: f64,
-    /// Bottom margin (the x labels).
-    pub mb: f64,
+    /// The drawing and its margins.
+    pub plot: Plot,
     /// Width of one slot.
     pub slot: f64,
     /// Width of a bar in its slot.
     pub bw: f64,
     /// The value at the top of the plot.
     pub max: f64,
+}
+
+impl std::ops::Deref for SlotFrame {
+    type Target = Plot;
+    fn deref(&self) -> &Plot {
+        &self.plot
+    }
 }
 
 impl SlotFrame {
@@ -139,12 +138,14 @@ impl SlotFrame {
         let slot = (w - ml - mr) / slots.max(1) as f64;
         let bw = (slot * 0.78).max(1.0);
         SlotFrame {
-            w,
-            h,
-            ml,
-            mr,
-            mt,
-            mb,
+            plot: Plot {
+                w,
+                h,
+                ml,
+                mr,
+                mt,
+                mb,
+            },
             slot,
             bw,
             max,
