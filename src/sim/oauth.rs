@@ -209,24 +209,36 @@ fn authorize(ctx: &mut Ctx<'_>, rest: &str) -> HttpResponse {
     }
 }
 
-fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
+/// The token request's form, or the OAuth error for a body that is not one.
+fn token_form(req: &HttpRequest) -> Result<Vec<(String, String)>, HttpResponse> {
     if let Some(ct) = req.header_value("content-type") {
         if !ct
             .to_ascii_lowercase()
             .contains("application/x-www-form-urlencoded")
         {
-            return oauth_error(
+            return Err(oauth_error(
                 400,
                 "invalid_request",
                 "The request body must be application/x-www-form-urlencoded.",
-            );
+            ));
         }
     }
     let body = req.body.as_deref().unwrap_or("");
     if body.len() > 16_384 {
-        return oauth_error(400, "invalid_request", "The request body is too large.");
+        return Err(oauth_error(
+            400,
+            "invalid_request",
+            "The request body is too large.",
+        ));
     }
-    let form = query_params(&format!("?{body}"));
+    Ok(query_params(&format!("?{body}")))
+}
+
+fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
+    let form = match token_form(req) {
+        Ok(form) => form,
+        Err(refused) => return refused,
+    };
     let field = |n: &str| {
         form.iter()
             .find(|(k, _)| k == n)
