@@ -10,43 +10,16 @@ use std::rc::Rc;
 
 use usage_lens::engine::{Phase, RunOptions};
 use usage_lens::genesys::{self, *};
-use usage_lens::http::{Clock, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use usage_lens::http::Clock;
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::transport::fake::{block_on, progress_recorder, VirtualClock};
 use usage_lens::ErrorKind;
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21T00:00Z
 
-/// The simulator, with every request's body seen, and a way to refuse the
-/// submits whose interval starts with a given text.
-struct Watched {
-    inner: SimTransport<VirtualClock>,
-    sent: std::cell::Cell<u32>,
-    submits: RefCell<Vec<String>>,
-    refuse: Option<&'static str>,
-}
-
-impl Transport for Watched {
-    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.sent.set(self.sent.get() + 1);
-        let body = request.body.clone().unwrap_or_default();
-        // A submit: a job, or a legacy execution (both carry the interval).
-        let interval = (request.method == Method::Post)
-            .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
-            .flatten()
-            .and_then(|v| v["interval"].as_str().map(str::to_string));
-        if let Some(interval) = interval {
-            self.submits.borrow_mut().push(interval.clone());
-            if self.refuse.is_some_and(|r| interval.starts_with(r)) {
-                return Ok(HttpResponse::new(
-                    400,
-                    r#"{"message":"refused for the test","code":"bad.request","status":400}"#,
-                ));
-            }
-        }
-        self.inner.send(request).await
-    }
-}
+#[path = "support/watched.rs"]
+mod watched;
+use watched::Watched;
 
 type Gc = genesys::Client<Rc<Watched>, VirtualClock>;
 
@@ -57,12 +30,10 @@ fn setup(refuse: Option<&'static str>) -> (Gc, Rc<Watched>) {
 fn setup_at(refuse: Option<&'static str>, clock: &VirtualClock) -> (Gc, Rc<Watched>) {
     let clock = clock.clone();
     let sim = Rc::new(RefCell::new(Sim::new(5).with_default_exec_ms(4_000)));
-    let watched = Rc::new(Watched {
-        inner: SimTransport::new(sim, clock.clone()).with_latency_ms(40),
-        sent: Default::default(),
-        submits: RefCell::default(),
+    let watched = Rc::new(Watched::new(
+        SimTransport::new(sim, clock.clone()).with_latency_ms(40),
         refuse,
-    });
+    ));
     let c = genesys::Client::new(
         "https://demo.invalid/_s/id=long",
         "tok",

@@ -5,54 +5,22 @@
 //! width.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use usage_lens::analysis::{self, OverviewInput, Records};
 use usage_lens::engine::RunOptions;
 use usage_lens::genesys::{self, *};
-use usage_lens::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::transport::fake::{block_on, VirtualClock};
 use usage_lens::ErrorKind;
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21T00:00Z
 
-/// The simulator, counting the requests in flight at once and the submits,
-/// refusing the submits whose interval starts with `refuse`.
-struct Watched {
-    inner: SimTransport<VirtualClock>,
-    in_flight: Cell<u32>,
-    most_in_flight: Cell<u32>,
-    submits: RefCell<Vec<String>>,
-    refuse: Option<&'static str>,
-}
-
-impl Transport for Watched {
-    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        let interval = (request.method == Method::Post)
-            .then(|| serde_json::from_str::<serde_json::Value>(request.body.as_deref()?).ok())
-            .flatten()
-            .and_then(|v| v["interval"].as_str().map(str::to_string));
-        if let Some(interval) = interval {
-            self.submits.borrow_mut().push(interval.clone());
-            if self.refuse.is_some_and(|r| interval.starts_with(r)) {
-                return Ok(HttpResponse::new(
-                    400,
-                    r#"{"message":"refused for the test","code":"bad.request","status":400}"#,
-                ));
-            }
-        }
-        self.in_flight.set(self.in_flight.get() + 1);
-        let most = self.most_in_flight.get().max(self.in_flight.get());
-        self.most_in_flight.set(most);
-        // The simulated latency: every part's request is waiting here at once.
-        let answer = self.inner.send(request).await;
-        self.in_flight.set(self.in_flight.get() - 1);
-        answer
-    }
-}
+#[path = "support/watched.rs"]
+mod watched;
+use watched::Watched;
 
 type Gc = genesys::Client<Rc<Watched>, VirtualClock>;
 
@@ -60,13 +28,10 @@ type Gc = genesys::Client<Rc<Watched>, VirtualClock>;
 fn setup(seed: u64, refuse: Option<&'static str>) -> (Gc, Rc<Watched>) {
     let clock = VirtualClock::new(T0);
     let sim = Rc::new(RefCell::new(Sim::new(seed).with_default_exec_ms(4_000)));
-    let watched = Rc::new(Watched {
-        inner: SimTransport::new(sim, clock.clone()).with_latency_ms(40),
-        in_flight: Cell::new(0),
-        most_in_flight: Cell::new(0),
-        submits: RefCell::default(),
+    let watched = Rc::new(Watched::new(
+        SimTransport::new(sim, clock.clone()).with_latency_ms(40),
         refuse,
-    });
+    ));
     let c = genesys::Client::new(
         "https://demo.invalid/_s/id=promises",
         "tok",
