@@ -52,6 +52,7 @@ cat > pkg/package.json <<JSON
     "usage_lens_bg.wasm.d.ts",
     "cli/usage-lens.mjs",
     "cli/serve.mjs",
+    "cli/env.mjs",
     "README.md",
     "LICENSE"
   ],
@@ -65,6 +66,7 @@ JSON
 mkdir -p pkg/cli
 install -m 755 www/cli/usage-lens.mjs pkg/cli/usage-lens.mjs
 install -m 644 www/cli/serve.mjs pkg/cli/serve.mjs
+install -m 644 www/cli/env.mjs pkg/cli/env.mjs
 cp www/README.npm.md pkg/README.md
 cp LICENSE pkg/LICENSE
 ls -l pkg | awk 'NR>1 {print "pkg/" $NF ": " $5 " bytes"}'

@@ -22,6 +22,9 @@ import init, {
   type PublicApiUsageResultsResponse,
   type TestsUsage,
   type UsageLensError,
+  type AllowanceChoice,
+  type RateLimit,
+  overageMoney,
 } from "usage-lens";
 
 export async function dashboard(accessToken: string, teToken: string): Promise<number> {
@@ -78,6 +81,17 @@ export async function dashboard(accessToken: string, teToken: string): Promise<n
   await gc.aggregatesQuery({ interval: "2026-06-01/2026-06-08" }, { pagesize: 10 });
   // @ts-expect-error: the token is required.
   new GenesysClient({ region: "mypurecloud.com" });
+  // @ts-expect-error: a client id needs its secret.
+  new GenesysClient({ region: "us-east-1", clientId: "id" });
+
+  // Unattended (Node): client credentials, the organization's limit and allowance.
+  const cron = new GenesysClient({ region: "us-east-1", clientId: "id", clientSecret: "secret" });
+  const limit: RateLimit = await cron.rateLimit();
+  const budget: number = limit.budget;
+  const choice: AllowanceChoice = await cron.allowance({ today: "2026-06-21", licences: { licence: "cx3-named", count: 40 } });
+  const source: "typed" | "contract" | "licences" | "none" = choice.source;
+  // @ts-expect-error: today is required.
+  await cron.allowance({ charge: "API Requests" });
 
   // Where usage is heading: the forecast and the overview of both vendors.
   const daily: number[] = org.results.map((row) => row.requests ?? NaN);
@@ -94,6 +108,8 @@ export async function dashboard(accessToken: string, teToken: string): Promise<n
     quotas: await te.quotas(),
   });
   const projected: number | undefined = o.genesys?.month.projected;
+  const money = o.genesys && choice.contract ? overageMoney(o.genesys.month, choice.contract) : null;
+  console.log(budget, source, money?.projected, money?.currency);
   const rules: Rule[] = [...defaultRules(), { id: "busy", kind: "spike", threshold: 4, minRequests: 500 }];
   const fired: Fired[] = evaluateRules(o, rules);
   const exposition: string = toPrometheus(o, fired) + overviewCsv(o);

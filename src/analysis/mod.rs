@@ -6,6 +6,7 @@
 //! distinct text once, rows referring to it by number), so one set of
 //! functions serves them all and grouping never hashes a string.
 
+pub mod allowance;
 pub mod answer;
 pub mod csv;
 pub mod exporter;
@@ -23,6 +24,10 @@ mod series;
 pub mod series_forecast;
 pub mod units;
 
+pub use allowance::{
+    choose_allowance, overage_money, overage_money_of, AllowanceChoice, AllowanceSource,
+    LicenceCount, OverageMoney,
+};
 pub use exposition::{overview_csv, to_prometheus, to_prometheus_with, Freshness, VendorFreshness};
 pub use forecast::{forecast, Forecast, ForecastMethod, ForecastOptions};
 pub use group::{headline, sum_by, top_n, top_with_other, Bar, GroupTotal, Headline, NONE, OTHER};

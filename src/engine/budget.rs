@@ -53,6 +53,12 @@ impl RateBudget {
         self.limit
     }
 
+    /// Sets the limit per window (what the vendor says this token gets,
+    /// less a margin).
+    pub fn set_limit(&mut self, limit: u64) {
+        self.limit = limit.max(1);
+    }
+
     fn forget_old(&mut self, now_ms: u64) {
         while let Some(&t) = self.sent.front() {
             if t.saturating_add(self.window_ms) <= now_ms {

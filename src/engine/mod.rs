@@ -12,6 +12,7 @@ pub mod page;
 pub mod parts;
 pub mod poll;
 pub mod retry;
+pub mod token;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -26,6 +27,7 @@ pub use page::{Paged, Pager, PagerStep, WalkEnd};
 pub use parts::{PARTS_AT_ONCE, PARTS_AT_ONCE_RANGE};
 pub use poll::{Check, PollSchedule};
 pub use retry::RetryPolicy;
+pub use token::{TokenSource, TokenStep};
 
 /// What a run is doing right now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -169,6 +171,8 @@ pub struct Said {
     pub code: Option<String>,
     /// The id that finds the request in the vendor's logs.
     pub correlation_id: Option<String>,
+    /// The rate limit a 429 body names (requests per window), when it names one.
+    pub limit: Option<u64>,
 }
 
 /// The vendor-specific rules the engine consults: how to read rate-limit
@@ -236,6 +240,7 @@ pub struct Connection<T: Transport, C: Clock> {
     rules: &'static dyn VendorRules,
     budget: Rc<RefCell<RateBudget>>,
     policy: RetryPolicy,
+    tokens: Option<Rc<dyn TokenSource>>,
 }
 
 impl<T: Transport, C: Clock> Connection<T, C> {
@@ -253,7 +258,24 @@ impl<T: Transport, C: Clock> Connection<T, C> {
             rules,
             budget: RateBudget::shared_per_minute(requests_per_minute),
             policy: RetryPolicy::default(),
+            tokens: None,
         }
+    }
+
+    /// Takes the bearer of every request from `source` (which renews it).
+    pub fn with_token_source(mut self, source: Rc<dyn TokenSource>) -> Self {
+        self.tokens = Some(source);
+        self
+    }
+
+    /// The token source, when the bearer renews itself.
+    pub fn token_source(&self) -> Option<&Rc<dyn TokenSource>> {
+        self.tokens.as_ref()
+    }
+
+    /// The shared rate budget.
+    pub fn budget(&self) -> &Rc<RefCell<RateBudget>> {
+        &self.budget
     }
 
     /// Shares a rate budget with other connections.
@@ -462,12 +484,58 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
         }
     }
 
+    /// The request with the token source's bearer (fetching a token first
+    /// when it has none that is still good), or `None` without a source.
+    async fn authorize(&self, request: &HttpRequest) -> Result<Option<HttpRequest>> {
+        let Some(source) = self.conn.tokens.as_deref() else {
+            return Ok(None);
+        };
+        loop {
+            match source.step(self.now_ms()) {
+                TokenStep::Use(value) => {
+                    return Ok(Some(token::with_authorization(request, &value)))
+                }
+                TokenStep::Wait(ms) => self.sleep(ms.max(1)).await?,
+                TokenStep::Fetch(token_request, fetch) => {
+                    let guard = token::FetchGuard { source, fetch };
+                    let outcome = self.send_once(&token_request).await;
+                    drop(guard);
+                    match outcome {
+                        Ok(response) => {
+                            if let Some(value) = source.read(fetch, &response, self.now_ms())? {
+                                return Ok(Some(token::with_authorization(request, &value)));
+                            }
+                        }
+                        Err(TransportError::Network(detail)) => {
+                            return Err(self.conn.rules.network_error(&detail))
+                        }
+                        Err(e) => return Err(self.map_transport(e)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a 401: whether a token source forgot the token so that the
+    /// request may be sent once more with a new one.
+    fn forget_token(&self, request: &HttpRequest) -> bool {
+        match (
+            self.conn.tokens.as_deref(),
+            request.header_value("authorization"),
+        ) {
+            (Some(source), Some(value)) => {
+                source.forget(value);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Sends one request within the rate budget, retrying 429s, 5xx and
     /// network failures as the retry policy says, and returns the first 2xx
     /// response. Any other status becomes the vendor's error.
     pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
-        let mut limited = 0u32;
-        let mut failed = 0u32;
+        let (mut limited, mut failed, mut renewed) = (0u32, 0u32, false);
         loop {
             if let Some(deadline) = self.deadline_ms() {
                 if self.now_ms() >= deadline {
@@ -475,6 +543,8 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                 }
             }
             self.take_budget().await?;
+            let authorized = self.authorize(request).await?;
+            let request = authorized.as_ref().unwrap_or(request);
             self.update(|p| p.requests += 1);
             let outcome = self.send_once(request).await;
             let now = self.now_ms();
@@ -498,6 +568,10 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                         return Ok(response);
                     }
                     match response.status {
+                        401 if !renewed && self.forget_token(request) => {
+                            renewed = true;
+                            continue;
+                        }
                         429 => {
                             let wait = self.conn.rules.rate_limit_wait_ms(&response, limited, now);
                             let mut err = self.conn.rules.error_for(&response, request);

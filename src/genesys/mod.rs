@@ -25,8 +25,11 @@
 //! ```
 
 pub mod auth;
+pub mod billing;
 mod client;
+pub mod client_credentials;
 pub mod kept;
+pub mod limits;
 pub mod models;
 pub mod pages;
 mod parts;
@@ -35,13 +38,17 @@ pub mod requests;
 pub mod rules;
 pub mod validate;
 
+pub use billing::{ChargeMatcher, ContractAllowance, ContractMiss};
 pub use client::Client;
+pub use client_credentials::{ClientCredentials, CredentialsSource};
 pub use kept::{BucketStore, Keep, MemoryStore};
+pub use limits::RateLimit;
 pub use models::*;
 pub use pages::{JobPage, KeptPage, RawJobResults, RawQueryResult, RawRow, ResultsPage};
 pub use region::{Region, REGIONS};
 pub use rules::{
-    permissions_for, seconds_in_message, GenesysRules, REQUESTS_PER_MINUTE, TOKEN_RATE_LIMIT,
+    permissions_for, seconds_in_message, GenesysRules, RATE_MARGIN, REQUESTS_PER_MINUTE,
+    TOKEN_RATE_LIMIT,
 };
 pub use validate::{
     check_id, check_interval, check_job_interval, check_summary_days, job_bucket, job_parts,

@@ -115,9 +115,11 @@ impl Region {
             .strip_prefix("api.")
             .or_else(|| t.strip_prefix("login."))
             .unwrap_or(t);
+        // An AWS-style name (`us-east-1`) is the key with hyphens.
+        let key = t.replace('-', "_");
         REGIONS
             .iter()
-            .find(|r| r.domain == t || r.key == t)
+            .find(|r| r.domain == t || r.key == t || r.key == key)
             .copied()
     }
 
@@ -155,5 +157,7 @@ mod tests {
             "us_west_2"
         );
         assert_eq!(Region::find("example.com"), None);
+        assert_eq!(Region::find("us-east-1").unwrap().domain, "mypurecloud.com");
+        assert_eq!(Region::find("eu-west-1").unwrap().domain, "mypurecloud.ie");
     }
 }

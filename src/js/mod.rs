@@ -17,12 +17,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::engine::{Progress, RateBudget, RunOptions, PAGE_SIZE, PARTS_AT_ONCE_RANGE, TIMEOUT_MS};
+use crate::analysis::{choose_allowance, Allowance, LicenceCount};
+use crate::engine::{
+    Progress, RateBudget, RunOptions, TokenSource, PAGE_SIZE, PARTS_AT_ONCE_RANGE, TIMEOUT_MS,
+};
 use crate::error::{Error, ErrorKind, Vendor};
 use crate::genesys::{
-    self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch,
-    ClientPublicApiUsageQueryRequest, OrganizationPublicApiUsageQueryRequest, RawJobResults,
-    RawQueryResult,
+    self, ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch, ChargeMatcher,
+    ClientCredentials, ClientPublicApiUsageQueryRequest, CredentialsSource,
+    OrganizationPublicApiUsageQueryRequest, RateLimit, RawJobResults, RawQueryResult,
 };
 use crate::http::AccessToken;
 use crate::thousandeyes::{
@@ -75,14 +78,40 @@ export interface CallOptions {
   partsAtOnce?: number;
 }
 
-/** How to reach Genesys Cloud: a region domain or a base URL, and a token. */
-export interface GenesysConfig {
-  /** A region domain such as "mypurecloud.com" or "mypurecloud.ie". */
+/**
+ * How to reach Genesys Cloud: a region domain or a base URL, and either a
+ * token or (in Node only) an OAuth client's client credentials.
+ */
+export type GenesysConfig = {
+  /** A region domain such as "mypurecloud.com", or its name such as "us-east-1". */
   region?: string;
   /** Or any https:// base URL (a proxy, or the simulator on 127.0.0.1). */
   baseUrl?: string;
-  /** An OAuth access token. Kept in memory only. */
-  accessToken: string;
+} & (
+  | {
+      /** An OAuth access token. Kept in memory only. */
+      accessToken: string;
+    }
+  | {
+      /** Node only: the id of an OAuth client with the client-credentials grant. */
+      clientId: string;
+      /** Node only: its secret. Never in a web page; kept in memory only. */
+      clientSecret: string;
+      /** The login host, when not derived from the region (default: the baseUrl itself). */
+      loginUrl?: string;
+    }
+);
+
+/** What `GenesysClient.allowance()` reads the allowance from. */
+export interface AllowanceRequest {
+  /** Today, `YYYY-MM-DD`: the billing period that holds it. */
+  today: string;
+  /** Typed by the user: it wins, and the contract is not read. */
+  allowance?: Allowance;
+  /** Licences for the fair-use table, when the contract gives none. */
+  licences?: LicenceCount;
+  /** The contract charge's name, when it is not the one named with "API". */
+  charge?: string;
 }
 
 /** How to reach ThousandEyes. */
@@ -101,7 +130,98 @@ struct GenesysConfig {
     region: Option<String>,
     #[serde(default)]
     base_url: Option<String>,
-    access_token: String,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    client_secret: Option<String>,
+    #[serde(default)]
+    login_url: Option<String>,
+}
+
+/// What `allowance()` is asked.
+struct AllowanceRequest {
+    today: String,
+    allowance: Option<Allowance>,
+    licences: Option<LicenceCount>,
+    charge: Option<String>,
+}
+
+/// Reads an `AllowanceRequest` field by field (a few fields: no decoder of its own).
+fn allowance_request(v: &JsValue) -> Result<AllowanceRequest, Error> {
+    let g = |m: &str| invalid(Vendor::Genesys, format!("the allowance request: {m}"));
+    if !v.is_object() {
+        return Err(g("it must be an object"));
+    }
+    let present = |k: &str| Some(get(v, k)).filter(|x| !x.is_undefined() && !x.is_null());
+    let text = |k: &str| match present(k) {
+        None => Ok(None),
+        Some(x) => x
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| g(&format!("{k} must be a string"))),
+    };
+    let today = text("today")?.ok_or_else(|| g("today (YYYY-MM-DD) is missing"))?;
+    let allowance = match present("allowance") {
+        Some(a) => Some(from_js(&a, "the allowance", Vendor::Genesys)?),
+        None => None,
+    };
+    let licences = match present("licences") {
+        Some(l) => Some(LicenceCount {
+            licence: get(&l, "licence")
+                .as_string()
+                .ok_or_else(|| g("licences.licence must be a string"))?,
+            count: whole_number(
+                &get(&l, "count"),
+                "licences.count",
+                1,
+                u32::MAX,
+                Vendor::Genesys,
+            )?
+            .ok_or_else(|| g("licences.count is missing"))?,
+        }),
+        None => None,
+    };
+    Ok(AllowanceRequest {
+        today,
+        allowance,
+        licences,
+        charge: text("charge")?,
+    })
+}
+
+/// Whether this runs in Node (where a client secret may live), not a web page.
+fn in_node() -> bool {
+    let process = get(&js_sys::global(), "process");
+    !process.is_undefined() && !get(&get(&process, "versions"), "node").is_undefined()
+}
+
+/// The token, or the token source, a Genesys config signs in with.
+fn genesys_sign_in(
+    cfg: &GenesysConfig,
+    base_or_region: &str,
+) -> Result<(AccessToken, Option<Rc<dyn TokenSource>>), Error> {
+    let g = |m: &str| invalid(Vendor::Genesys, m.to_string());
+    match (&cfg.access_token, &cfg.client_id, &cfg.client_secret) {
+        (Some(t), None, None) => {
+            let token = AccessToken::new(t).map_err(|m| g(&format!("accessToken: {m}")))?;
+            Ok((token, None))
+        }
+        (None, Some(id), Some(secret)) => {
+            if !in_node() {
+                return Err(g("a client secret must never be shipped in a web page: use clientId and clientSecret from Node only (a scheduled job, a server), and sign in with Genesys (PKCE) or a token in the browser"));
+            }
+            let creds = ClientCredentials::new(id, secret, cfg.login_url.as_deref())?;
+            let url = creds.token_url(base_or_region)?;
+            let source: Rc<dyn TokenSource> = Rc::new(CredentialsSource::new(creds, url));
+            let placeholder = AccessToken::new("client-credentials").map_err(|m| g(&m))?;
+            Ok((placeholder, Some(source)))
+        }
+        _ => Err(g(
+            "give either accessToken, or clientId with clientSecret (Node only)",
+        )),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -332,6 +452,8 @@ struct Session<C> {
     base: String,
     token: AccessToken,
     budget: Rc<RefCell<RateBudget>>,
+    /// Where the bearer comes from when it renews itself (client credentials).
+    tokens: Option<Rc<dyn TokenSource>>,
     make: fn(&Session<C>, JsTransport) -> Result<C, Error>,
 }
 
@@ -362,9 +484,13 @@ impl<C> Session<C> {
     }
 }
 
-/// A Genesys Cloud usage client for JavaScript.
+/// A Genesys Cloud usage client for JavaScript, with the rate limit it
+/// read (once).
 #[wasm_bindgen]
-pub struct GenesysClient(Session<genesys::Client<JsTransport, JsTransport>>);
+pub struct GenesysClient(
+    Session<genesys::Client<JsTransport, JsTransport>>,
+    Rc<RefCell<Option<RateLimit>>>,
+);
 
 #[wasm_bindgen]
 impl GenesysClient {
@@ -404,20 +530,69 @@ impl GenesysClient {
             }
         };
         let base = genesys::resolve_base(&base_or_region).map_err(|e| to_js_error(&e))?;
-        let token = AccessToken::new(&cfg.access_token)
-            .map_err(|m| to_js_error(&invalid(Vendor::Genesys, format!("accessToken: {m}"))))?;
-        Ok(GenesysClient(Session {
+        let (token, tokens) =
+            genesys_sign_in(&cfg, &base_or_region).map_err(|e| to_js_error(&e))?;
+        let session = Session {
             vendor: Vendor::Genesys,
             base,
             token,
             budget: RateBudget::shared_per_minute(genesys::REQUESTS_PER_MINUTE),
+            tokens,
             make: |s, t| {
-                Ok(
-                    genesys::Client::new(&s.base, s.token.expose(), t.clone(), t)?
-                        .with_budget(s.budget.clone()),
-                )
+                let client = match &s.tokens {
+                    Some(source) => {
+                        genesys::Client::with_token_source(&s.base, source.clone(), t.clone(), t)?
+                    }
+                    None => genesys::Client::new(&s.base, s.token.expose(), t.clone(), t)?,
+                };
+                Ok(client.with_budget(s.budget.clone()))
             },
-        }))
+        };
+        Ok(GenesysClient(session, Rc::default()))
+    }
+
+    /// The token's rate limit, read from the organization once (later calls
+    /// answer from memory); every call of this client then keeps to it, less
+    /// a margin. When it cannot be read, the documented default is used and
+    /// the answer says why.
+    #[wasm_bindgen(js_name = rateLimit, unchecked_return_type = "Promise<RateLimit>")]
+    pub fn rate_limit(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let known = self.1.clone();
+        self.0.call(Ok(()), opts, |c, (), run| async move {
+            let cached = known.borrow().clone();
+            if let Some(limit) = cached {
+                return Ok(limit);
+            }
+            let limit = c.rate_limit(&run).await;
+            *known.borrow_mut() = Some(limit.clone());
+            Ok(limit)
+        })
+    }
+
+    /// The month's API allowance and where it came from: typed (it wins),
+    /// the billing contract's API charge, licences × the fair-use table, or
+    /// none, with the reason each source before it gave none.
+    #[wasm_bindgen(unchecked_return_type = "Promise<AllowanceChoice>")]
+    pub fn allowance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AllowanceRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: Option<Object>,
+    ) -> Promise {
+        let request = allowance_request(&request);
+        self.0
+            .call(request, opts, |c, r: AllowanceRequest, run| async move {
+                let contract = match r.allowance {
+                    Some(_) => None,
+                    None => {
+                        let matcher = ChargeMatcher::from_name(r.charge.as_deref());
+                        Some(c.contract_allowance(&r.today, &matcher, &run).await)
+                    }
+                };
+                choose_allowance(r.allowance.as_ref(), contract, r.licences.as_ref())
+            })
     }
 
     /// The API base URL requests go to.
@@ -567,6 +742,7 @@ impl ThousandEyesClient {
             base,
             token,
             budget: RateBudget::shared_per_minute(thousandeyes::REQUESTS_PER_MINUTE),
+            tokens: None,
             make: |s, t| {
                 Ok(
                     thousandeyes::Client::new(Some(&s.base), s.token.expose(), t.clone(), t)?
@@ -639,4 +815,35 @@ impl ThousandEyesClient {
             c.quotas_as::<RawDocument>(&run).await
         })
     }
+}
+
+/// The month's projected overage in money, at the contract's price per
+/// request (`null` when the contract gives no price or there is no
+/// allowance).
+///
+/// ```js
+/// const money = overageMoney(o.genesys.month, choice.contract);
+/// ```
+#[wasm_bindgen(js_name = overageMoney, unchecked_return_type = "OverageMoney | null")]
+pub fn overage_money(
+    #[wasm_bindgen(unchecked_param_type = "MonthOutlook")] month: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ContractAllowance")] contract: JsValue,
+) -> Result<JsValue, JsValue> {
+    // Only the figures the money is made of are read: the rest stays in JavaScript.
+    let text = |v: JsValue| v.as_string();
+    let contract = genesys::ContractAllowance {
+        contract: text(get(&contract, "contract")).unwrap_or_default(),
+        period: text(get(&contract, "period")).unwrap_or_default(),
+        charge: text(get(&contract, "charge")).unwrap_or_default(),
+        allowance: get(&contract, "allowance").as_f64().unwrap_or(0.0),
+        actual: get(&contract, "actual").as_f64(),
+        overage_rate: get(&contract, "overageRate").as_f64(),
+        overage_currency: text(get(&contract, "overageCurrency")),
+    };
+    let (overage, upper) = (get(&month, "overage"), get(&month, "overageUpper"));
+    Ok(json_to_js(&crate::analysis::overage_money_of(
+        overage.as_f64(),
+        upper.as_f64(),
+        &contract,
+    )))
 }

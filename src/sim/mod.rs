@@ -91,6 +91,12 @@ use std::collections::BTreeMap;
 
 use crate::http::{path_of, query_param, HttpRequest, HttpResponse};
 
+/// Whether this simulator runs inside the page (the app's Demo). It then
+/// answers what the app asks for; the billing, limits and client-credentials
+/// endpoints are answered natively only (tests and the simulator server),
+/// which keeps their code out of the app's download.
+pub(crate) const IN_PAGE: bool = cfg!(target_arch = "wasm32");
+
 mod cursor;
 mod data;
 mod gate;
@@ -155,6 +161,8 @@ pub struct SimStats {
     /// Answers the client gave up waiting for: it closed the connection
     /// while the server held the answer back (counted by `sim-server`).
     pub client_aborts: u64,
+    /// Client-credentials token requests (`POST /oauth/token`).
+    pub token_requests: u64,
     /// The last 50 paths with their queries (scenario prefix removed; secrets redacted).
     pub last_paths: Vec<String>,
 }
@@ -276,6 +284,7 @@ impl Sim {
             out.dropped = out.dropped.saturating_add(st.stats.dropped);
             out.stalled = out.stalled.saturating_add(st.stats.stalled);
             out.client_aborts = out.client_aborts.saturating_add(st.stats.client_aborts);
+            out.token_requests = out.token_requests.saturating_add(st.token_requests);
             paths.extend(st.path_seqs.iter().copied().zip(st.stats.last_paths.iter()));
         }
         paths.sort_by_key(|(seq, _)| *seq);

@@ -247,11 +247,12 @@ fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
     };
     match field("grant_type").as_deref() {
         Some("authorization_code") => {}
+        Some("client_credentials") if !super::IN_PAGE => return client_credentials(ctx, req),
         Some(_) => {
             return oauth_error(
                 400,
                 "unsupported_grant_type",
-                "Only grant_type=authorization_code is supported here.",
+                "Only grant_type=authorization_code or client_credentials is supported here.",
             )
         }
         None => {
@@ -316,12 +317,59 @@ fn token(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
     }
     let access_token = format!("sim-{}", ctx.oauth.random(ctx.seed, now, 0xACCE55));
     ctx.oauth.remember_token(&access_token, &client_id);
+    token_answer(&access_token, EXPIRES_IN)
+}
+
+fn token_answer(access_token: &str, expires_in: u64) -> HttpResponse {
     let body = serde_json::json!({
         "access_token": access_token,
         "token_type": "bearer",
-        "expires_in": EXPIRES_IN,
+        "expires_in": expires_in,
     });
     HttpResponse::new(200, body.to_string())
         .with_header("Content-Type", "application/json")
         .with_header("Cache-Control", "no-store")
+}
+
+/// The client id and secret of a `Basic` header.
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let v = req.header_value("authorization")?.trim();
+    v.get(..6).filter(|s| s.eq_ignore_ascii_case("basic "))?;
+    let bytes = crate::encoding::base64_decode(v.get(6..)?.trim())?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    (!id.is_empty() && !secret.is_empty()).then(|| (id.to_string(), secret.to_string()))
+}
+
+/// The client-credentials grant: any id and secret are accepted, except a
+/// secret starting with `wrong` or the scenario's `badsecret=1` (answered as
+/// the vendor answers a wrong secret or a wrong region alike). `tok429=<n>`
+/// answers the next n token requests 429; `ttl=<s>` sets the token lifetime,
+/// which the API then enforces.
+fn client_credentials(ctx: &mut Ctx<'_>, req: &HttpRequest) -> HttpResponse {
+    let st = &mut *ctx.st;
+    st.token_requests = st.token_requests.saturating_add(1);
+    if st.tok429_left > 0 {
+        st.tok429_left -= 1;
+        let resp = oauth_error(429, "too_many_requests", "Too many token requests.");
+        return if st.cfg.retry_after {
+            resp.with_header("Retry-After", st.cfg.wait_s.to_string())
+        } else {
+            resp
+        };
+    }
+    let Some((client_id, secret)) = basic_credentials(req) else {
+        return oauth_error(401, "invalid_client", "authentication failed");
+    };
+    if st.cfg.bad_secret || secret.starts_with("wrong") {
+        return oauth_error(401, "invalid_client", "authentication failed");
+    }
+    let ttl = st.cfg.token_ttl_s.unwrap_or(EXPIRES_IN);
+    let access_token = format!("cc-{}", ctx.oauth.random(ctx.seed, ctx.now, 0xCC));
+    ctx.oauth.remember_token(&access_token, &client_id);
+    ctx.st.remember_cc_token(
+        &access_token,
+        ctx.now.saturating_add(ttl.saturating_mul(1000)),
+    );
+    token_answer(&access_token, ttl)
 }

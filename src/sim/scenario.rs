@@ -73,6 +73,24 @@ pub(crate) struct Scenario {
     /// `xss=1`: one OAuth client (`Nightly CRM sync`) is named
     /// `<img src=x onerror=alert(1)>`, to check that pages show it as text.
     pub xss: bool,
+    /// `ttl=<s>`: the lifetime of client-credentials tokens (default a day).
+    pub token_ttl_s: Option<u64>,
+    /// `badsecret=1`: the token endpoint refuses every client secret.
+    pub bad_secret: bool,
+    /// `tok429=<n>`: the next n token requests answer 429 (`ra=1` adds
+    /// `Retry-After` of `wait=` seconds).
+    pub tok429: u64,
+    /// `nobilling=1`: the billing endpoints answer 403 (the permission
+    /// `billing:subscription:view` is missing).
+    pub no_billing: bool,
+    /// `nocontract=1`: the organization has no active contract.
+    pub no_contract: bool,
+    /// `nocharge=1`: the billing period has no API-requests charge.
+    pub no_charge: bool,
+    /// `nolimits=1`: the limits namespace cannot be read.
+    pub no_limits: bool,
+    /// `fairuse=<n>`: the contract's API allowance (default 2,000,000).
+    pub fair_use: Option<u64>,
 }
 
 fn flag(v: &str) -> bool {
@@ -136,6 +154,14 @@ impl Scenario {
                 "windowms" => s.window_ms = num(&v).filter(|n| *n > 0).or(s.window_ms),
                 "faultafter" => s.fault_after = num(&v).unwrap_or(s.fault_after),
                 "xss" => s.xss = flag(&v),
+                "ttl" => s.token_ttl_s = num(&v).filter(|n| *n > 0).or(s.token_ttl_s),
+                "badsecret" => s.bad_secret = flag(&v),
+                "tok429" => s.tok429 = num(&v).unwrap_or(s.tok429),
+                "nobilling" => s.no_billing = flag(&v),
+                "nocontract" => s.no_contract = flag(&v),
+                "nocharge" => s.no_charge = flag(&v),
+                "nolimits" => s.no_limits = flag(&v),
+                "fairuse" => s.fair_use = num(&v).or(s.fair_use),
                 "unknown" => s.unknown_field = flag(&v),
                 _ => {}
             }
@@ -246,12 +272,19 @@ pub(crate) struct ScenarioState<K> {
     pub last_seq: u64,
     /// Sequence numbers matching `stats.last_paths`, to merge stats in order.
     pub path_seqs: VecDeque<u64>,
+    /// Remaining token requests to answer 429 (`tok429=`).
+    pub tok429_left: u64,
+    /// Client-credentials token requests seen.
+    pub token_requests: u64,
+    /// When each client-credentials token issued here expires: hash → ms.
+    cc_tokens: BTreeMap<u64, u64>,
 }
 
 impl<K> ScenarioState<K> {
     /// A fresh state for a scenario string.
     pub fn new(raw: &str) -> Self {
         let cfg = Scenario::parse(raw);
+        let cfg_tok429 = cfg.tok429;
         ScenarioState {
             r429_left: cfg.r429,
             e5xx_left: cfg.e5xx,
@@ -270,7 +303,32 @@ impl<K> ScenarioState<K> {
             key_hash: str_hash(raw),
             last_seq: 0,
             path_seqs: VecDeque::new(),
+            tok429_left: cfg_tok429,
+            token_requests: 0,
+            cc_tokens: BTreeMap::new(),
         }
+    }
+
+    /// Remembers a client-credentials token and when it expires.
+    pub fn remember_cc_token(&mut self, token: &str, expires_at: u64) {
+        if self.cc_tokens.len() >= 1000 {
+            let now_oldest = self
+                .cc_tokens
+                .iter()
+                .min_by_key(|(_, e)| **e)
+                .map(|(k, _)| *k);
+            if let Some(k) = now_oldest {
+                self.cc_tokens.remove(&k);
+            }
+        }
+        self.cc_tokens.insert(str_hash(token), expires_at);
+    }
+
+    /// Whether a client-credentials token issued here has expired at `now`.
+    pub fn cc_token_expired(&self, token: &str, now: u64) -> bool {
+        self.cc_tokens
+            .get(&str_hash(token))
+            .is_some_and(|&e| now >= e)
     }
 
     /// Records one request for the stats.

@@ -53,6 +53,7 @@ impl VendorRules for ThousandEyesRules {
             message: problem.as_ref().and_then(Problem::summary),
             code: problem.as_ref().and_then(|p| p.error.clone()),
             correlation_id: problem.and_then(|p| p.instance),
+            limit: None,
         }
     }
 

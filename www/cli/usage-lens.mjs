@@ -21,7 +21,9 @@ import {
   defaultRules,
   toPrometheus,
   overviewCsv,
+  overageMoney,
 } from "../usage_lens.js";
+import { EnvError, genesysOptionsFromEnv, secretsOf, thousandEyesOptionsFromEnv } from "./env.mjs";
 
 const HELP = `usage-lens check: where Genesys Cloud API usage and ThousandEyes units are heading,
 and the rules that flag trouble.
@@ -30,17 +32,30 @@ Usage:
   usage-lens check [options]
   usage-lens --help
 
-Connections (environment variables only; a token is never an argument):
-  USAGE_LENS_GENESYS_TOKEN      a Genesys Cloud OAuth access token (usage:organization:view)
-  USAGE_LENS_GENESYS_REGION     a region domain such as mypurecloud.com, or
+Connections (environment variables only; a token or secret is never an argument):
+  GENESYSCLOUD_OAUTHCLIENT_ID   an OAuth client with the client-credentials grant, and
+  GENESYSCLOUD_OAUTHCLIENT_SECRET  its secret (tokens are fetched and renewed as needed), or
+  USAGE_LENS_GENESYS_TOKEN      a Genesys Cloud OAuth access token (also GENESYSCLOUD_ACCESS_TOKEN)
+  GENESYSCLOUD_REGION           a region such as us-east-1 or a domain such as mypurecloud.ie
+                                (also USAGE_LENS_GENESYS_REGION), or
   USAGE_LENS_GENESYS_BASE_URL   any https:// base URL (a proxy)
+  USAGE_LENS_GENESYS_LOGIN_URL  the login host, when it is not the region's (or the base URL)
   USAGE_LENS_TE_TOKEN           a ThousandEyes user API bearer token
   USAGE_LENS_TE_BASE_URL        default https://api.thousandeyes.com
 At least one vendor must be configured; each one configured is queried, in parallel.
+The Genesys role needs usage:organization:view, and billing:subscription:view to read
+the allowance from the contract.
 
 Options:
   --allowance N                 the organization's monthly API allowance (requests), or
-  --licences N --per-licence M  licences times requests per licence per month
+  --licences N --per-licence M  licences times requests per licence per month; without
+                                either, the allowance is read from the billing contract
+  --charge NAME                 the contract charge that counts API requests (default: the
+                                one whose name has "API" in it)
+  --licences N --licence-type T when the contract gives no allowance: N licences of type T
+                                from the fair-use table (cx1-named, cx1-concurrent, cx2-named,
+                                cx2-concurrent, cx3-named, cx3-concurrent, communicate-named,
+                                ex-named)
   --rules FILE.json             a JSON array of rules (default: the default rules)
   --format table|json|prometheus
                                 what to print (default table); prometheus prints the figures
@@ -53,15 +68,10 @@ Options:
 Exit status: 0 when no rule fired, 1 when a rule fired, 2 on an error.
 `;
 
-const ENV_TOKENS = ["USAGE_LENS_GENESYS_TOKEN", "USAGE_LENS_TE_TOKEN"];
-
-/** Anything printed goes through here: a token value never leaves. */
+/** Anything printed goes through here: a token or secret value never leaves. */
 function redact(text) {
   let out = String(text);
-  for (const name of ENV_TOKENS) {
-    const secret = process.env[name];
-    if (secret && secret.length >= 4) out = out.split(secret).join("[redacted]");
-  }
+  for (const secret of secretsOf(process.env)) out = out.split(secret).join("[redacted]");
   return out;
 }
 
@@ -90,6 +100,13 @@ function parse(argv) {
         "set USAGE_LENS_GENESYS_TOKEN and/or USAGE_LENS_TE_TOKEN in the environment",
     );
   }
+  const secretFlag = argv.find((a) => /^--?((oauth[-_]?)?client[-_]?)?secret(=|$)/i.test(a) || /^--?(genesys|genesyscloud)[-_]?(client[-_]?)?secret(=|$)/i.test(a));
+  if (secretFlag) {
+    throw new UsageError(
+      "client secrets are never taken from arguments (they would show in the process list and shell history); " +
+        "set GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET in the environment",
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -100,6 +117,8 @@ function parse(argv) {
         allowance: { type: "string" },
         licences: { type: "string" },
         "per-licence": { type: "string" },
+        "licence-type": { type: "string" },
+        charge: { type: "string" },
         rules: { type: "string" },
         format: { type: "string", default: "table" },
         out: { type: "string" },
@@ -128,11 +147,16 @@ function parse(argv) {
   if (requests !== undefined && (licences !== undefined || perLicence !== undefined)) {
     throw new UsageError("give either --allowance or --licences with --per-licence, not both");
   }
-  if ((licences === undefined) !== (perLicence === undefined)) {
-    throw new UsageError("--licences and --per-licence go together");
+  const licenceType = values["licence-type"];
+  if (licenceType !== undefined && perLicence !== undefined) {
+    throw new UsageError("give --licence-type (the fair-use table) or --per-licence, not both");
+  }
+  if ((licences === undefined) !== (perLicence === undefined && licenceType === undefined)) {
+    throw new UsageError("--licences and --per-licence (or --licence-type) go together");
   }
   if (requests !== undefined) allowance = { requests };
-  else if (licences !== undefined) allowance = { licences, perLicence };
+  else if (perLicence !== undefined) allowance = { licences, perLicence };
+  const fairUse = licenceType !== undefined ? { licence: licenceType, count: licences } : undefined;
   let out;
   if (values.out !== undefined) {
     const kind = /\.json$/i.test(values.out) ? "json" : /\.csv$/i.test(values.out) ? "csv" : null;
@@ -140,7 +164,7 @@ function parse(argv) {
     out = { path: values.out, kind };
   }
   const timeoutMs = whole("timeout-ms", values["timeout-ms"]) ?? 600_000;
-  return { format, allowance, rulesFile: values.rules, out, timeoutMs };
+  return { format, allowance, fairUse, charge: values.charge, rulesFile: values.rules, out, timeoutMs };
 }
 
 function readRules(path) {
@@ -160,32 +184,22 @@ function readRules(path) {
 
 /** The clients the environment configures. */
 function connections(env) {
-  const genesysToken = env.USAGE_LENS_GENESYS_TOKEN;
-  const region = env.USAGE_LENS_GENESYS_REGION;
-  const genesysBase = env.USAGE_LENS_GENESYS_BASE_URL;
-  const teToken = env.USAGE_LENS_TE_TOKEN;
-  const teBase = env.USAGE_LENS_TE_BASE_URL;
-  let gc, te;
-  if (genesysToken) {
-    if (!region && !genesysBase) {
-      throw new UsageError("USAGE_LENS_GENESYS_TOKEN is set: set USAGE_LENS_GENESYS_REGION (such as mypurecloud.com) or USAGE_LENS_GENESYS_BASE_URL too");
-    }
-    if (region && genesysBase) {
-      throw new UsageError("set USAGE_LENS_GENESYS_REGION or USAGE_LENS_GENESYS_BASE_URL, not both");
-    }
-    gc = new GenesysClient(region ? { region, accessToken: genesysToken } : { baseUrl: genesysBase, accessToken: genesysToken });
-  } else if (region || genesysBase) {
-    throw new UsageError("a Genesys region or base URL is set but USAGE_LENS_GENESYS_TOKEN is not");
+  let gcOptions, teOptions;
+  try {
+    gcOptions = genesysOptionsFromEnv(env);
+    teOptions = thousandEyesOptionsFromEnv(env);
+  } catch (e) {
+    throw e instanceof EnvError ? new UsageError(e.message) : e;
   }
-  if (teToken) {
-    te = new ThousandEyesClient(teBase ? { accessToken: teToken, baseUrl: teBase } : { accessToken: teToken });
-  } else if (teBase) {
-    throw new UsageError("USAGE_LENS_TE_BASE_URL is set but USAGE_LENS_TE_TOKEN is not");
+  if (!gcOptions && !teOptions) {
+    throw new UsageError(
+      "nothing to check: set GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (or USAGE_LENS_GENESYS_TOKEN) with a region, and/or USAGE_LENS_TE_TOKEN",
+    );
   }
-  if (!gc && !te) {
-    throw new UsageError("nothing to check: set USAGE_LENS_GENESYS_TOKEN (with a region or base URL) and/or USAGE_LENS_TE_TOKEN");
-  }
-  return { gc, te };
+  return {
+    gc: gcOptions && new GenesysClient(gcOptions),
+    te: teOptions && new ThousandEyesClient(teOptions),
+  };
 }
 
 /** A library error in words: which vendor, what kind, the status. */
@@ -198,10 +212,16 @@ function describe(e) {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Runs every configured query at once; all answers, or every failure. */
-async function fetchAll({ gc, te }, queries, timeoutMs) {
+/**
+ * Runs every configured query at once; all answers, or every failure. With
+ * Genesys, the token's rate limit and the allowance (with its source) are
+ * read beside them; neither fails the check.
+ */
+async function fetchAll({ gc, te }, queries, timeoutMs, allowance) {
   const opts = { timeoutMs };
   const jobs = {
+    rateLimit: gc ? gc.rateLimit(opts) : undefined,
+    allowanceChoice: gc ? gc.allowance({ today: queries.today, ...allowance }, opts) : undefined,
     genesysRows: gc ? gc.queryOrganizationUsage(queries.genesys, opts).then((r) => r.results) : undefined,
     thousandEyesUsage: te ? te.usage(queries.thousandEyesUsage, opts) : undefined,
     quotas: te ? te.quotas(opts) : undefined,
@@ -218,7 +238,25 @@ function table(rows) {
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ")).join("\n");
 }
 
-function printTable(answer, fired) {
+/** The allowance's source, its money and the rate limit, in words. */
+function genesysLines({ allowance, money, rateLimit }) {
+  const lines = [];
+  if (allowance) {
+    const why = allowance.fallbacks.length ? ` (${allowance.fallbacks.join("; ")})` : "";
+    lines.push(`Allowance: ${allowance.detail}${why}.`);
+  }
+  if (money) {
+    const cur = money.currency ? ` ${money.currency}` : "";
+    lines.push(`Projected overage: ${money.projected.toFixed(2)}${cur} at ${money.rate}${cur} a request.`);
+  }
+  if (rateLimit) {
+    const from = rateLimit.fromOrganization ? "the organization's limit" : `the default (${rateLimit.reason})`;
+    lines.push(`Rate limit: ${rateLimit.limit} requests a minute per token (${from}); keeping to ${rateLimit.budget}.`);
+  }
+  return lines;
+}
+
+function printTable(answer, fired, genesys) {
   const lines = [];
   const g = answer.genesys;
   if (g) {
@@ -229,6 +267,7 @@ function printTable(answer, fired) {
         `${Math.round(m.projected).toLocaleString("en")} projected${allowance}.`,
     );
   }
+  if (genesys) lines.push(...genesysLines(genesys));
   const t = answer.thousandeyes;
   if (t) {
     const projected = t.cloud.vendorProjected ?? Math.round(t.cloud.ourProjected ?? t.cloud.used);
@@ -261,9 +300,13 @@ async function main() {
   // Rules and allowance are checked before any request is sent.
   evaluateRules(overview({ today, allowance: args.allowance }), rules);
   const clients = connections(process.env);
-  const answers = await fetchAll(clients, overviewQueries(today), args.timeoutMs);
-  const answer = overview({ today, allowance: args.allowance, ...answers });
+  const asked = { allowance: args.allowance, licences: args.fairUse, charge: args.charge };
+  const { rateLimit, allowanceChoice, ...answers } = await fetchAll(clients, { ...overviewQueries(today), today }, args.timeoutMs, asked);
+  const allowance = allowanceChoice?.requests ? { requests: allowanceChoice.requests } : args.allowance;
+  const answer = overview({ today, allowance, ...answers });
   const fired = evaluateRules(answer, rules);
+  const money = allowanceChoice?.contract && answer.genesys ? overageMoney(answer.genesys.month, allowanceChoice.contract) : null;
+  const genesys = clients.gc ? { allowance: allowanceChoice, money, rateLimit } : undefined;
   if (args.out) {
     const text = args.out.kind === "csv" ? overviewCsv(answer) : JSON.stringify({ overview: answer, fired }, null, 2) + "\n";
     try {
@@ -272,9 +315,9 @@ async function main() {
       throw new UsageError(`cannot write ${args.out.path}: ${e.code ?? e.message}`);
     }
   }
-  if (args.format === "json") process.stdout.write(redact(JSON.stringify({ today, fired }, null, 2) + "\n"));
+  if (args.format === "json") process.stdout.write(redact(JSON.stringify({ today, fired, genesys }, null, 2) + "\n"));
   else if (args.format === "prometheus") process.stdout.write(redact(toPrometheus(answer, fired)));
-  else printTable(answer, fired);
+  else printTable(answer, fired, genesys);
   return fired.length > 0 ? 1 : 0;
 }
 

@@ -42,7 +42,7 @@ const NOWHERE = {
 /** Runs the bin; resolves { code, stdout, stderr } and checks no token leaked. */
 function run(args, env = {}) {
   return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("USAGE_LENS_")));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("USAGE_LENS_") && !k.startsWith("GENESYSCLOUD_")));
     execFile(BIN, args, { env: { ...clean, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? error.code : 0;
       for (const token of [GENESYS_TOKEN, TE_TOKEN, ...Object.values(env).filter((v) => /token/i.test(v))]) {
@@ -280,6 +280,123 @@ test("failed queries: an unreachable server, a 401, a 403: exit 2 naming the ven
   const slow = await run(["check", "--timeout-ms", "1500"], both("never=1"));
   expectCode(slow, 2);
   assert.match(slow.stderr, /Genesys Cloud: timeout/);
+});
+
+// ------------------------------------------------------ client credentials
+
+const CLIENT_SECRET = "cc-Secret-9d3e71b2-do-not-print";
+
+let cc = 0;
+
+/**
+ * Genesys through client credentials on the simulator (ThousandEyes left
+ * out), in a scenario whose id is this process's own (its counters are read).
+ */
+function unattended(scenario = "") {
+  const id = `cc-${process.pid}-${++cc}`;
+  return {
+    env: {
+      GENESYSCLOUD_OAUTHCLIENT_ID: "usage-lens-cron",
+      GENESYSCLOUD_OAUTHCLIENT_SECRET: CLIENT_SECRET,
+      USAGE_LENS_GENESYS_BASE_URL: base(`id=${id}${scenario ? ";" + scenario : ""}`),
+    },
+    id,
+  };
+}
+
+/** Runs the bin and checks the client secret is in none of its output. */
+async function runSecret(args, env) {
+  const r = await run(args, env);
+  for (const [name, text] of [["stdout", r.stdout], ["stderr", r.stderr]]) {
+    assert.ok(!text.includes(CLIENT_SECRET), `the client secret appears in ${name} of ${args.join(" ")}:\n${text}`);
+  }
+  return r;
+}
+
+async function simStats(id) {
+  return (await fetch(`${SIM}/_sim/stats?id=${id}`)).json();
+}
+
+test("client credentials: the allowance from the contract, its money and the raised limit in JSON", async () => {
+  const calm = await rulesFile("cc-calm.json", [{ id: "allowance", kind: "monthAllowance", threshold: 10_000 }]);
+  const { env, id } = unattended("limit=600;fairuse=100000000");
+  const r = await runSecret(["check", "--rules", calm, "--format", "json"], env);
+  expectCode(r, 0);
+  const { genesys } = JSON.parse(r.stdout);
+  assert.equal(genesys.allowance.source, "contract");
+  assert.equal(genesys.allowance.requests, 100_000_000);
+  assert.equal(genesys.allowance.contract.contract, "C-0042-7781");
+  assert.match(genesys.allowance.detail, /C-0042-7781.*API Requests/);
+  assert.equal(genesys.money.currency, "USD");
+  assert.equal(genesys.money.projected, 0, "a hundred million requests are far above the simulator's month");
+  // A small allowance: the month-allowance rule fires (exit 1) and the overage has a price.
+  const over = await runSecret(["check", "--format", "json", "--out", join(dir, "cc-over.json")], unattended("fairuse=1000").env);
+  expectCode(over, 1);
+  const { genesys: g } = JSON.parse(over.stdout);
+  const month = JSON.parse(await readFile(join(dir, "cc-over.json"), "utf8")).overview.genesys.month;
+  assert.equal(month.allowance, 1000);
+  assert.ok(g.money.projected > 0);
+  assert.ok(Math.abs(g.money.projected - month.overage * 0.00025) < 1e-6, `${g.money.projected} for ${month.overage} requests over`);
+  assert.deepEqual([genesys.rateLimit.limit, genesys.rateLimit.budget], [600, 580]);
+  assert.equal(genesys.rateLimit.key, "client.credentials.token.rate.per.minute");
+  assert.equal((await simStats(id)).tokenRequests, 1, "one token serves the whole check");
+  const table = await runSecret(["check", "--rules", calm], env);
+  expectCode(table, 0);
+  assert.match(table.stdout, /^Allowance: contract C-0042-7781, charge "API Requests"\.$/m);
+  assert.match(table.stdout, /^Projected overage: [\d.]+ USD at 0.00025 USD a request\.$/m);
+  assert.match(table.stdout, /^Rate limit: 600 requests a minute per token \(the organization's limit\); keeping to 580\.$/m);
+});
+
+test("client credentials: a token that expires mid-run is renewed and the answer is whole", async () => {
+  const keep = join(dir, "cc-keep.json");
+  const short = join(dir, "cc-short.json");
+  const calm = await rulesFile("cc-calm2.json", [{ id: "allowance", kind: "monthAllowance", threshold: 10_000 }]);
+  expectCode(await runSecret(["check", "--rules", calm, "--out", keep], unattended().env), 0);
+  const { env, id } = unattended("ttl=1;exec=2500");
+  const r = await runSecret(["check", "--rules", calm, "--out", short], env);
+  expectCode(r, 0);
+  assert.ok((await simStats(id)).tokenRequests >= 2, "a second token was fetched");
+  const [a, b] = [JSON.parse(await readFile(keep, "utf8")), JSON.parse(await readFile(short, "utf8"))];
+  assert.equal(b.overview.genesys.requests, a.overview.genesys.requests);
+  assert.deepEqual(b.overview.genesys.clients.map((c) => c.client), a.overview.genesys.clients.map((c) => c.client));
+});
+
+test("client credentials: a wrong secret is unauthorized with the advice, exit 2, the secret never shown", async () => {
+  const r = await runSecret(["check"], unattended("badsecret=1").env);
+  expectCode(r, 2);
+  assert.match(r.stderr, /^usage-lens: Genesys Cloud: unauthorized \(HTTP 401\): .*the client secret or the region is wrong/m);
+  assert.equal(r.stdout, "");
+});
+
+test("client credentials: without the billing permission the fair-use table is used, and says why", async () => {
+  const calm = await rulesFile("cc-calm3.json", [{ id: "allowance", kind: "monthAllowance", threshold: 10_000 }]);
+  const { env } = unattended("nobilling=1;nolimits=1");
+  const r = await runSecret(["check", "--rules", calm, "--licences", "10", "--licence-type", "cx3-named", "--format", "json"], env);
+  expectCode(r, 0);
+  const { genesys } = JSON.parse(r.stdout);
+  assert.equal(genesys.allowance.source, "licences");
+  assert.equal(genesys.allowance.requests, 1_400_000);
+  assert.match(genesys.allowance.fallbacks[0], /billing:subscription:view/);
+  assert.equal(genesys.money, null);
+  assert.deepEqual([genesys.rateLimit.limit, genesys.rateLimit.budget, genesys.rateLimit.fromOrganization], [300, 280, false]);
+});
+
+test("client credentials: secret flags and half-set variables are refused before any request", async () => {
+  for (const flag of [["--client-secret", "abc-secret-xyz"], ["--secret=abc-secret-xyz"], ["--genesys-client-secret", "abc-secret-xyz"]]) {
+    const r = await run(["check", ...flag], NOWHERE);
+    expectCode(r, 2);
+    assert.match(r.stderr, /client secrets are never taken from arguments/);
+    assert.ok(!r.stderr.includes("abc-secret-xyz"));
+  }
+  const half = await runSecret(["check"], { GENESYSCLOUD_OAUTHCLIENT_SECRET: CLIENT_SECRET, GENESYSCLOUD_REGION: "us-east-1" });
+  expectCode(half, 2);
+  assert.match(half.stderr, /go together/);
+  const both = await runSecret(["check"], { ...unattended().env, USAGE_LENS_GENESYS_TOKEN: GENESYS_TOKEN });
+  expectCode(both, 2);
+  assert.match(both.stderr, /unset one/);
+  const noWhere = await runSecret(["check"], { GENESYSCLOUD_OAUTHCLIENT_ID: "a", GENESYSCLOUD_OAUTHCLIENT_SECRET: CLIENT_SECRET });
+  expectCode(noWhere, 2);
+  assert.match(noWhere.stderr, /GENESYSCLOUD_REGION/);
 });
 
 // ---------------------------------------------------------------- helpers

@@ -36,6 +36,7 @@ use super::gate::{self, html_login_page, maybe_truncate, Gate, RateInfo};
 use super::util::{day_of, ms_i64, DAY_MS};
 use super::{json_response, Ctx, DROPPED};
 
+mod billing;
 mod error;
 mod executions;
 mod jobs;
@@ -78,6 +79,9 @@ enum Route {
     ClientJob(String),
     ClientJobResults(String, String),
     TokensMe,
+    Limits(String),
+    Contracts,
+    BillingPeriod(String, String),
 }
 
 enum RouteError {
@@ -121,6 +125,14 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
             Method::Get,
         ),
         ["tokens", "me"] => (Route::TokensMe, Method::Get),
+        ["organizations", "limits", "namespaces", ns] if !super::IN_PAGE => {
+            (Route::Limits(ns.to_string()), Method::Get)
+        }
+        ["billing", "contracts"] if !super::IN_PAGE => (Route::Contracts, Method::Get),
+        ["billing", "contracts", c, "billingperiods", p] if !super::IN_PAGE => (
+            Route::BillingPeriod(c.to_string(), p.to_string()),
+            Method::Get,
+        ),
         _ => return Err(RouteError::NotFound),
     };
     if method != want {
@@ -133,7 +145,7 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
 /// (`permissions_for`): any one of several (`a or b`), or the one named.
 /// `tokens/me` needs none.
 fn permissions(route: &Route, path: &str) -> Option<(Vec<&'static str>, bool)> {
-    if *route == Route::TokensMe {
+    if matches!(route, Route::TokensMe | Route::Limits(_)) {
         return None;
     }
     let names: Vec<&'static str> = permissions_for(path).split(" or ").collect();
@@ -244,6 +256,9 @@ fn answer(
         Route::OrgJobResults(id) => job_results(ctx, id, None, rest),
         Route::ClientJobResults(c, id) => job_results(ctx, id, Some(c), rest),
         Route::TokensMe => Ok(tokens_me(ctx, req)),
+        Route::Limits(ns) => Ok(ok(200, &billing::limits(ctx, ns)?)),
+        Route::Contracts => Ok(ok(200, &billing::contracts(ctx)?)),
+        Route::BillingPeriod(c, p) => Ok(ok(200, &billing::billing_period(ctx, c, p)?)),
     }
 }
 

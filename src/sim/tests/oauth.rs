@@ -157,8 +157,14 @@ fn authorize_errors_and_implicit_grant() {
     assert_eq!(query_param(&f, "state").as_deref(), Some("st"));
     // Token endpoint errors.
     assert_eq!(
-        body(&exchange(&mut s, "grant_type=client_credentials"))["error"],
+        body(&exchange(&mut s, "grant_type=password"))["error"],
         "unsupported_grant_type"
+    );
+    // Client credentials without a Basic header: refused as the vendor refuses a wrong secret.
+    let r = exchange(&mut s, "grant_type=client_credentials");
+    assert_eq!(
+        (r.status, body(&r)["error"].clone()),
+        (401, "invalid_client".into())
     );
     assert_eq!(
         body(&exchange(&mut s, "grant_type=authorization_code&code=x"))["error"],
@@ -171,4 +177,52 @@ fn authorize_errors_and_implicit_grant() {
         ))["error"],
         "invalid_grant"
     );
+}
+
+fn client_credentials(s: &mut Sim, scenario: &str, secret: &str, at: u64) -> HttpResponse {
+    let basic = crate::encoding::base64_std(format!("cron:{secret}").as_bytes());
+    let mut req = HttpRequest::new(Method::Post, format!("/_s/{scenario}/oauth/token"))
+        .header("Authorization", format!("Basic {basic}"))
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    req.body = Some("grant_type=client_credentials".into());
+    s.handle(&req, at)
+}
+
+#[test]
+fn client_credentials_tokens_live_their_ttl_and_wrong_secrets_are_refused() {
+    let mut s = Sim::new(1);
+    let r = client_credentials(&mut s, "id=cc;ttl=60", "good", NOW);
+    assert_eq!(r.status, 200);
+    let b = body(&r);
+    assert_eq!(b["expires_in"], 60);
+    let token = b["access_token"].as_str().unwrap().to_string();
+    let me = |s: &mut Sim, at: u64| {
+        let req = HttpRequest::new(Method::Get, "/_s/id=cc;ttl=60/api/v2/tokens/me")
+            .header("Authorization", format!("Bearer {token}"));
+        s.handle(&req, at)
+    };
+    assert_eq!(me(&mut s, NOW + 59_000).status, 200);
+    let expired = me(&mut s, NOW + 60_000);
+    assert_eq!(
+        (expired.status, body(&expired)["code"].clone()),
+        (401, "credentials.expired".into())
+    );
+    for (scenario, secret) in [("id=cc2", "wrong-one"), ("id=cc3;badsecret=1", "good")] {
+        let r = client_credentials(&mut s, scenario, secret, NOW);
+        assert_eq!(
+            (r.status, body(&r)["error"].clone()),
+            (401, "invalid_client".into())
+        );
+        assert!(!r.body.contains(secret));
+    }
+    let limited = client_credentials(&mut s, "id=cc4;tok429=1;ra=1;wait=9", "good", NOW);
+    assert_eq!(
+        (limited.status, limited.header("Retry-After")),
+        (429, Some("9"))
+    );
+    assert_eq!(
+        client_credentials(&mut s, "id=cc4;tok429=1;ra=1;wait=9", "good", NOW).status,
+        200
+    );
+    assert_eq!(s.stats("cc4").token_requests, 2);
 }
