@@ -178,7 +178,7 @@ impl Error {
     /// Attaches the rows fetched so far, unless a deeper layer already did.
     pub fn with_partial<T: serde::Serialize>(mut self, partial: &T) -> Self {
         if self.partial.is_none() {
-            if let Ok(value) = serde_json::to_value(partial) {
+            if let Ok(value) = crate::models::json_value(partial) {
                 self.partial = Some(Arc::new(value));
             }
         }

@@ -89,6 +89,15 @@ pub(crate) fn empty_as_none<'de, D: serde::Deserializer<'de>>(
     Ok(s.filter(|s| !s.is_empty()))
 }
 
+/// A value as JSON through its text. The crate serializes to text only, so
+/// going through it here keeps a second copy of every `Serialize` impl (the
+/// one for `serde_json::Value`) out of the wasm builds.
+pub(crate) fn json_value<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> serde_json::Result<serde_json::Value> {
+    serde_json::from_str(&serde_json::to_string(value)?)
+}
+
 /// Reads an array where `null` means empty.
 pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where

@@ -618,7 +618,7 @@ fn job_check<P: JobPage>(mut page: P, http_status: u16) -> Result<Check<P>> {
             let mut err = query_failed(&format!("The usage job failed.{why}"));
             err.details = page
                 .error_body()
-                .and_then(|b| serde_json::to_value(b).ok())
+                .and_then(|b| crate::models::json_value(b).ok())
                 .map(std::sync::Arc::new);
             err.correlation_id = page.error_body().and_then(|b| b.context_id.clone());
             Err(err)
@@ -642,7 +642,7 @@ fn query_failed(message: &str) -> Error {
 /// What makes two jobs queries the same but for their interval: the
 /// endpoint and the request without it.
 fn shape_of<R: serde::Serialize>(endpoint: &str, request: &R) -> Result<String> {
-    let mut value = serde_json::to_value(request).map_err(|e| {
+    let mut value = crate::models::json_value(request).map_err(|e| {
         Error::invalid_input(format!("the request: {e}")).with_vendor(Vendor::Genesys)
     })?;
     if let Some(fields) = value.as_object_mut() {

@@ -108,7 +108,7 @@ fn whole_buckets(bucket: Bucket, from: i64, to: i64) -> Vec<i64> {
 
 /// The day of a jobs row (its `date`, `YYYY-MM-DD…`).
 fn row_day<R: Serialize>(row: &R) -> Option<i64> {
-    let value = serde_json::to_value(row).ok()?;
+    let value = crate::models::json_value(row).ok()?;
     let date = value.get("date")?.as_str()?.get(..10)?;
     Some(parse_instant(date).ok()?.secs.div_euclid(DAY))
 }

@@ -97,7 +97,7 @@ pub(crate) fn sum_rows<R: Serialize + DeserializeOwned>(rows: Vec<R>) -> Result<
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in rows {
         let serde_json::Value::Object(mut fields) =
-            serde_json::to_value(&row).map_err(|e| bad(&e.to_string()))?
+            crate::models::json_value(&row).map_err(|e| bad(&e.to_string()))?
         else {
             return Err(bad("it is not an object"));
         };
