@@ -322,6 +322,7 @@ fn the_overview_of_the_simulated_organizations_fires_the_default_rules() {
         allowance: Some(&allowance),
         usage: Some(&usage),
         quotas: Some(&quotas),
+        rate_limit: None,
     })
     .unwrap();
     let g = o.genesys.as_ref().unwrap();

@@ -177,7 +177,7 @@ proptest! {
             .with_header("inin-ratelimit-reset", retry);
         let req = HttpRequest::new(Method::Get, "https://x.test/api/v2/usage/query");
         for rules in [&genesys::GenesysRules as &dyn VendorRules, &thousandeyes::ThousandEyesRules] {
-            let e = rules.error_for(&resp, &req);
+            let e = rules.error_for(&resp, &req, None);
             prop_assert!(!e.message.is_empty());
             let _ = rules.rate_limit_wait_ms(&resp, 3, 1_000);
             let _ = rules.budget_hint(&resp, 1_000);

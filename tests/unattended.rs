@@ -337,6 +337,40 @@ fn a_429_that_is_not_got_through_names_the_real_limit() {
 }
 
 #[test]
+fn a_429_body_without_a_limit_is_explained_with_the_limit_read_from_the_organization() {
+    let clock = VirtualClock::new(T0);
+    let fake = FakeTransport::new(clock.clone(), |req, _| {
+        if req.url.contains("/limits/namespaces/") {
+            return Ok(HttpResponse::new(
+                200,
+                r#"{"entities":[{"key":"token.rate.per.minute","value":900,"namespace":"platform.api"}]}"#,
+            ));
+        }
+        Ok(HttpResponse::new(429, r#"{"message":"Too many requests"}"#))
+    });
+    let c = genesys::Client::new("https://x.test", "tok", fake, clock)
+        .unwrap()
+        .with_retry_policy(usage_lens::engine::RetryPolicy {
+            max_rate_limit_retries: 0,
+            ..Default::default()
+        });
+    let before = block_on(c.token_info(&RunOptions::default())).unwrap_err();
+    assert!(
+        !before.message.contains("its limit is"),
+        "{}",
+        before.message
+    );
+    assert_eq!(block_on(c.rate_limit(&RunOptions::default())).limit, 900);
+    let e = block_on(c.token_info(&RunOptions::default())).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert!(
+        e.message.contains("its limit is 900 requests a minute"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn a_token_that_lives_no_time_still_serves_the_request_that_fetched_it() {
     let clock = VirtualClock::new(T0);
     let fake = FakeTransport::new(clock.clone(), |req, _| {

@@ -494,6 +494,7 @@ mod tests {
                 last_day: None,
                 requests: 10,
                 status429: 1,
+                rate_limit: None,
                 month: MonthOutlook {
                     month: "2026-06".into(),
                     days_in_month: 30,

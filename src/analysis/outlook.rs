@@ -216,6 +216,11 @@ pub struct GenesysOverview {
     pub month: MonthOutlook,
     /// Every client, most requests first.
     pub clients: Vec<ClientFigures>,
+    /// Requests a minute Genesys Cloud allows the token, when the
+    /// organization's limits were read (`Client::rate_limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub rate_limit: Option<u64>,
 }
 
 /// Both vendors on one page.
@@ -529,6 +534,7 @@ pub fn genesys_overview(
     records: &Records,
     today: &str,
     allowance: Option<&Allowance>,
+    rate_limit: Option<u64>,
 ) -> Result<GenesysOverview> {
     let today = day_number(today)?;
     let allowance = allowance.map(Allowance::total).transpose()?;
@@ -544,6 +550,7 @@ pub fn genesys_overview(
         status429,
         month: outlook_of(&daily, today, allowance),
         clients: figures_of(&daily),
+        rate_limit,
     })
 }
 
@@ -560,6 +567,8 @@ pub struct OverviewInput<'a> {
     pub usage: Option<&'a Usage>,
     /// `GET /v7/quotas`.
     pub quotas: Option<&'a Quotas>,
+    /// Requests a minute the Genesys token gets (the organization's limit).
+    pub rate_limit: Option<u64>,
 }
 
 /// Both vendors' figures for one page.
@@ -573,7 +582,7 @@ pub fn overview(input: &OverviewInput<'_>) -> Result<Overview> {
         today: day_text(day),
         genesys: input
             .genesys
-            .map(|r| genesys_overview(r, input.today, input.allowance))
+            .map(|r| genesys_overview(r, input.today, input.allowance, input.rate_limit))
             .transpose()?,
         thousandeyes: input
             .usage

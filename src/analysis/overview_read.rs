@@ -173,6 +173,9 @@ fn genesys(o: &Obj, key: &str) -> Result<GenesysOverview> {
                 median_previous: c.maybe("medianPrevious", opt_num)?,
             })
         })?,
+        rate_limit: g
+            .maybe("rateLimit", opt_int)?
+            .and_then(|n| u64::try_from(n).ok()),
     })
 }
 
@@ -285,6 +288,7 @@ mod tests {
             allowance: Some(&Allowance::Requests { requests: 5_000 }),
             usage: Some(&usage),
             quotas: Some(&quotas),
+            rate_limit: Some(600),
         })
         .unwrap()
     }

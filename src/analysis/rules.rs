@@ -305,12 +305,22 @@ fn share429(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
                 pct(c.share429),
                 fixed(rule.threshold, 1)
             ),
-            advice: "Slow this client down: honour Retry-After, spread its calls over the minute, \
-                     and give it its own OAuth client if it shares one."
-                .into(),
+            advice: share429_advice(g.rate_limit),
         }
         .push(out);
     }
+}
+
+/// What to do about a client's 429s, with the token's real limit when the
+/// organization's limits were read.
+fn share429_advice(limit: Option<u64>) -> String {
+    let per_minute = limit
+        .map(|n| format!(" (the token gets {} a minute)", group_digits(n as i64)))
+        .unwrap_or_default();
+    format!(
+        "Slow this client down: honour Retry-After, spread its calls over the minute{per_minute}, \
+         and give it its own OAuth client if it shares one."
+    )
 }
 
 fn month_allowance(overview: &Overview, rule: &Rule, out: &mut Vec<Fired>) {
@@ -576,6 +586,7 @@ mod tests {
                 status429: 0,
                 month,
                 clients,
+                rate_limit: None,
             }),
             thousandeyes: None,
         }
@@ -607,6 +618,22 @@ mod tests {
         assert_eq!(
             evaluate_rules(&o, &only(RuleKind::Share429, 5.0, 0)).len(),
             1
+        );
+    }
+
+    #[test]
+    fn the_429_advice_names_the_organizations_limit_when_it_was_read() {
+        let mut o = genesys(vec![client("Busy", 10_000, 410)], month(0.0, None));
+        let rules = only(RuleKind::Share429, 2.0, 1_000);
+        let plain = &evaluate_rules(&o, &rules)[0].advice;
+        assert!(!plain.contains("a minute)"), "{plain}");
+        if let Some(g) = o.genesys.as_mut() {
+            g.rate_limit = Some(1_200);
+        }
+        let advice = &evaluate_rules(&o, &rules)[0].advice;
+        assert!(
+            advice.contains("over the minute (the token gets 1,200 a minute)"),
+            "{advice}"
         );
     }
 

@@ -27,6 +27,7 @@ pub struct RateBudget {
     reserve: u64,
     sent: VecDeque<u64>,
     blocked_until_ms: u64,
+    vendor_limit: Option<u64>,
 }
 
 impl RateBudget {
@@ -39,6 +40,7 @@ impl RateBudget {
             reserve,
             sent: VecDeque::new(),
             blocked_until_ms: 0,
+            vendor_limit: None,
         }
     }
 
@@ -57,6 +59,18 @@ impl RateBudget {
     /// less a margin).
     pub fn set_limit(&mut self, limit: u64) {
         self.limit = limit.max(1);
+    }
+
+    /// Keeps `vendor_limit`, what the vendor says the token gets, and keeps
+    /// `budget` requests per window under it.
+    pub fn set_vendor_limit(&mut self, vendor_limit: u64, budget: u64) {
+        self.vendor_limit = Some(vendor_limit);
+        self.set_limit(budget);
+    }
+
+    /// What the vendor said the token gets per window, when it was read.
+    pub fn vendor_limit(&self) -> Option<u64> {
+        self.vendor_limit
     }
 
     fn forget_old(&mut self, now_ms: u64) {

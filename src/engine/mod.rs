@@ -195,9 +195,16 @@ pub trait VendorRules {
     fn unreachable_advice(&self) -> &'static str;
 
     /// The error for a response that will not be retried: the advice, then
-    /// the vendor's own words, with the correlation id.
-    fn error_for(&self, response: &HttpResponse, request: &HttpRequest) -> Error {
-        let said = self.said(&response.body);
+    /// the vendor's own words, with the correlation id. `known_limit` is the
+    /// rate limit read from the vendor, for a body that names none.
+    fn error_for(
+        &self,
+        response: &HttpResponse,
+        request: &HttpRequest,
+        known_limit: Option<u64>,
+    ) -> Error {
+        let mut said = self.said(&response.body);
+        said.limit = said.limit.or(known_limit);
         let quote = said
             .message
             .as_deref()
@@ -471,6 +478,11 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
         }
     }
 
+    /// The rate limit the vendor said this token gets, when it was read.
+    fn known_limit(&self) -> Option<u64> {
+        self.conn.budget.borrow().vendor_limit()
+    }
+
     /// Waits until the rate budget allows one more request, and books it.
     async fn take_budget(&self) -> Result<()> {
         loop {
@@ -574,7 +586,10 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                         }
                         429 => {
                             let wait = self.conn.rules.rate_limit_wait_ms(&response, limited, now);
-                            let mut err = self.conn.rules.error_for(&response, request);
+                            let mut err =
+                                self.conn
+                                    .rules
+                                    .error_for(&response, request, self.known_limit());
                             err.retry_after_ms = Some(wait);
                             if limited >= self.conn.policy.max_rate_limit_retries
                                 || wait > self.conn.policy.max_rate_limit_wait_ms
@@ -585,7 +600,10 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                             (wait, "rate limited".to_string(), err)
                         }
                         500 | 502 | 503 | 504 => {
-                            let err = self.conn.rules.error_for(&response, request);
+                            let err =
+                                self.conn
+                                    .rules
+                                    .error_for(&response, request, self.known_limit());
                             if failed >= self.conn.policy.max_failure_retries {
                                 return Err(err);
                             }
@@ -596,7 +614,13 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                                 err,
                             )
                         }
-                        _ => return Err(self.conn.rules.error_for(&response, request)),
+                        _ => {
+                            return Err(self.conn.rules.error_for(
+                                &response,
+                                request,
+                                self.known_limit(),
+                            ))
+                        }
                     }
                 }
             };

@@ -114,7 +114,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
             |e| default_rate_limit(cc, format!("the limits could not be read: {}", e.message)),
             |listing| rate_limit_from(&listing, cc),
         );
-        self.conn.budget().borrow_mut().set_limit(found.budget);
+        let mut budget = self.conn.budget().borrow_mut();
+        if found.from_organization {
+            budget.set_vendor_limit(found.limit, found.budget);
+        } else {
+            budget.set_limit(found.budget);
+        }
+        drop(budget);
         found
     }
 

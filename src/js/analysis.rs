@@ -38,6 +38,8 @@ export interface OverviewInput {
   thousandEyesUsage?: Usage;
   /** `ThousandEyesClient.quotas()`. */
   quotas?: Quotas;
+  /** `GenesysClient.rateLimit().limit`: requests a minute the token gets. */
+  rateLimit?: number;
 }
 "#;
 
@@ -54,6 +56,8 @@ struct OverviewArgs {
     thousand_eyes_usage: Option<serde_json::Value>,
     #[serde(default)]
     quotas: Option<Quotas>,
+    #[serde(default)]
+    rate_limit: Option<u64>,
 }
 
 fn thrown<T>(r: Result<T>) -> std::result::Result<T, JsValue> {
@@ -191,6 +195,7 @@ pub fn overview(
             allowance: args.allowance.as_ref(),
             usage: usage.as_ref(),
             quotas: args.quotas.as_ref(),
+            rate_limit: args.rate_limit,
         })
     })())
     .map(|o| json_to_js(&o))
