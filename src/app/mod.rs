@@ -42,6 +42,7 @@ pub mod run;
 pub mod runner;
 #[cfg(feature = "app")]
 mod shell;
+pub mod sources;
 #[cfg(feature = "app")]
 pub mod state;
 #[cfg(feature = "app")]

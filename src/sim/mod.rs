@@ -92,9 +92,10 @@ use std::collections::BTreeMap;
 use crate::http::{path_of, query_param, HttpRequest, HttpResponse};
 
 /// Whether this simulator runs inside the page (the app's Demo). It then
-/// answers what the app asks for; the billing, limits and client-credentials
-/// endpoints are answered natively only (tests and the simulator server),
-/// which keeps their code out of the app's download.
+/// answers what the app asks for; sign-in (`/oauth/…`), the control paths
+/// (`/_sim/…`) and the billing, limits and client-credentials endpoints are
+/// answered natively only (tests and the simulator server), which keeps
+/// their code out of the app's download.
 pub(crate) const IN_PAGE: bool = cfg!(target_arch = "wasm32");
 
 mod cursor;
@@ -197,7 +198,7 @@ impl Sim {
         let seq = self.seq;
         let (scenario, rest) = split_scenario(req.path_and_query());
         let path = path_of(rest);
-        if let Some(control) = path.strip_prefix("/_sim/") {
+        if let Some(control) = path.strip_prefix("/_sim/").filter(|_| !IN_PAGE) {
             return self.control(control, rest);
         }
         if !self.scenarios.contains_key(scenario) && self.scenarios.len() >= MAX_SCENARIOS {
@@ -389,7 +390,7 @@ impl Ctx<'_> {
 fn route(ctx: &mut Ctx<'_>, req: &HttpRequest, rest: &str, path: &str) -> HttpResponse {
     if path == "/api/v2" || path.starts_with("/api/v2/") {
         genesys::handle(ctx, req, rest, path)
-    } else if path == "/oauth/authorize" || path == "/oauth/token" {
+    } else if !IN_PAGE && (path == "/oauth/authorize" || path == "/oauth/token") {
         oauth::handle(ctx, req, rest, path)
     } else if path == "/v7" || path.starts_with("/v7/") {
         thousandeyes::handle(ctx, req, rest, path)

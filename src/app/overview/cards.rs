@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::{open_query, units_spec, use_overview, Fetched, Part};
+use crate::analysis::allowance::AllowanceChoice;
 use crate::analysis::format::group_digits;
 use crate::analysis::outlook::{
     ClientFigures, Contributor, GenesysOverview, GroupUnits, MonthOutlook, UnitsFigure,
@@ -21,6 +22,10 @@ use crate::app::card_view::{
 };
 use crate::app::charts::{band_path, fx, head_row, line_path, method_words, y_ticks};
 use crate::app::query_spec::QuerySpec;
+use crate::app::sources::{
+    allowance_source_words, limit_words, money_of, money_words, no_allowance_reason, rate_words,
+    vendor_count_words,
+};
 use crate::Error;
 
 /// A link to the query behind a card.
@@ -173,10 +178,19 @@ fn MonthLegend(percent: String, allowance: bool) -> impl IntoView {
     }
 }
 
-/// The month's headline figures: so far, projected, and against the allowance.
+/// The month's headline figures: so far, projected, and against the
+/// allowance, with the overage in money at the contract's price.
 #[component]
-fn MonthFigures(month: MonthOutlook) -> impl IntoView {
+fn MonthFigures(month: MonthOutlook, choice: Arc<AllowanceChoice>) -> impl IntoView {
     let m = month;
+    let money = money_of(&m, &choice).map(|money| {
+        view! {
+            <div class:hot={money.projected > 0.0} data-testid="month-overage-money">
+                <dt>"Overage in money"</dt>
+                <dd>{money_words(&money)}<small>{format!(" {}", rate_words(&money))}</small></dd>
+            </div>
+        }
+    });
     let share = m.share_of_allowance.map(|s| {
         view! {
             <div class:hot={s > 1.0} data-testid="month-share">
@@ -209,6 +223,7 @@ fn MonthFigures(month: MonthOutlook) -> impl IntoView {
             </div>
             {share}
             {overage}
+            {money}
         </dl>
     }
 }
@@ -246,20 +261,31 @@ pub(super) fn MonthCard(
     fetched: Arc<Fetched>,
     figures: Arc<Overview>,
     spec: QuerySpec,
+    choice: Arc<AllowanceChoice>,
 ) -> impl IntoView {
     let problem = card_problem(&fetched.genesys, "Genesys Cloud");
     let body = figures.genesys.as_ref().map(|g| {
         let m = &g.month;
         let method = m.method.map(method_words).unwrap_or("no data to forecast from");
         let no_allowance = m.allowance.is_none().then(|| {
-            view! { <p class="hint" data-testid="month-no-allowance">"Enter your monthly allowance below to see the share and the overage."</p> }
+            let why = no_allowance_reason(&fetched.contract).map(|w| format!("{w} "));
+            view! { <p class="hint" data-testid="month-no-allowance">{why}"Enter your monthly allowance below to see the share and the overage."</p> }
         });
+        let source = allowance_source_words(&choice)
+            .map(|w| view! { <p class="hint" data-testid="month-allowance-source">{w}</p> });
+        let vendor_count = choice
+            .contract
+            .as_ref()
+            .and_then(|c| vendor_count_words(c, m.month_to_date))
+            .map(|w| view! { <p class="hint" data-testid="month-vendor-count">{w}</p> });
         let band_note = m
             .band_note()
             .map(|w| view! { <p class="hint" data-testid="month-band-note">{w}</p> });
         view! {
-            <MonthFigures month=m.clone()/>
+            <MonthFigures month=m.clone() choice=choice.clone()/>
             {band_note}
+            {source}
+            {vendor_count}
             {no_allowance}
             <MonthChart figures=figures.clone()/>
             <p class="hint" data-testid="month-method">{method_sentence(method, m.interval_level)}</p>
@@ -352,6 +378,10 @@ pub(super) fn ClientsCard(
     spec: QuerySpec,
 ) -> impl IntoView {
     let problem = card_problem(&fetched.genesys, "Genesys Cloud");
+    let limit = fetched
+        .limit
+        .as_ref()
+        .map(|l| view! { <p class="hint" data-testid="rate-limit">{limit_words(l)}</p> });
     let body = figures.genesys.clone().map(|g| {
         let g = Arc::new(g);
         let period = days_words(g.first_day.as_deref(), g.last_day.as_deref());
@@ -370,6 +400,7 @@ pub(super) fn ClientsCard(
                 <TopClients genesys=g.clone()/>
                 <WorstOffenders genesys=g/>
             </div>
+            {limit}
         }
     });
     view! {

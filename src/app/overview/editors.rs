@@ -17,6 +17,7 @@ use crate::app::editor_input::{
     AllowanceForm, RuleEdit, RULES_FILE,
 };
 use crate::app::runner::Runner;
+use crate::app::sources::contract_offer_words;
 
 /// The allowance editor's fields and its error, as signals.
 #[derive(Clone, Copy)]
@@ -85,8 +86,13 @@ pub(super) fn AllowanceEditor() -> impl IntoView {
         <section class="card allowance-card" aria-labelledby="allowance-h" data-testid="allowance-editor">
             <h3 id="allowance-h">"Monthly API allowance (Genesys Cloud)"</h3>
             <p class="hint">
-                "From your contract: a number of requests per month, or licences × requests per licence. Kept in this browser (not a secret)."
+                "A number of requests per month, or licences × requests per licence. Kept in this browser (not a secret)."
             </p>
+            {move || {
+                ov.fetched
+                    .with(|f| f.as_ref().and_then(|f| contract_offer_words(&f.contract)))
+                    .map(|w| view! { <p class="hint" data-testid="allowance-contract">{w}</p> })
+            }}
             <form on:submit=save>
                 <AllowanceModes by_licence=inputs.by_licence/>
                 <AllowanceFields inputs=inputs/>

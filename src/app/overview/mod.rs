@@ -32,8 +32,12 @@ use super::plan::overview_plan;
 use super::query_spec::{QuerySpec, Request};
 use super::run;
 use super::runner::Runner;
+use super::sources::{allowance_choice, ContractRead};
+use crate::analysis::allowance::AllowanceChoice;
 use crate::analysis::answer::{group_digits, Answer};
 use crate::app::state::{Conn, Ctx};
+use crate::genesys::billing::ChargeMatcher;
+use crate::genesys::limits::RateLimit;
 
 /// Where the allowance is kept (`localStorage`; not a secret).
 pub const ALLOWANCE_KEY: &str = "usage-lens.allowance";
@@ -73,6 +77,10 @@ pub struct Fetched {
     pub usage: Part<Arc<Usage>>,
     /// `GET /v7/quotas` (the overview goes on without it).
     pub quotas: Part<Arc<Quotas>>,
+    /// The Genesys token's rate limit, when Genesys was asked.
+    pub limit: Option<RateLimit>,
+    /// What the billing contract said of the allowance.
+    pub contract: ContractRead,
 }
 
 /// The overview's state, shared through a context.
@@ -221,7 +229,7 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
             }
         };
         let [g_opts, u_opts, q_opts] = opts;
-        let (genesys, usage, quotas) = futures::future::join3(
+        let ((genesys, limit, contract), usage, quotas) = futures::future::join3(
             genesys_part(ctx, &conn, genesys.as_ref(), now, &g_opts),
             usage_part(ctx, &conn, te.as_ref(), now, &u_opts),
             quotas_part(te.as_ref(), &q_opts),
@@ -235,6 +243,8 @@ pub fn start(ctx: Ctx, ov: OverviewCtx) {
                 genesys,
                 usage,
                 quotas,
+                limit,
+                contract,
             },
         );
     });
@@ -252,19 +262,42 @@ fn client_of<C, T>(client: Option<&Result<C, Error>>) -> Result<&C, Part<T>> {
     }
 }
 
-/// Genesys: the plan's organization usage, through the kept days, also
-/// remembered as the Query view's answer to the same query.
+/// Genesys: the token's rate limit (read first, so the run keeps to it),
+/// the plan's usage and what the billing contract says of the allowance.
 async fn genesys_part(
     ctx: Ctx,
     conn: &Conn,
     client: Option<&Result<run::GenesysClient, Error>>,
     now: i64,
     opts: &RunOptions,
-) -> Part<Arc<Records>> {
+) -> (Part<Arc<Records>>, Option<RateLimit>, ContractRead) {
     let client = match client_of(client) {
         Ok(c) => c,
-        Err(part) => return part,
+        Err(part) => return (part, None, None),
     };
+    let limit = client.rate_limit(opts).await;
+    let usage = genesys_usage(ctx, conn, client, now, opts).await;
+    let today = format_timestamp(now);
+    let contract = match &usage {
+        Part::Failed(e) if e.kind == ErrorKind::Aborted => None,
+        _ => Some(
+            client
+                .contract_allowance(today.get(..10).unwrap_or(&today), &ChargeMatcher::Api, opts)
+                .await,
+        ),
+    };
+    (usage, Some(limit), contract)
+}
+
+/// The plan's organization usage, through the kept days, also remembered
+/// as the Query view's answer to the same query.
+async fn genesys_usage(
+    ctx: Ctx,
+    conn: &Conn,
+    client: &run::GenesysClient,
+    now: i64,
+    opts: &RunOptions,
+) -> Part<Arc<Records>> {
     let spec = genesys_spec(now);
     let (req, q) = match spec.build(now) {
         Ok(Request::Org(q)) => (Request::Org(q.clone()), q),
@@ -344,16 +377,25 @@ fn aborted<T>(p: &Part<T>) -> bool {
     matches!(p, Part::Failed(e) if e.kind == ErrorKind::Aborted)
 }
 
-/// The figures of what was fetched, with the allowance.
-fn figures(f: &Fetched, allowance: Option<&Allowance>) -> Result<Overview, Error> {
+/// The figures of what was fetched, against the allowance typed or else the
+/// contract's, and that allowance's source.
+fn figures(f: &Fetched, typed: Option<&Allowance>) -> (Result<Overview, Error>, AllowanceChoice) {
     let now = format_timestamp(f.at_secs);
-    overview(&OverviewInput {
+    let choice = allowance_choice(typed, &f.contract);
+    let allowance = choice.allowance();
+    let o = overview(&OverviewInput {
         today: &now,
         genesys: f.genesys.ok().map(|r| r.as_ref()),
-        allowance,
+        allowance: allowance.as_ref(),
         usage: f.usage.ok().map(|u| u.as_ref()),
         quotas: f.quotas.ok().map(|q| q.as_ref()),
-    })
+        rate_limit: f
+            .limit
+            .as_ref()
+            .filter(|l| l.from_organization)
+            .map(|l| l.limit),
+    });
+    (o, choice)
 }
 
 /// Opens a query in the Query view and runs it (from the cache when the
@@ -379,8 +421,8 @@ pub fn OverviewScreen() -> impl IntoView {
     let figures = move || {
         let f = ov.fetched.get()?;
         let allowance = ov.allowance.get();
-        let o = figures(&f, allowance.as_ref());
-        Some((f, o))
+        let (o, choice) = figures(&f, allowance.as_ref());
+        Some((f, o, choice))
     };
     view! {
         <section class="overview" aria-labelledby="overview-h" data-testid="overview">
@@ -418,8 +460,7 @@ pub fn OverviewScreen() -> impl IntoView {
                 }
                 match figures() {
                     None => view! { <p class="hint ov-wait">"The overview appears here when its queries are done."</p> }.into_any(),
-                    Some((f, Err(e))) => {
-                        let _ = f;
+                    Some((_, Err(e), _)) => {
                         view! {
                             <div class="card-error" role="alert" data-testid="card-error">
                                 <p class="error-title">"The overview could not be worked out"</p>
@@ -428,7 +469,7 @@ pub fn OverviewScreen() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Some((f, Ok(o))) => view! { <Cards fetched=f figures=Arc::new(o)/> }.into_any(),
+                    Some((f, Ok(o), choice)) => view! { <Cards fetched=f figures=Arc::new(o) choice=Arc::new(choice)/> }.into_any(),
                 }
             }}
             <div class="ov-settings">
@@ -511,7 +552,11 @@ fn OverviewProgress() -> impl IntoView {
 }
 
 #[component]
-fn Cards(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
+fn Cards(
+    fetched: Arc<Fetched>,
+    figures: Arc<Overview>,
+    choice: Arc<AllowanceChoice>,
+) -> impl IntoView {
     let ov = use_overview();
     let fired_figures = figures.clone();
     let fired = Memo::new(move |_| {
@@ -522,7 +567,7 @@ fn Cards(fetched: Arc<Fetched>, figures: Arc<Overview>) -> impl IntoView {
     view! {
         <FiredRules fired=fired genesys=g_spec.clone()/>
         <div class="ov-grid">
-            <MonthCard fetched=fetched.clone() figures=figures.clone() spec=g_spec.clone()/>
+            <MonthCard fetched=fetched.clone() figures=figures.clone() spec=g_spec.clone() choice=choice/>
             <ClientsCard fetched=fetched.clone() figures=figures.clone() spec=g_spec/>
             <UnitsCard fetched=fetched figures=figures/>
         </div>
