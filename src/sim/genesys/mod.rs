@@ -125,11 +125,11 @@ fn parse_route(method: Method, path: &str) -> Result<Route, RouteError> {
             Method::Get,
         ),
         ["tokens", "me"] => (Route::TokensMe, Method::Get),
-        ["organizations", "limits", "namespaces", ns] if !super::IN_PAGE => {
+        ["organizations", "limits", "namespaces", ns] => {
             (Route::Limits(ns.to_string()), Method::Get)
         }
-        ["billing", "contracts"] if !super::IN_PAGE => (Route::Contracts, Method::Get),
-        ["billing", "contracts", c, "billingperiods", p] if !super::IN_PAGE => (
+        ["billing", "contracts"] => (Route::Contracts, Method::Get),
+        ["billing", "contracts", c, "billingperiods", p] => (
             Route::BillingPeriod(c.to_string(), p.to_string()),
             Method::Get,
         ),
@@ -256,16 +256,9 @@ fn answer(
         Route::OrgJobResults(id) => job_results(ctx, id, None, rest),
         Route::ClientJobResults(c, id) => job_results(ctx, id, Some(c), rest),
         Route::TokensMe => Ok(tokens_me(ctx, req)),
-        // Never routed in the page (`IN_PAGE`): the guards keep their code
-        // out of the app's download.
-        Route::Limits(ns) if !super::IN_PAGE => Ok(ok(200, &billing::limits(ctx, ns)?)),
-        Route::Contracts if !super::IN_PAGE => Ok(ok(200, &billing::contracts(ctx)?)),
-        Route::BillingPeriod(c, p) if !super::IN_PAGE => {
-            Ok(ok(200, &billing::billing_period(ctx, c, p)?))
-        }
-        Route::Limits(_) | Route::Contracts | Route::BillingPeriod(..) => {
-            Err(ApiError::not_found("The requested resource was not found."))
-        }
+        Route::Limits(ns) => Ok(ok(200, &billing::limits(ctx, ns)?)),
+        Route::Contracts => Ok(ok(200, &billing::contracts(ctx)?)),
+        Route::BillingPeriod(c, p) => Ok(ok(200, &billing::billing_period(ctx, c, p)?)),
     }
 }
 
