@@ -49,9 +49,14 @@ test("Demo opens the overview: forecast band, fired rules, the clients and Thous
   assert.ok((await figure(page, "month-projected")) > 0, "a projected month total");
   assert.match(await page.textContent("[data-testid=month-method]"), /Forecast: .+band should hold 80\.0 %/);
   assert.ok((await page.locator("[data-testid=month-contributors] tbody tr").count()) >= 2, "the clients that make up the month");
-  // Without an allowance, the card says how to get the share and the overage.
-  assert.equal(await page.locator("[data-testid=month-share]").count(), 0);
-  assert.ok(await page.isVisible("[data-testid=month-no-allowance]"));
+  // Nothing typed: the allowance is the billing contract's, said where it came from, with the money.
+  assert.equal(await page.locator("[data-testid=month-no-allowance]").count(), 0);
+  assert.ok((await figure(page, "month-share")) > 0, "the month against the contract's allowance");
+  assert.match(await page.textContent("[data-testid=month-allowance-source]"), /^Allowance 2,000,000 requests, from contract C-[\w-]+ \(charge "API Requests", period \d{4}-\d\d-01\/\d{4}-\d\d-\d\d\)\.$/);
+  assert.match(await page.textContent("[data-testid=month-overage-money] dd"), /^[\d,]+\.\d\d USD/);
+  assert.match(await page.textContent("[data-testid=month-vendor-count]"), /^Genesys Cloud's own count this billing period: [\d,]+ requests/);
+  assert.match(await page.textContent("[data-testid=allowance-contract]"), /^From your contract: 2,000,000 requests a month/);
+  assert.match(await page.textContent("[data-testid=rate-limit]"), /^Rate limit: 300 requests a minute for this token \(read from the organization\); usage-lens keeps to 280\.$/);
   // The Demo data has clients rate limited well beyond the default 2 %: that rule fires.
   const fired = page.locator("[data-testid=fired-rule]");
   assert.ok((await fired.count()) >= 1, "at least one rule fired");
@@ -79,7 +84,12 @@ test("Entering an allowance shows the share and the overage; licences × request
   const allowance = Math.max(1, Math.round(projected / 2));
   await page.fill("[data-testid=allowance-requests]", String(allowance));
   await page.click("[data-testid=allowance-save]");
-  await page.waitForSelector("[data-testid=month-share]");
+  // What is typed overrides the contract's allowance, and says so.
+  await page.waitForSelector("[data-testid=month-allowance-source]:has-text('as typed')");
+  assert.equal(
+    await page.textContent("[data-testid=month-allowance-source]"),
+    `Allowance ${allowance.toLocaleString("en-US")} requests, as typed: it overrides the contract's 2,000,000.`,
+  );
   const share = await figure(page, "month-share");
   assert.ok(share > 150 && share < 250, `about 200 % of the allowance: ${share}`);
   const overage = await page.textContent("[data-testid=month-overage] dd");
@@ -201,7 +211,8 @@ test("Against the simulator server: pasted tokens, both vendors at once, no toke
   page.on("framenavigated", (f) => f === page.mainFrame() && seen.push(f.url()));
   page.on("request", (r) => seen.push(r.url()));
   await pasteTeToken(page, scenario(tid), teToken);
-  await pasteGenesysToken(page, scenario(gid, "exec=300"), token);
+  // A role without billing:subscription:view, and a raised rate limit.
+  await pasteGenesysToken(page, scenario(gid, "exec=300;nobilling=1;limit=600"), token);
   await page.waitForURL(/[?&]view=overview/, { timeout: 10_000 });
   await waitOverview(page);
   assert.equal(await page.locator("[data-testid=card-error]").count(), 0, await page.locator("[data-testid=card-error]").allTextContents().then(String));
@@ -214,9 +225,16 @@ test("Against the simulator server: pasted tokens, both vendors at once, no toke
   assert.match(tePaths, /\/v7\/usage/);
   assert.match(tePaths, /\/v7\/quotas/);
 
+  // No allowance: the month says why the contract gave none; the limit read is the raised one.
+  assert.match(await page.textContent("[data-testid=month-no-allowance]"), /^The contract could not be read: the role lacks the permission billing:subscription:view\. Enter your monthly allowance/);
+  assert.match(await page.textContent("[data-testid=allowance-contract]"), /^Your contract states none: .*billing:subscription:view/);
+  assert.match(await page.textContent("[data-testid=rate-limit]"), /600 requests a minute for this token \(read from the organization\); usage-lens keeps to 580/);
+  assert.ok(g.lastPaths.some((p) => p.includes("/api/v2/organizations/limits/namespaces/platform.api")), "the limit was read");
+
   await page.fill("[data-testid=allowance-requests]", "123456");
   await page.click("[data-testid=allowance-save]");
   await page.waitForSelector("[data-testid=month-share]");
+  assert.equal(await page.textContent("[data-testid=month-allowance-source]"), "Allowance 123,456 requests, as typed.");
   const local = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   for (const secret of [token, teToken]) {
     assert.ok(!local.includes(secret), "no token in localStorage");
