@@ -32,9 +32,10 @@ dist: setup
 bench: setup
 	@bash scripts/bench.sh
 
-## Long property-based run of every decoder and parser.
-fuzz:
+## Long property-based run of every decoder and parser (the CLI's on the packed package).
+fuzz: setup
 	PROPTEST_CASES=$${PROPTEST_CASES:-200000} cargo test --release --test fuzz -- --nocapture
+	@bash scripts/test.sh cli-fuzz
 
 ## The simulator on 127.0.0.1:8787, for trying the app against a "real" server.
 sim-server:

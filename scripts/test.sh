@@ -2,6 +2,7 @@
 # Every test tier of usage-lens, in order. Fails if any tier fails or runs
 # no test. With an argument, runs only the named stages:
 #   lint native sdk browser node prometheus e2e firefox webkit
+# and, for `make fuzz` only, cli-fuzz (the CLI's parsers at length).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -191,6 +192,15 @@ for engine in firefox webkit; do
     echo "$engine: $((SECONDS - started)) s"
   fi
 done
+
+# ---------------------------------------------------------------- the CLI's parsers, at length
+# The node stage runs the same file with 1,000 cases a property.
+if want cli-fuzz; then
+  install_pkg
+  step "the CLI's argument and config parsing, ${CLI_FUZZ_CASES:=20000} cases a property"
+  (cd www && CLI_FUZZ_CASES=$CLI_FUZZ_CASES node --test test/cli-fuzz.test.mjs) 2>&1 | tee "$LOGDIR/cli-fuzz.log"
+  python3 "$ROOT/scripts/count_tests.py" node cli-fuzz "$LOGDIR/cli-fuzz.log"
+fi
 
 echo
 echo "all requested stages passed: $STAGES"

@@ -10,39 +10,18 @@ use wasm_bindgen::JsCast;
 use super::browser;
 use super::charts::{fx, head_row, line_path, nice_max, y_ticks};
 use super::conn::snapshot_scope;
+use super::demo::{demo_snapshots, DEMO_PAST_PERIODS};
 use super::kept::Snapshots;
 use super::runner::Runner;
-use super::state::{use_ctx, Ctx, DEMO_BASE};
+use super::state::{use_ctx, Ctx};
 use crate::analysis::answer::group_digits;
 use crate::analysis::history::{export, groups, import, periods, Period, Snapshot};
-use crate::error::{decode_json, Vendor};
-use crate::http::AccessToken;
-use crate::thousandeyes::{requests::Builder, resolve_base, Usage, UsageParams};
-use crate::time::{format_date, DAY};
+use crate::time::format_date;
 
-/// Past billing periods the simulator offers in Demo.
-const DEMO_PERIODS: i64 = 6;
-
-/// What the simulator's usage answers were at noon of every day of the
-/// last [`DEMO_PERIODS`] periods and this one, as snapshots.
+/// What the simulator's usage answers were in the last
+/// [`DEMO_PAST_PERIODS`] periods and this one, as snapshots.
 fn demo_history(ctx: Ctx, now_secs: i64) -> Vec<Snapshot> {
-    let sim = ctx.simulator();
-    let (Ok(base), Ok(token)) = (resolve_base(Some(DEMO_BASE)), AccessToken::new("demo")) else {
-        return Vec::new();
-    };
-    let Ok(request) = Builder::new(&base, &token).usage(&UsageParams::default()) else {
-        return Vec::new();
-    };
-    let today = now_secs.div_euclid(DAY);
-    let first = today - DEMO_PERIODS * 31 - 31;
-    (first..today)
-        .filter_map(|day| {
-            let at = day * DAY + DAY / 2;
-            let response = sim.borrow_mut().handle(&request, (at * 1000) as u64);
-            let usage: Usage = decode_json(&response.body, Vendor::ThousandEyes, "usage").ok()?;
-            Snapshot::of(&usage, None, at)
-        })
-        .collect()
+    demo_snapshots(&mut ctx.simulator().borrow_mut(), now_secs)
 }
 
 /// Loads the snapshots of the connection (seeding Demo's first).
@@ -211,7 +190,7 @@ fn DaysChart(periods: Vec<Period>) -> impl IntoView {
     let shown: Vec<&Period> = periods
         .iter()
         .rev()
-        .take(DEMO_PERIODS as usize + 1)
+        .take(DEMO_PAST_PERIODS + 1)
         .rev()
         .collect();
     let longest = shown.iter().map(|p| p.days).max().unwrap_or(31).max(1);

@@ -16,6 +16,7 @@ pub mod charts;
 pub mod conn;
 #[cfg(feature = "app")]
 pub mod connect;
+pub mod demo;
 pub mod editor_input;
 #[cfg(feature = "app")]
 pub mod export;

@@ -76,10 +76,26 @@ Exit status: 0 after SIGTERM or SIGINT, 2 when it cannot start.
 
 export class UsageError extends Error {}
 
+/** A value that may be a pasted token or key: long, letters mixed with digits. */
+export function looksSecret(value) {
+  const t = String(value);
+  return t.length >= 16 && /[A-Za-z]/.test(t) && /[0-9]/.test(t);
+}
+
+/** A value quoted for a message, unless it may be a secret. */
+export function shown(value) {
+  return looksSecret(value) ? "a value that looks like a secret (not shown)" : JSON.stringify(value);
+}
+
+/** Someone else's message on one line, its words that may be a secret replaced. */
+export function scrub(message) {
+  return String(message).replace(/\s*\n\s*/g, " ").replace(/[^\s'"`:,()[\]{}]+/g, (w) => (looksSecret(w) ? "[not shown]" : w));
+}
+
 /** A duration such as 90s, 15m, 1h or 1h30m, in milliseconds. */
 export function duration(text) {
   const parts = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text ?? "");
-  if (!parts || !text) throw new UsageError(`--refresh must be a duration such as 15m, 30s or 1h, not ${JSON.stringify(text)}`);
+  if (!parts || !text) throw new UsageError(`--refresh must be a duration such as 15m, 30s or 1h, not ${shown(text)}`);
   const [h, m, s, ms] = parts.slice(1).map((p) => Number(p ?? 0));
   return ((h * 60 + m) * 60 + s) * 1000 + ms;
 }
@@ -88,7 +104,7 @@ export function duration(text) {
 export function listenAddress(text) {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text ?? "");
   const port = m && Number(m[3]);
-  if (!m || port > 65535) throw new UsageError(`--listen must be HOST:PORT such as 127.0.0.1:${DEFAULT_PORT}, not ${JSON.stringify(text)}`);
+  if (!m || port > 65535) throw new UsageError(`--listen must be HOST:PORT such as 127.0.0.1:${DEFAULT_PORT}, not ${shown(text)}`);
   return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
 }
 
@@ -109,7 +125,7 @@ export function parse(argv) {
       },
     }));
   } catch (e) {
-    throw new UsageError(`${e.message} (see usage-lens serve --help)`);
+    throw new UsageError(`${scrub(e.message)} (see usage-lens serve --help)`);
   }
   if (values.help) return { help: true };
   return { listen: listenAddress(values.listen), config: values.config, refreshMs: duration(values.refresh) };
@@ -117,14 +133,20 @@ export function parse(argv) {
 
 // ------------------------------------------------------------ targets
 
+/** A key of the file as a message shows it: on one line, short, never a secret. */
+function keyShown(key) {
+  if (looksSecret(key)) return "[a name that looks like a secret]";
+  return /^[A-Za-z_$][\w$-]{0,63}$/.test(key) ? key : JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+}
+
 /** A plain object with only the keys allowed; `at` names it in messages. */
 function fields(value, at, allowed) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${at} must be a mapping`);
   for (const key of Object.keys(value)) {
     if (/token$|secret$|password/i.test(key) && !/Env$/.test(key)) {
-      throw new UsageError(`${at}.${key}: secrets are never written in the file; name the environment variable that holds it (${key}Env)`);
+      throw new UsageError(`${at}.${keyShown(key)}: secrets are never written in the file; name the environment variable that holds it (${keyShown(key)}Env)`);
     }
-    if (!allowed.includes(key)) throw new UsageError(`${at}.${key}: unknown field (expected ${allowed.join(", ")})`);
+    if (!allowed.includes(key)) throw new UsageError(`${at}.${keyShown(key)}: unknown field (expected ${allowed.join(", ")})`);
   }
   return value;
 }
@@ -139,7 +161,11 @@ function text(value, at, pattern) {
 /** The value of the variable named at `at`; its value becomes a secret to hide. */
 function secretFrom(env, name, at, secrets) {
   const value = env[text(name, at, ENV_NAME)];
-  if (!value) throw new UsageError(`${at}: the environment variable ${name} is not set`);
+  if (!value) {
+    // A secret written where its variable's name belongs is not repeated.
+    if (/^[A-Z_][A-Z0-9_]*$/.test(name) || !looksSecret(name)) throw new UsageError(`${at}: the environment variable ${name} is not set`);
+    throw new UsageError(`${at}: the environment variable it names is not set (write the variable's name there, never the secret)`);
+  }
   secrets.push(value);
   return value;
 }
@@ -169,16 +195,18 @@ function thousandEyesSpec(t, at, env, secrets) {
 }
 
 function rulesFrom(path, at) {
+  // A path is named as it is, unless a line break or the like would hide it.
+  const named = /[\u0000-\u001f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path;
   let body;
   try {
     body = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`${at}: cannot read ${path}: ${e.code ?? e.message}`);
+    throw new UsageError(`${at}: cannot read ${named}: ${e.code ?? e.message}`);
   }
   try {
     return JSON.parse(body);
   } catch (e) {
-    throw new UsageError(`${at}: ${path} is not JSON: ${e.message}`);
+    throw new UsageError(`${at}: ${named} is not JSON: ${scrub(e.message)}`);
   }
 }
 
@@ -186,13 +214,13 @@ function rulesFrom(path, at) {
 export function targetsFromConfig(doc, { env, baseDir, secrets }) {
   fields(doc, "the config", ["targets"]);
   if (!Array.isArray(doc.targets) || doc.targets.length === 0) throw new UsageError("targets must be a list of at least one target");
-  const names = new Set();
+  const names = new Map();
   return doc.targets.map((t, i) => {
     const at = `targets[${i}]`;
     fields(t, at, ["name", "genesys", "thousandeyes", "allowance", "rules"]);
     const name = text(t.name, `${at}.name`, TARGET_NAME);
-    if (names.has(name)) throw new UsageError(`${at}.name: ${name} is used twice`);
-    names.add(name);
+    if (names.has(name)) throw new UsageError(`${at}.name: ${looksSecret(name) ? `the name of targets[${names.get(name)}]` : name} is used twice`);
+    names.set(name, i);
     if (t.genesys === undefined && t.thousandeyes === undefined) throw new UsageError(`${at}: give genesys, thousandeyes or both`);
     const spec = { name };
     if (t.genesys !== undefined) spec.genesys = genesysSpec(t.genesys, `${at}.genesys`, env, secrets);
@@ -425,14 +453,20 @@ async function loadConfig(path, env, secrets) {
   } catch (e) {
     throw new UsageError(`cannot read the config file ${path}: ${e.code ?? e.message}`);
   }
+  return targetsFromYaml(body, path, { env, baseDir: dirname(resolve(path)), secrets });
+}
+
+/** The targets of a config file's text (`path` names it in messages). */
+export async function targetsFromYaml(body, path, { env, baseDir, secrets }) {
   const { parse: parseYaml } = await import("yaml");
   let doc;
   try {
-    doc = parseYaml(body);
+    // Warnings stay quiet: they would print the file's lines.
+    doc = parseYaml(body, { logLevel: "error" });
   } catch (e) {
-    throw new UsageError(`the config file ${path} is not YAML: ${e.message.split("\n")[0]}`);
+    throw new UsageError(`the config file ${path} is not YAML: ${scrub(String(e?.message ?? e).split("\n")[0])}`);
   }
-  return targetsFromConfig(doc, { env, baseDir: dirname(resolve(path)), secrets });
+  return targetsFromConfig(doc, { env, baseDir, secrets });
 }
 
 function redactor(secrets) {

@@ -9,8 +9,10 @@
 //
 // Tokens come only from the environment; nothing this script prints contains
 // them. Exit codes: 0 no rule fired, 1 a rule fired, 2 an error.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { scrub, shown } from "./serve.mjs";
 import {
   initSync,
   GenesysClient,
@@ -75,7 +77,8 @@ function redact(text) {
   return out;
 }
 
-class UsageError extends Error {}
+/** A mistake in the arguments or the environment, said in words (exit 2). */
+export class UsageError extends Error {}
 
 function fail(message) {
   process.stderr.write(redact(`usage-lens: ${message}\n`));
@@ -91,7 +94,8 @@ function whole(name, text) {
   return Number(text);
 }
 
-function parse(argv) {
+/** The options of `usage-lens check` from its arguments, or a UsageError. */
+export function parse(argv) {
   // Refused before anything else, whatever follows it, and never echoed.
   const tokenFlag = argv.find((a) => /^--?(access[-_]?)?token(=|$)/i.test(a) || /^--?(genesys|te|thousandeyes)[-_]?token(=|$)/i.test(a));
   if (tokenFlag) {
@@ -127,18 +131,18 @@ function parse(argv) {
       },
     });
   } catch (e) {
-    throw new UsageError(`${e.message} (see usage-lens --help)`);
+    throw new UsageError(`${scrub(e.message)} (see usage-lens --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length !== 1 || positionals[0] !== "check") {
     throw new UsageError(
-      positionals.length === 0 ? "say what to do: usage-lens check [options] (see --help)" : `unknown command ${JSON.stringify(positionals.join(" "))}; the command is check`,
+      positionals.length === 0 ? "say what to do: usage-lens check [options] (see --help)" : `unknown command ${positionals.map(shown).join(" ")}; the command is check`,
     );
   }
   const format = values.format;
   if (!["table", "json", "prometheus"].includes(format)) {
-    throw new UsageError(`--format must be table, json or prometheus, not ${JSON.stringify(format)}`);
+    throw new UsageError(`--format must be table, json or prometheus, not ${shown(format)}`);
   }
   let allowance;
   const requests = whole("allowance", values.allowance);
@@ -321,12 +325,21 @@ async function main() {
   return fired.length > 0 ? 1 : 0;
 }
 
-if (process.argv[2] === "serve") {
-  // The exporter (serve.mjs) runs until SIGTERM; its own --help says how.
-  process.exit(await (await import("./serve.mjs")).serve(process.argv.slice(3)));
+/** Whether this file is the program run (tests import it for `parse`). */
+function isProgram() {
+  try {
+    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => fail(e instanceof UsageError ? e.message : describe(e)),
-);
+if (isProgram() && process.argv[2] === "serve") {
+  // The exporter (serve.mjs) runs until SIGTERM; its own --help says how.
+  process.exit(await (await import("./serve.mjs")).serve(process.argv.slice(3)));
+} else if (isProgram()) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => fail(e instanceof UsageError ? e.message : describe(e)),
+  );
+}
