@@ -29,6 +29,7 @@ import {
   evaluateRules,
   defaultRules,
 } from "../usage_lens.js";
+import { EnvError, genesysOptionsFromEnv, secretsOf, thousandEyesOptionsFromEnv } from "./env.mjs";
 
 /**
  * The default port. Prometheus's list of default port allocations has no
@@ -236,26 +237,22 @@ export function targetsFromConfig(doc, { env, baseDir, secrets }) {
 
 /**
  * The one target of the environment (no --config): the variables of
- * `usage-lens check`. Swapping in the shared reader of the environment
- * changes only this function's body.
+ * `usage-lens check` (GENESYSCLOUD_* or USAGE_LENS_*, see env.mjs).
  */
 export function targetFromEnvironment(env, secrets) {
   const spec = { name: "default" };
-  const token = env.USAGE_LENS_GENESYS_TOKEN;
-  const region = env.USAGE_LENS_GENESYS_REGION;
-  const base = env.USAGE_LENS_GENESYS_BASE_URL;
-  if (token) {
-    if (!region === !base) throw new UsageError("USAGE_LENS_GENESYS_TOKEN is set: set USAGE_LENS_GENESYS_REGION or USAGE_LENS_GENESYS_BASE_URL (one of them)");
-    secrets.push(token);
-    spec.genesys = region ? { region, accessToken: token } : { baseUrl: base, accessToken: token };
+  try {
+    const genesys = genesysOptionsFromEnv(env);
+    const thousandeyes = thousandEyesOptionsFromEnv(env);
+    if (genesys) spec.genesys = genesys;
+    if (thousandeyes) spec.thousandeyes = thousandeyes;
+  } catch (e) {
+    if (e instanceof EnvError) throw new UsageError(e.message);
+    throw e;
   }
-  if (env.USAGE_LENS_TE_TOKEN) {
-    secrets.push(env.USAGE_LENS_TE_TOKEN);
-    spec.thousandeyes = { accessToken: env.USAGE_LENS_TE_TOKEN };
-    if (env.USAGE_LENS_TE_BASE_URL) spec.thousandeyes.baseUrl = env.USAGE_LENS_TE_BASE_URL;
-  }
+  secrets.push(...secretsOf(env));
   if (!spec.genesys && !spec.thousandeyes) {
-    throw new UsageError("nothing to serve: set USAGE_LENS_GENESYS_TOKEN (with a region or base URL) and/or USAGE_LENS_TE_TOKEN, or give --config");
+    throw new UsageError("nothing to serve: set GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (or USAGE_LENS_GENESYS_TOKEN) with a region, and/or USAGE_LENS_TE_TOKEN, or give --config");
   }
   return spec;
 }
@@ -300,12 +297,34 @@ export class Target {
     const q = overviewQueries(today);
     const opts = { timeoutMs: CALL_TIMEOUT_MS, signal };
     const calls = [];
-    if (this.gc) calls.push(["genesys", this.gc.queryOrganizationUsage(q.genesys, opts).then((r) => ({ genesysRows: r.results }))]);
+    if (this.gc) calls.push(["genesys", this.#genesys(q.genesys, today, opts)]);
     if (this.te) {
       const te = Promise.all([this.te.usage(q.thousandEyesUsage, opts), this.te.quotas(opts)]);
       calls.push(["thousandeyes", te.then(([thousandEyesUsage, quotas]) => ({ thousandEyesUsage, quotas }))]);
     }
     return calls;
+  }
+
+  /**
+   * Genesys: the token's rate limit once per client (the runs keep to it and
+   * the 429 advice names it), the usage, and, with no allowance in the
+   * config, the billing contract's.
+   */
+  async #genesys(query, today, opts) {
+    this.limit ??= await this.gc.rateLimit(opts);
+    const [rows, choice] = await Promise.all([
+      this.gc.queryOrganizationUsage(query, opts),
+      this.allowance ? undefined : this.gc.allowance({ today }, opts),
+    ]);
+    if (choice) this.allowanceChoice = choice;
+    return { genesysRows: rows.results, ...(this.limit.fromOrganization ? { rateLimit: this.limit.limit } : {}) };
+  }
+
+  /** The allowance the month is set against: the config's, else the contract's. */
+  monthAllowance() {
+    if (this.allowance) return this.allowance;
+    const requests = this.allowanceChoice?.requests;
+    return requests ? { requests } : undefined;
   }
 
   /** Refreshes now, or shares the refresh already running. */
@@ -340,7 +359,7 @@ export class Target {
     let fired = [];
     if (Object.keys(this.answers).length > 0) {
       try {
-        o = overview({ today, allowance: this.allowance, ...this.answers });
+        o = overview({ today, allowance: this.monthAllowance(), ...this.answers });
         fired = evaluateRules(o, this.rules);
       } catch (e) {
         for (const [vendor] of calls) failed[vendor] = e?.kind ?? "unknown";
@@ -373,17 +392,26 @@ export class Target {
 
 // ------------------------------------------------------------ the server
 
+/** Where a target's allowance comes from, in words. */
+function allowanceWords(t) {
+  if (!t.gc) return "no Genesys Cloud";
+  if (t.allowance) return "from the config";
+  const c = t.allowanceChoice;
+  if (!c) return "not read yet";
+  return c.requests ? `${c.requests} requests: ${c.detail}` : `none: ${c.fallbacks.join("; ")}`;
+}
+
 function page(targets, probe) {
   const rows = targets.map((t) => {
     const when = (ms) => (ms ? new Date(ms).toISOString() : "never");
     const link = probe ? `<a href="/probe?target=${encodeURIComponent(t.name)}">${escapeHtml(t.name)}</a>` : `<a href="/metrics">${escapeHtml(t.name)}</a>`;
     const state = t.schedule.stale(Date.now()) ? "stale" : "fresh";
     const error = t.lastError ? `${when(t.lastError.at)}: ${escapeHtml(t.lastError.message)}` : "none";
-    return `<tr><td>${link}</td><td>${state}</td><td>${when(t.lastRefresh)}</td><td>${error}</td></tr>`;
+    return `<tr><td>${link}</td><td>${state}</td><td>${when(t.lastRefresh)}</td><td>${escapeHtml(allowanceWords(t))}</td><td>${error}</td></tr>`;
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>usage-lens exporter</title></head><body>
 <h1>usage-lens exporter</h1>
-<table><thead><tr><th>Target</th><th>Figures</th><th>Last refresh</th><th>Last error</th></tr></thead><tbody>
+<table><thead><tr><th>Target</th><th>Figures</th><th>Last refresh</th><th>Allowance</th><th>Last error</th></tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>
 <p><a href="/metrics">/metrics</a> · <a href="/-/healthy">/-/healthy</a></p>

@@ -307,7 +307,7 @@ async function main() {
   const asked = { allowance: args.allowance, licences: args.fairUse, charge: args.charge };
   const { rateLimit, allowanceChoice, ...answers } = await fetchAll(clients, { ...overviewQueries(today), today }, args.timeoutMs, asked);
   const allowance = allowanceChoice?.requests ? { requests: allowanceChoice.requests } : args.allowance;
-  const answer = overview({ today, allowance, ...answers });
+  const answer = overview({ today, allowance, ...answers, ...(rateLimit?.fromOrganization ? { rateLimit: rateLimit.limit } : {}) });
   const fired = evaluateRules(answer, rules);
   const money = allowanceChoice?.contract && answer.genesys ? overageMoney(answer.genesys.month, allowanceChoice.contract) : null;
   const genesys = clients.gc ? { allowance: allowanceChoice, money, rateLimit } : undefined;

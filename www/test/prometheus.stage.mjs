@@ -24,7 +24,13 @@ const BIN = join(ROOT, "www/node_modules/.bin/usage-lens");
 const SIM_SERVER = process.env.SIM_SERVER ?? join(ROOT, "target/debug/sim-server");
 const REFRESH_S = 5;
 const TARGETS = ["north", "south"];
-const TOKENS = { NORTH_GC: "north-gc-Token-do-not-print", NORTH_TE: "north-te-Token-do-not-print", SOUTH_GC: "south-gc-Token-do-not-print", SOUTH_TE: "south-te-Token-do-not-print" };
+const TOKENS = {
+  NORTH_GC: "north-gc-Token-do-not-print",
+  NORTH_TE: "north-te-Token-do-not-print",
+  SOUTH_ID: "south-client-id",
+  SOUTH_SECRET: "south-Secret-do-not-print",
+  SOUTH_TE: "south-te-Token-do-not-print",
+};
 const EXPECTED_ALERTS = ["UsageLensMonthOverAllowance", "UsageLensClient429Share", "UsageLensUnitsOverQuota", "UsageLensGroupOverQuota"];
 
 const started = [];
@@ -118,12 +124,18 @@ async function firing(prom) {
 async function main(dir) {
   const sim = await start("simulator", SIM_SERVER, ["--port", "0", "--exec-ms", "50"], { ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/ });
   const SIM = sim.match[1];
-  const base = (name) => `${SIM}/_s/id=prom-${name};exec=50`;
-  // Two organizations, each with a token per vendor (the variables' names in the file).
+  const base = (name, more = "") => `${SIM}/_s/id=prom-${name};exec=50${more}`;
+  // Two organizations (the variables' names in the file, never the secrets). North pastes a token
+  // and types its allowance; south signs in with client credentials whose tokens live 2 s, has its
+  // rate limit raised to 600, and its allowance comes from its billing contract.
   const config = {
     targets: [
       { name: "north", genesys: { baseUrl: base("north"), tokenEnv: "NORTH_GC" }, thousandeyes: { baseUrl: base("north"), tokenEnv: "NORTH_TE" }, allowance: 1_000_000 },
-      { name: "south", genesys: { baseUrl: base("south"), tokenEnv: "SOUTH_GC" }, thousandeyes: { baseUrl: base("south"), tokenEnv: "SOUTH_TE" } },
+      {
+        name: "south",
+        genesys: { baseUrl: base("south", ";ttl=2;limit=600"), clientIdEnv: "SOUTH_ID", clientSecretEnv: "SOUTH_SECRET" },
+        thousandeyes: { baseUrl: base("south"), tokenEnv: "SOUTH_TE" },
+      },
     ],
   };
   await writeFile(join(dir, "usage-lens.yml"), toYaml(config));
@@ -170,9 +182,11 @@ async function main(dir) {
     const own = await getText(`${EXP}/metrics`);
     const out = {};
     for (const t of TARGETS) {
+      const stats = JSON.parse(await getText(`${SIM}/_sim/stats?id=prom-${t}`));
       out[t] = {
         refreshes: Number(new RegExp(`^usage_lens_exporter_refreshes_total\\{target="${t}"\\} (\\d+)$`, "m").exec(own)[1]),
-        requests: JSON.parse(await getText(`${SIM}/_sim/stats?id=prom-${t}`)).requests,
+        requests: stats.requests,
+        tokens: stats.tokenRequests,
       };
     }
     out.probes = Number(/^usage_lens_exporter_probes_total (\d+)$/m.exec(own)[1]);
@@ -206,7 +220,9 @@ async function main(dir) {
   });
   for (const a of fired) assert.ok(["warning", "critical"].includes(a.labels.severity) && a.annotations.action, JSON.stringify(a));
   assert.ok(fired.some((a) => a.labels.alertname === "UsageLensMonthOverAllowance" && a.labels.instance === "north"));
-  assert.ok(!fired.some((a) => a.labels.alertname === "UsageLensMonthOverAllowance" && a.labels.instance === "south"), "south has no allowance");
+  const southAllowance = await query(PROM, 'usage_lens_genesys_month_allowance_requests{instance="south"}');
+  assert.equal(southAllowance.length, 1, "south's allowance, read from its contract");
+  assert.equal(Number(southAllowance[0].value[1]), 2_000_000);
   assert.ok(!fired.some((a) => ["UsageLensStale", "UsageLensRefreshFailing", "UsageLensExporterDown"].includes(a.labels.alertname)), "nothing is down yet");
   const firedNames = [...new Set(fired.map((a) => `${a.labels.alertname}{instance=${a.labels.instance}${a.labels.client ? `,client=${a.labels.client}` : ""}${a.labels.account_group ? `,account_group=${a.labels.account_group}` : ""}${a.labels.kind ? `,kind=${a.labels.kind}` : ""}}`))].sort();
   log(`firing: ${firedNames.join(" ")}`);
@@ -242,6 +258,11 @@ async function main(dir) {
     assert.ok(requests >= refreshes && requests <= refreshes * most, `${t}: ${requests} requests for ${refreshes} refreshes of at most ${most}`);
     assert.ok(probes >= 3 * refreshes, `${probes} scrapes of ${t}, ${refreshes} refreshes`);
   }
+  // South's 2-second tokens were renewed as they expired, and no refresh failed for it.
+  const renewed = last.south.tokens - first.south.tokens;
+  log(`south: ${renewed} client-credentials tokens fetched over ${last.south.refreshes - first.south.refreshes} refreshes`);
+  assert.ok(renewed >= 1, "south's short-lived tokens were renewed");
+  assert.equal((await query(PROM, 'usage_lens_up{instance="south",vendor="genesys"} == 1')).length, 1, "south's Genesys refreshes keep succeeding");
 
   // The simulator fails: the figures stay, usage_lens_up drops to 0, the stale alert fires.
   await stop(sim);

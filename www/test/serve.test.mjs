@@ -16,14 +16,15 @@ assert.ok(SIM, "SIM_URL must point at the simulator server");
 const BIN = fileURLToPath(new URL("../node_modules/.bin/usage-lens", import.meta.url));
 const GC_TOKEN = "gc-Serve-Token-5e1d-do-not-print";
 const TE_TOKEN = "te-Serve-Token-9a7c-do-not-print";
+const CC_SECRET = "cc-Serve-Secret-41f0-do-not-print";
 let n = 0;
 const base = (scenario = "") => `${SIM}/_s/id=serve${++n};exec=50${scenario ? ";" + scenario : ""}`;
 const stats = async (url) => JSON.parse(await (await fetch(`${SIM}/_sim/stats?id=${/id=([^;]+)/.exec(url)[1]}`)).text());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const clean = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("USAGE_LENS_")));
+const clean = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("USAGE_LENS_") && !k.startsWith("GENESYSCLOUD_")));
 
 function noSecret(text, where) {
-  for (const s of [GC_TOKEN, TE_TOKEN]) assert.ok(!text.includes(s), `a secret in ${where}:\n${text}`);
+  for (const s of [GC_TOKEN, TE_TOKEN, CC_SECRET]) assert.ok(!text.includes(s), `a secret in ${where}:\n${text}`);
 }
 
 /** Starts the exporter on a free port; resolves { url, stop, output }. */
@@ -156,6 +157,40 @@ targets:
     assert.match(page.text, /href="\/probe\?target=beta">beta<\/a>/);
   } finally {
     assert.equal((await s.stop()).code, 0);
+  }
+});
+
+test("no config: client credentials from GENESYSCLOUD_* renew 2-second tokens; the allowance is the contract's", async () => {
+  const gc = base("ttl=2;fairuse=1000;limit=600");
+  const env = { GENESYSCLOUD_OAUTHCLIENT_ID: "serve-client", GENESYSCLOUD_OAUTHCLIENT_SECRET: CC_SECRET, USAGE_LENS_GENESYS_BASE_URL: gc };
+  const s = await serve(["--refresh", "1s"], env);
+  try {
+    const first = await get(`${s.url}/metrics`);
+    assert.match(first.text, /^usage_lens_up\{vendor="genesys"\} 1$/m);
+    assert.match(first.text, /^usage_lens_genesys_month_allowance_requests\{month="\d{4}-\d{2}"\} 1000$/m, "the contract's allowance");
+    // Refreshed every second for 4.5 s with tokens that live 2 s: each refresh still succeeds.
+    await sleep(4_500);
+    const later = await get(`${s.url}/metrics`);
+    assert.match(later.text, /^usage_lens_up\{vendor="genesys"\} 1$/m);
+    assert.doesNotMatch(later.text, /usage_lens_refresh_errors_total\{vendor="genesys"/);
+    const st = await stats(gc);
+    assert.ok(st.tokenRequests >= 2, `expired tokens were replaced: ${st.tokenRequests} token requests`);
+    assert.equal(st.rateLimited, 0);
+    assert.match((await get(`${s.url}/`)).text, /1000 requests: contract C-[\w-]+, charge &quot;API Requests&quot;/);
+  } finally {
+    assert.equal((await s.stop()).code, 0);
+  }
+  // A refused secret: Genesys is down with the advice, and the secret is nowhere.
+  const refused = await serve(["--refresh", "1s"], { ...env, USAGE_LENS_GENESYS_BASE_URL: base("badsecret=1") });
+  try {
+    const m = await get(`${refused.url}/metrics`);
+    assert.match(m.text, /^usage_lens_up\{vendor="genesys"\} 0$/m);
+    assert.match(m.text, /^usage_lens_refresh_errors_total\{vendor="genesys",kind="unauthorized"\} [1-9]/m);
+    const page = (await get(`${refused.url}/`)).text;
+    assert.match(page, /Genesys Cloud: unauthorized.*secret.*region/s);
+    noSecret(page + m.text, "the refused exporter's page and metrics");
+  } finally {
+    assert.equal((await refused.stop()).code, 0);
   }
 });
 
