@@ -371,6 +371,56 @@ fn a_429_body_without_a_limit_is_explained_with_the_limit_read_from_the_organiza
 }
 
 #[test]
+fn a_token_request_that_gets_no_answer_is_tried_again() {
+    let clock = VirtualClock::new(T0);
+    let tries = Rc::new(RefCell::new(0u32));
+    let seen = tries.clone();
+    let fake = FakeTransport::new(clock.clone(), move |req, _| {
+        if req.url.ends_with("/oauth/token") {
+            *seen.borrow_mut() += 1;
+            if *seen.borrow() <= 2 {
+                return Err(usage_lens::http::TransportError::Network(
+                    "connection reset".into(),
+                ));
+            }
+            return Ok(HttpResponse::new(
+                200,
+                r#"{"access_token":"t","token_type":"bearer","expires_in":86399}"#,
+            ));
+        }
+        Ok(HttpResponse::new(200, r#"{"organization":{"id":"o"}}"#))
+    });
+    let creds = ClientCredentials::new("id", SECRET, None).unwrap();
+    let c = genesys::Client::with_client_credentials("https://x.test", &creds, fake, clock.clone())
+        .unwrap();
+    let started = clock.now_ms();
+    block_on(c.token_info(&RunOptions::default())).unwrap();
+    assert_eq!(
+        *tries.borrow(),
+        3,
+        "two lost token requests, then one answered"
+    );
+    assert!(clock.now_ms() > started, "it waited between tries");
+    // Lost every time: a network error that names the login host, after the policy's retries.
+    let clock = VirtualClock::new(T0);
+    let lost = FakeTransport::new(clock.clone(), |_, _| {
+        Err(usage_lens::http::TransportError::Network(
+            "connection reset".into(),
+        ))
+    });
+    let c =
+        genesys::Client::with_client_credentials("https://x.test", &creds, lost, clock).unwrap();
+    let e = block_on(c.token_info(&RunOptions::default())).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert!(!e.message.contains(SECRET));
+    let policy = usage_lens::engine::RetryPolicy::default();
+    assert_eq!(
+        c.transport().requests().len() as u32,
+        policy.max_failure_retries + 1
+    );
+}
+
+#[test]
 fn a_token_that_lives_no_time_still_serves_the_request_that_fetched_it() {
     let clock = VirtualClock::new(T0);
     let fake = FakeTransport::new(clock.clone(), |req, _| {

@@ -497,11 +497,14 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
     }
 
     /// The request with the token source's bearer (fetching a token first
-    /// when it has none that is still good), or `None` without a source.
+    /// when it has none that is still good), or `None` without a source. A
+    /// token request that gets no answer is tried again as an API call would
+    /// be (the retry policy's failure backoff).
     async fn authorize(&self, request: &HttpRequest) -> Result<Option<HttpRequest>> {
         let Some(source) = self.conn.tokens.as_deref() else {
             return Ok(None);
         };
+        let mut failed = 0u32;
         loop {
             match source.step(self.now_ms()) {
                 TokenStep::Use(value) => {
@@ -519,7 +522,12 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                             }
                         }
                         Err(TransportError::Network(detail)) => {
-                            return Err(self.conn.rules.network_error(&detail))
+                            if failed >= self.conn.policy.max_failure_retries {
+                                return Err(self.conn.rules.network_error(&detail));
+                            }
+                            failed += 1;
+                            self.sleep(self.conn.policy.failure_backoff_ms(failed - 1))
+                                .await?;
                         }
                         Err(e) => return Err(self.map_transport(e)),
                     }

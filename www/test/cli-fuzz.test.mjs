@@ -157,12 +157,12 @@ function noSecret(text, secrets, where) {
 // ------------------------------------------------------------ usage-lens check
 
 /** A message of check's that names a flag, the command, or the variables to set. */
-const CHECK_NAMES = /(^|[\s'"(])-{1,2}[^\s-]|\bcheck\b|\bcommand\b|USAGE_LENS_/;
+const CHECK_NAMES = /(^|[\s'"(])-{1,2}[^\s-]|\bcheck\b|\bcommand\b|USAGE_LENS_|GENESYSCLOUD_/;
 
 /** Valid arguments of check, in any order and spelling, and the options they mean. */
 function validCheck(r) {
   const flags = [];
-  const expected = { format: "table", allowance: undefined, rulesFile: undefined, out: undefined, timeoutMs: 600_000 };
+  const expected = { format: "table", allowance: undefined, fairUse: undefined, charge: undefined, rulesFile: undefined, out: undefined, timeoutMs: 600_000 };
   const whole = () => {
     const n = r.pick([1, 2, r.range(1, 1e6), Number.MAX_SAFE_INTEGER, r.range(1, 2 ** 40)]);
     return { text: (r.chance(0.1) ? "00" : "") + String(n), n };
@@ -171,8 +171,14 @@ function validCheck(r) {
     expected.format = r.pick(["table", "json", "prometheus"]);
     flags.push(["format", expected.format]);
   }
-  const a = r.int(3);
-  if (a === 1) {
+  const a = r.int(4);
+  if (a === 3) {
+    // Licences of a fair-use type: the allowance the contract does not give.
+    const l = whole();
+    const type = r.pick(["cx1-named", "cx3-concurrent", "x-" + word(r)]);
+    flags.push(["licences", l.text], ["licence-type", type]);
+    expected.fairUse = { licence: type, count: l.n };
+  } else if (a === 1) {
     const w = whole();
     flags.push(["allowance", w.text]);
     expected.allowance = { requests: w.n };
@@ -180,6 +186,10 @@ function validCheck(r) {
     const [l, p] = [whole(), whole()];
     flags.push(["licences", l.text], ["per-licence", p.text]);
     expected.allowance = { licences: l.n, perLicence: p.n };
+  }
+  if (r.chance(0.3)) {
+    expected.charge = word(r);
+    flags.push(["charge", expected.charge]);
   }
   if (r.chance(0.4)) {
     expected.rulesFile = word(r) + ".json";
@@ -627,6 +637,7 @@ test("check and serve exit with 2 and print the parser's message, without the se
     const s = secret(r);
     const argv = i % 2 ? plantSecret(r, validCheck(r).argv, s, ["--format"]) : mutateArgv(r, validCheck(r).argv);
     if (argv.some((a) => a.includes("\0"))) continue; // no process argument holds one
+    if (argv[0] === "serve") continue; // the bin hands these to serve's parser
     let message;
     try {
       const parsed = check.parse(argv);
