@@ -256,7 +256,7 @@ struct Export {
 
 /// The snapshots as a JSON document to keep or share (no token is ever in one).
 pub fn export(snapshots: &[Snapshot]) -> String {
-    serde_json::to_string_pretty(&Export {
+    serde_json::to_string(&Export {
         format: FORMAT.into(),
         version: VERSION,
         snapshots: snapshots.to_vec(),

@@ -105,7 +105,10 @@ class BillingWithoutPermission(Billing):
         self.assertIn("billing:subscription:view", body.message)
 
     def test_the_period_detail_answers_a_missing_period_with_404(self):
-        pass
+        # Without the permission the period is refused before it is looked up.
+        with self.assertRaises(ApiException) as caught:
+            self.billing.get_billing_contract_billingperiod("5e7c1d20-4a8b-4f0e-9c3d-1b2a3c4d5e6f", "bp-1999-01")
+        self.assertEqual(caught.exception.status, 403)
 
 
 class Limits(unittest.TestCase):

@@ -28,6 +28,11 @@ use crate::app::sources::{
 };
 use crate::Error;
 
+/// A note under a figure, found by its test id.
+pub(super) fn hint(id: &'static str, text: String) -> impl IntoView {
+    view! { <p class="hint" data-testid=id>{text}</p> }
+}
+
 /// A link to the query behind a card.
 #[component]
 pub(super) fn DetailLink(
@@ -268,19 +273,19 @@ pub(super) fn MonthCard(
         let m = &g.month;
         let method = m.method.map(method_words).unwrap_or("no data to forecast from");
         let no_allowance = m.allowance.is_none().then(|| {
-            let why = no_allowance_reason(&fetched.contract).map(|w| format!("{w} "));
-            view! { <p class="hint" data-testid="month-no-allowance">{why}"Enter your monthly allowance below to see the share and the overage."</p> }
+            let why = no_allowance_reason(&fetched.contract).map(|w| format!("{w} ")).unwrap_or_default();
+            hint("month-no-allowance", why + "Enter your monthly allowance below to see the share and the overage.")
         });
         let source = allowance_source_words(&choice)
-            .map(|w| view! { <p class="hint" data-testid="month-allowance-source">{w}</p> });
+            .map(|w| hint("month-allowance-source", w));
         let vendor_count = choice
             .contract
             .as_ref()
             .and_then(|c| vendor_count_words(c, m.month_to_date))
-            .map(|w| view! { <p class="hint" data-testid="month-vendor-count">{w}</p> });
+            .map(|w| hint("month-vendor-count", w));
         let band_note = m
             .band_note()
-            .map(|w| view! { <p class="hint" data-testid="month-band-note">{w}</p> });
+            .map(|w| hint("month-band-note", w));
         view! {
             <MonthFigures month=m.clone() choice=choice.clone()/>
             {band_note}
@@ -381,7 +386,7 @@ pub(super) fn ClientsCard(
     let limit = fetched
         .limit
         .as_ref()
-        .map(|l| view! { <p class="hint" data-testid="rate-limit">{limit_words(l)}</p> });
+        .map(|l| hint("rate-limit", limit_words(l)));
     let body = figures.genesys.clone().map(|g| {
         let g = Arc::new(g);
         let period = days_words(g.first_day.as_deref(), g.last_day.as_deref());

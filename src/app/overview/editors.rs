@@ -91,7 +91,7 @@ pub(super) fn AllowanceEditor() -> impl IntoView {
             {move || {
                 ov.fetched
                     .with(|f| f.as_ref().and_then(|f| contract_offer_words(&f.contract)))
-                    .map(|w| view! { <p class="hint" data-testid="allowance-contract">{w}</p> })
+                    .map(|w| super::cards::hint("allowance-contract", w))
             }}
             <form on:submit=save>
                 <AllowanceModes by_licence=inputs.by_licence/>
