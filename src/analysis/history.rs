@@ -425,7 +425,7 @@ mod tests {
         assert!(import(r#"{"format":"x","version":1,"snapshots":[]}"#)
             .unwrap_err()
             .contains("`x`"));
-        let v2 = export(&[]).replace("\"version\": 1", "\"version\": 2");
+        let v2 = export(&[]).replace("\"version\":1", "\"version\":2");
         assert!(import(&v2).unwrap_err().contains("version 2"));
         let mut bad = snap(0, 10);
         bad.cloud_used = -1;
