@@ -18,12 +18,6 @@ use crate::analysis::answer::group_digits;
 use crate::analysis::history::{export, groups, import, periods, Period, Snapshot};
 use crate::time::format_date;
 
-/// What the simulator's usage answers were in the last
-/// [`DEMO_PAST_PERIODS`] periods and this one, as snapshots.
-fn demo_history(ctx: Ctx, now_secs: i64) -> Vec<Snapshot> {
-    demo_snapshots(&mut ctx.simulator().borrow_mut(), now_secs)
-}
-
 /// Loads the snapshots of the connection (seeding Demo's first).
 fn load(ctx: Ctx, store: Runner, list: RwSignal<Option<Vec<Snapshot>>>) {
     let conn = ctx.conn.get_untracked();
@@ -37,7 +31,7 @@ fn load(ctx: Ctx, store: Runner, list: RwSignal<Option<Vec<Snapshot>>>) {
         let mut all = Snapshots.all(&scope).await;
         if demo && periods(&all, None).len() < 2 {
             Snapshots
-                .put(&scope, &demo_history(ctx, browser::now_secs()))
+                .put(&scope, &demo_snapshots(browser::now_secs()))
                 .await;
             all = Snapshots.all(&scope).await;
         }

@@ -191,9 +191,8 @@ impl Ctx {
         if let Some(sim) = self.sim.with_value(|s| s.clone()) {
             return sim;
         }
-        let seed = 20_260_701;
         let sim = Rc::new(RefCell::new(
-            Sim::new(seed).with_default_exec_ms(DEMO_EXECUTION_MS),
+            Sim::new(super::demo::DEMO_SEED).with_default_exec_ms(DEMO_EXECUTION_MS),
         ));
         self.sim.set_value(Some(sim.clone()));
         sim

@@ -192,7 +192,7 @@ fn MonthFigures(month: MonthOutlook, choice: Arc<AllowanceChoice>) -> impl IntoV
         view! {
             <div class:hot={money.projected > 0.0} data-testid="month-overage-money">
                 <dt>"Overage in money"</dt>
-                <dd>{money_words(&money)}<small>{format!(" {}", rate_words(&money))}</small></dd>
+                <dd>{money_words(&money)}</dd>
             </div>
         }
     });
@@ -283,6 +283,7 @@ pub(super) fn MonthCard(
             .as_ref()
             .and_then(|c| vendor_count_words(c, m.month_to_date))
             .map(|w| hint("month-vendor-count", w));
+        let rate = money_of(m, &choice).map(|money| hint("month-overage-rate", rate_words(&money)));
         let band_note = m
             .band_note()
             .map(|w| hint("month-band-note", w));
@@ -290,6 +291,7 @@ pub(super) fn MonthCard(
             <MonthFigures month=m.clone() choice=choice.clone()/>
             {band_note}
             {source}
+            {rate}
             {vendor_count}
             {no_allowance}
             <MonthChart figures=figures.clone()/>
