@@ -135,8 +135,8 @@ test("History shows six past ThousandEyes periods and exports the snapshots", BO
   const periods = await s.count("[data-testid=history-row]");
   // Six past periods, each seen whole (src/app/demo.rs), and the current one.
   assert.equal(periods, 6 + 1, "six past periods and the current one");
-  assert.equal(await s.count("[data-testid=history-periods] .hist-used"), periods, "a bar per period");
-  assert.equal(await s.count("[data-testid=history-days] .hist-day-line"), periods, "a line per period");
+  assert.equal(await s.count("[data-testid=history-periods] rect.hist-used"), periods, "a bar per period");
+  assert.equal(await s.count("[data-testid=history-days] path.hist-day-line"), periods, "a line per period");
   await s.screenshot(SHOTS, `${ENGINE}-history.png`);
   const file = await s.download("history-export");
   assert.match(file.name, /^usage-lens-thousandeyes-snapshots-\d{4}-\d{2}-\d{2}\.json$/);

@@ -31,9 +31,9 @@ test("Demo: History shows six past billing periods and the current one, and expo
   assert.match(page.url(), /[?&]view=history/);
   const periods = await rows(page);
   assert.equal(periods, DEMO_PAST_PERIODS + 1, "six past periods and the current one");
-  assert.equal(await page.locator("[data-testid=history-periods] .hist-used").count(), periods, "a bar per period");
-  assert.equal(await page.locator("[data-testid=history-days] .hist-day-line").count(), periods, "a line per period");
-  assert.equal(await page.locator("[data-testid=history-periods] .hist-quota").count(), periods, "each period's quota");
+  assert.equal(await page.locator("[data-testid=history-periods] rect.hist-used").count(), periods, "a bar per period");
+  assert.equal(await page.locator("[data-testid=history-days] path.hist-day-line").count(), periods, "a line per period");
+  assert.equal(await page.locator("[data-testid=history-periods] line.hist-quota").count(), periods, "each period's quota");
   const count = await page.textContent("[data-testid=history-count]");
   await shot(page, "history-demo.png", { fullPage: true });
 
