@@ -565,6 +565,8 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
             self.take_budget().await?;
             let authorized = self.authorize(request).await?;
             let request = authorized.as_ref().unwrap_or(request);
+            let error_for =
+                |r: &HttpResponse| self.conn.rules.error_for(r, request, self.known_limit());
             self.update(|p| p.requests += 1);
             let outcome = self.send_once(request).await;
             let now = self.now_ms();
@@ -594,10 +596,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                         }
                         429 => {
                             let wait = self.conn.rules.rate_limit_wait_ms(&response, limited, now);
-                            let mut err =
-                                self.conn
-                                    .rules
-                                    .error_for(&response, request, self.known_limit());
+                            let mut err = error_for(&response);
                             err.retry_after_ms = Some(wait);
                             if limited >= self.conn.policy.max_rate_limit_retries
                                 || wait > self.conn.policy.max_rate_limit_wait_ms
@@ -608,10 +607,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                             (wait, "rate limited".to_string(), err)
                         }
                         500 | 502 | 503 | 504 => {
-                            let err =
-                                self.conn
-                                    .rules
-                                    .error_for(&response, request, self.known_limit());
+                            let err = error_for(&response);
                             if failed >= self.conn.policy.max_failure_retries {
                                 return Err(err);
                             }
@@ -622,13 +618,7 @@ impl<'a, T: Transport, C: Clock> Run<'a, T, C> {
                                 err,
                             )
                         }
-                        _ => {
-                            return Err(self.conn.rules.error_for(
-                                &response,
-                                request,
-                                self.known_limit(),
-                            ))
-                        }
+                        _ => return Err(error_for(&response)),
                     }
                 }
             };
