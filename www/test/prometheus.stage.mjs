@@ -172,11 +172,13 @@ async function main(dir) {
   await eventually("Prometheus ready", 30_000, async () => (await fetch(`${PROM}/-/ready`)).ok);
   log(`simulator ${SIM}, exporter ${EXP}, Prometheus ${PROM}`);
 
-  // Both targets up, every vendor's refresh up.
-  await eventually("both targets scraped and up", 30_000, async () => {
+  // Both targets up, every vendor's refresh up, and the exporter's own /metrics scraped (its job
+  // is scraped on its own schedule: the families below need its first scrape).
+  await eventually("both targets and the exporter scraped and up", 30_000, async () => {
     const up = await query(PROM, 'up{job="usage-lens"} == 1');
+    const own = await query(PROM, 'up{job="usage-lens-exporter"} == 1');
     const vendors = await query(PROM, "usage_lens_up == 1");
-    return up.length === 2 && vendors.length === 4;
+    return up.length === 2 && own.length === 1 && vendors.length === 4;
   });
   const counts = async () => {
     const own = await getText(`${EXP}/metrics`);
