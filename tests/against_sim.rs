@@ -10,7 +10,7 @@ use usage_lens::engine::{RateBudget, RunOptions};
 use usage_lens::genesys::{self, *};
 use usage_lens::sim::{Sim, SimTransport};
 use usage_lens::thousandeyes::{self, ExpandUsageOptions, UsageParams};
-use usage_lens::transport::fake::{block_on, progress_recorder, VirtualClock};
+use usage_lens::transport::fake::{block_on, join_all, progress_recorder, VirtualClock};
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
 
@@ -219,29 +219,6 @@ fn twenty_concurrent_queries_share_the_budget_and_never_exceed_the_limit() {
         stats.max_per_minute
     );
     assert_eq!(stats.rate_limited, 0);
-}
-
-/// Polls every future in turn until all are ready (a tiny join_all).
-async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
-    use std::task::Poll;
-    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
-    std::future::poll_fn(move |cx| {
-        let mut pending = false;
-        for (i, f) in futs.iter_mut().enumerate() {
-            if out[i].is_none() {
-                match std::pin::Pin::new(f).poll(cx) {
-                    Poll::Ready(v) => out[i] = Some(v),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(out.iter_mut().map(|o| o.take().unwrap()).collect())
-        }
-    })
-    .await
 }
 
 #[test]

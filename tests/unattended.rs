@@ -12,7 +12,7 @@ use usage_lens::genesys::billing::{ChargeMatcher, ContractAllowance, ContractMis
 use usage_lens::genesys::{self, *};
 use usage_lens::http::{Clock, HttpResponse};
 use usage_lens::sim::{Sim, SimTransport};
-use usage_lens::transport::fake::{block_on, FakeTransport, VirtualClock};
+use usage_lens::transport::fake::{block_on, join_all, FakeTransport, VirtualClock};
 
 const T0: u64 = 1_782_000_000_000; // 2026-06-21
 const HOUR: u64 = 3_600_000;
@@ -152,29 +152,6 @@ fn a_token_endpoint_that_keeps_refusing_gives_up_after_capped_attempts() {
         sim.borrow().stats("t429c").token_requests,
         u64::from(genesys::client_credentials::TOKEN_ATTEMPTS)
     );
-}
-
-/// Polls every future in turn until all are ready (a tiny join_all).
-async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
-    use std::task::Poll;
-    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
-    std::future::poll_fn(move |cx| {
-        let mut pending = false;
-        for (i, f) in futs.iter_mut().enumerate() {
-            if out[i].is_none() {
-                match std::pin::Pin::new(f).poll(cx) {
-                    Poll::Ready(v) => out[i] = Some(v),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(out.iter_mut().map(|o| o.take().unwrap()).collect())
-        }
-    })
-    .await
 }
 
 /// Twenty simple searches of 200 pages each at once on one client.
