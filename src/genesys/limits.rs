@@ -35,6 +35,14 @@ pub struct RateLimit {
     pub reason: Option<String>,
 }
 
+impl RateLimit {
+    /// The limit, when it was read from the organization: the number that
+    /// advice and error messages may quote (the default is only assumed).
+    pub fn read_limit(&self) -> Option<u64> {
+        self.from_organization.then_some(self.limit)
+    }
+}
+
 /// The key that governs a token: the client-credentials one, or any token's.
 pub fn rate_key(client_credentials: bool) -> &'static str {
     if client_credentials {
@@ -115,10 +123,9 @@ impl<T: Transport, C: Clock> Client<T, C> {
             |listing| rate_limit_from(&listing, cc),
         );
         let mut budget = self.conn.budget().borrow_mut();
-        if found.from_organization {
-            budget.set_vendor_limit(found.limit, found.budget);
-        } else {
-            budget.set_limit(found.budget);
+        match found.read_limit() {
+            Some(limit) => budget.set_vendor_limit(limit, found.budget),
+            None => budget.set_limit(found.budget),
         }
         drop(budget);
         found
@@ -157,6 +164,7 @@ mod tests {
             (cc.limit, cc.budget, cc.from_organization),
             (600, 580, true)
         );
+        assert_eq!(cc.read_limit(), Some(600));
         let user = rate_limit_from(&l, false);
         assert_eq!((user.limit, user.budget), (300, 280));
         assert_eq!(user.key, "token.rate.per.minute");
@@ -174,6 +182,7 @@ mod tests {
             let l = listing(body);
             let r = rate_limit_from(&l, false);
             assert_eq!((r.limit, r.budget, r.from_organization), (300, 280, false));
+            assert_eq!(r.read_limit(), None, "the assumed default is not quoted");
             assert!(r.reason.unwrap().contains("token.rate.per.minute"));
         }
     }

@@ -277,12 +277,12 @@ async fn genesys_part(
     };
     let limit = client.rate_limit(opts).await;
     let usage = genesys_usage(ctx, conn, client, now, opts).await;
-    let today = format_timestamp(now);
+    let today = crate::time::format_date(now);
     let contract = match &usage {
         Part::Failed(e) if e.kind == ErrorKind::Aborted => None,
         _ => Some(
             client
-                .contract_allowance(today.get(..10).unwrap_or(&today), &ChargeMatcher::Api, opts)
+                .contract_allowance(&today, &ChargeMatcher::Api, opts)
                 .await,
         ),
     };
@@ -389,11 +389,7 @@ fn figures(f: &Fetched, typed: Option<&Allowance>) -> (Result<Overview, Error>, 
         allowance: allowance.as_ref(),
         usage: f.usage.ok().map(|u| u.as_ref()),
         quotas: f.quotas.ok().map(|q| q.as_ref()),
-        rate_limit: f
-            .limit
-            .as_ref()
-            .filter(|l| l.from_organization)
-            .map(|l| l.limit),
+        rate_limit: f.limit.as_ref().and_then(RateLimit::read_limit),
     });
     (o, choice)
 }
